@@ -1,0 +1,166 @@
+//! The command line: parses arguments, runs the pipeline, maps errors to
+//! exit codes (0 success, 2 invalid input, 1 other failures).
+
+use crate::error::ScenarioError;
+use crate::load;
+use crate::run::{self, RunOptions};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fleksim",
+    version,
+    about = "Simulates a Danish municipality's flexjob caseload month by month and prices it",
+    long_about = "Simulates a Danish municipality's flexjob scheme (people on ledighedsydelse and in \
+flexjobs) month by month, many replications at once, from a TOML scenario file, and writes \
+monthly, yearly and whole-horizon results with means and 90 % intervals."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and write results (monthly.csv, summary.csv, budget.csv, manifest.json).
+    Run(RunArgs),
+    /// Check a scenario and print it resolved, every default filled in.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a scenario key by its dotted path; the value is TOML.
+    /// E.g. `--set staffing.consultants=15` or `--set 'ly.find_job=[{from=0,p=0.07}]'`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of replications (overrides the scenario's `replications`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Random seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder [default: results/<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (0 = all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Also write replications.csv with every replication's monthly values.
+    #[arg(long)]
+    pub per_replication: bool,
+    /// No progress bar and no summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// Exit code for invalid input.
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code for other failures.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { 0 });
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut source = e.source();
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
+            if e.downcast_ref::<ScenarioError>().is_some() {
+                ExitCode::from(EXIT_INPUT)
+            } else {
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run(a) => run_command(a),
+        Command::Validate(a) => {
+            let s = load::load_file(&a.scenario.scenario, &a.scenario.sets)?;
+            print!("{}", load::to_toml(&s));
+            Ok(())
+        }
+    }
+}
+
+/// A progress bar on stderr, hidden when quiet or when stderr is not a terminal.
+pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:30}] {pos}/{len} replications ({eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn run_command(a: RunArgs) -> anyhow::Result<()> {
+    let mut sets = a.scenario.sets.clone();
+    if let Some(r) = a.replications {
+        sets.push(format!("replications={r}"));
+    }
+    if let Some(s) = a.seed {
+        sets.push(format!("seed={s}"));
+    }
+    let scenario = load::load_file(&a.scenario.scenario, &sets)?;
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(&scenario.name));
+    let bar = progress_bar(scenario.replications as u64, a.quiet, &scenario.name);
+    let opts = RunOptions {
+        threads: a.threads,
+        per_replication: a.per_replication,
+    };
+    let (path, manifest) = run::run_to_dir(&scenario, &opts, &out, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if !a.quiet {
+        eprintln!(
+            "{}: {} replications × {} months, {:.0} million person-months in {:.2} s ({:.0} M person-months/s) → {}",
+            scenario.name,
+            manifest.replications,
+            manifest.months,
+            manifest.person_months as f64 / 1e6,
+            manifest.elapsed_seconds,
+            manifest.person_months_per_second / 1e6,
+            path.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! Typed errors of the library. Each names the file and the key (dotted
+//! path) and says what is allowed.
+
+use std::fmt;
+
+/// One problem found while checking a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Dotted path of the key, e.g. `ly.find_job[0].p`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key `{}`: {}", self.key, self.message)
+    }
+}
+
+/// Why a scenario could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario file `{file}`: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{file}` is not valid TOML: {message}")]
+    Syntax { file: String, message: String },
+    #[error("`{file}`: {problem}")]
+    Key { file: String, problem: Problem },
+    #[error("--set `{arg}`: {message}")]
+    Set { arg: String, message: String },
+    #[error("`{file}` has {} problem(s):\n{}", problems.len(), list(problems))]
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl ScenarioError {
+    /// The first offending key, if the error names one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            ScenarioError::Key { problem, .. } => Some(&problem.key),
+            ScenarioError::Invalid { problems, .. } => problems.first().map(|p| p.key.as_str()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Writing results. One place writes files: [`AtomicDir`] builds a result
+//! folder under a temporary name next to the target and renames it into place
+//! only when every file is complete, so a failed run leaves nothing behind
+//! and does not touch earlier results.
+
+use crate::engine::Replication;
+use crate::metrics::{self as mx, METRICS};
+use crate::plan::Plan;
+use crate::stats::{self, Summary};
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A result folder being written.
+pub struct AtomicDir {
+    target: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl AtomicDir {
+    /// Starts a folder that will become `target`.
+    pub fn new(target: &Path) -> io::Result<AtomicDir> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)?;
+        }
+        fs::create_dir(&tmp)?;
+        Ok(AtomicDir {
+            target: target.to_path_buf(),
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Creates a file in the folder.
+    pub fn create(&self, name: &str) -> io::Result<BufWriter<File>> {
+        Ok(BufWriter::with_capacity(
+            1 << 16,
+            File::create(self.tmp.join(name))?,
+        ))
+    }
+
+    /// Writes a whole file.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut f = self.create(name)?;
+        f.write_all(bytes)?;
+        f.flush()
+    }
+
+    /// Moves the folder into place, replacing an earlier one.
+    pub fn commit(mut self) -> io::Result<PathBuf> {
+        if self.target.exists() {
+            let old = self.tmp.with_extension("old");
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(&self.target, &old)?;
+            if let Err(e) = fs::rename(&self.tmp, &self.target) {
+                let _ = fs::rename(&old, &self.target);
+                return Err(e);
+            }
+            fs::remove_dir_all(&old)?;
+        } else {
+            fs::rename(&self.tmp, &self.target)?;
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for AtomicDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Formats a number for CSV: shortest round-trip form; `NaN` stays `NaN`.
+pub fn num(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v}")
+    }
+}
+
+fn row(w: &mut impl Write, lead: &[&str], s: &Summary) -> io::Result<()> {
+    for l in lead {
+        write!(w, "{l},")?;
+    }
+    writeln!(
+        w,
+        "{},{},{},{}",
+        num(s.mean),
+        num(s.p05),
+        num(s.p50),
+        num(s.p95)
+    )
+}
+
+/// `monthly.csv`: `month,metric,mean,p05,p50,p95`.
+pub fn monthly_csv(plan: &Plan, monthly: &[Summary]) -> io::Result<Vec<u8>> {
+    let mut w = Vec::with_capacity(plan.months * mx::N * 60);
+    writeln!(w, "month,metric,mean,p05,p50,p95")?;
+    for t in 0..plan.months {
+        let month = plan.scenario.month(t).to_string();
+        for (i, m) in METRICS.iter().enumerate() {
+            row(&mut w, &[&month, m.name], &monthly[t * mx::N + i])?;
+        }
+    }
+    Ok(w)
+}
+
+/// `summary.csv`: `metric,mean,p05,p50,p95`.
+pub fn summary_csv(names: &[String], summaries: &[Summary]) -> io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "metric,mean,p05,p50,p95")?;
+    for (n, s) in names.iter().zip(summaries) {
+        row(&mut w, &[n], s)?;
+    }
+    Ok(w)
+}
+
+/// `budget.csv`: `year,metric,mean,p05,p50,p95`.
+pub fn budget_csv(plan: &Plan, yearly: &[Summary]) -> io::Result<Vec<u8>> {
+    let names = stats::yearly_names();
+    let mut w = Vec::new();
+    writeln!(w, "year,metric,mean,p05,p50,p95")?;
+    for (k, (year, _, _)) in stats::years(plan).iter().enumerate() {
+        let y = year.to_string();
+        for (i, n) in names.iter().enumerate() {
+            row(&mut w, &[&y, n], &yearly[k * names.len() + i])?;
+        }
+    }
+    Ok(w)
+}
+
+/// `replications.csv`: `replication,month,metric,value`, streamed.
+pub fn replications_csv(
+    w: &mut impl Write,
+    plan: &Plan,
+    first: u64,
+    reps: &[Replication],
+    header: bool,
+) -> io::Result<()> {
+    if header {
+        writeln!(w, "replication,month,metric,value")?;
+    }
+    let months: Vec<String> = (0..plan.months)
+        .map(|t| plan.scenario.month(t).to_string())
+        .collect();
+    for (k, r) in reps.iter().enumerate() {
+        let id = first + k as u64;
+        for (t, month) in months.iter().enumerate() {
+            for (i, m) in METRICS.iter().enumerate() {
+                writeln!(w, "{id},{month},{},{}", m.name, num(r.get(t, i)))?;
+            }
+        }
+    }
+    Ok(())
+}

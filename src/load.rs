@@ -1,0 +1,208 @@
+//! Reading a scenario: TOML text → `--set` overrides → typed [`Scenario`]
+//! with every default filled in → validation.
+//!
+//! `--set KEY=VALUE` works on the resolved scenario (defaults filled in), so
+//! any key a scenario can have may be set, whether the file names it or not.
+//! The value is TOML (`15`, `true`, `[1, 3]`, `[{from=0,p=0.07}]`); a value
+//! that is not TOML is taken as a string, so `--set start=2017-01` works.
+
+use crate::error::{Problem, ScenarioError};
+use crate::scenario::Scenario;
+use crate::validate;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// Reads, overrides, resolves and validates a scenario file.
+pub fn load_file(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    load_str(&text, &file, sets)
+}
+
+/// As [`load_file`], from text; `file` names it in messages.
+pub fn load_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
+        file: file.to_string(),
+        message: e.to_string().trim().to_string(),
+    })?;
+    let mut scenario = from_table(table, file)?;
+    if !sets.is_empty() {
+        let mut resolved = to_table(&scenario);
+        for arg in sets {
+            apply_set(&mut resolved, arg)?;
+        }
+        scenario = from_table(resolved, file)?;
+    }
+    let problems = validate::check(&scenario);
+    if !problems.is_empty() {
+        return Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            problems,
+        });
+    }
+    Ok(scenario)
+}
+
+/// The scenario as a TOML table, every default filled in.
+pub fn to_table(s: &Scenario) -> Table {
+    match Value::try_from(s) {
+        Ok(Value::Table(t)) => t,
+        _ => Table::new(),
+    }
+}
+
+/// The scenario as TOML text, every default filled in.
+pub fn to_toml(s: &Scenario) -> String {
+    toml::to_string(&to_table(s)).unwrap_or_default()
+}
+
+/// Deserializes a table with the dotted path of the first bad key.
+pub fn from_table(table: Table, file: &str) -> Result<Scenario, ScenarioError> {
+    let value = Value::Table(table);
+    match serde_path_to_error::deserialize::<_, Scenario>(value) {
+        Ok(mut s) => {
+            s.resolve();
+            Ok(s)
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            let message = e.inner().to_string();
+            Err(ScenarioError::Key {
+                file: file.to_string(),
+                problem: describe(&path, &message),
+            })
+        }
+    }
+}
+
+/// Turns a serde message into one that says what is allowed, with the
+/// nearest valid key for an unknown one.
+fn describe(path: &str, message: &str) -> Problem {
+    let key = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let nearest = expected
+            .iter()
+            .map(|c| (strsim::jaro_winkler(name, c), *c))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let full = join(&parent(&key, name), name);
+        let hint = match nearest {
+            Some((score, c)) if score > 0.7 => format!(" Did you mean `{c}`?"),
+            _ => String::new(),
+        };
+        return Problem {
+            key: full,
+            message: format!(
+                "unknown key.{hint} Allowed here: {}.",
+                expected
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return Problem {
+            key: join(&key, name),
+            message: "is required but missing".to_string(),
+        };
+    }
+    let message = message
+        .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected u8", "expected a whole number 0–255")
+        .replace("expected f64", "expected a number")
+        .replace("expected i32", "expected a whole number");
+    Problem { key, message }
+}
+
+/// serde_path_to_error reports an unknown key at the path of its parent or
+/// of the key itself depending on the format; strip the key if present.
+fn parent(path: &str, name: &str) -> String {
+    match path.strip_suffix(name) {
+        Some(p) => p.trim_end_matches('.').to_string(),
+        None => path.to_string(),
+    }
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Applies one `KEY=VALUE` override to a resolved table.
+pub fn apply_set(root: &mut Table, arg: &str) -> Result<(), ScenarioError> {
+    let err = |message: String| ScenarioError::Set {
+        arg: arg.to_string(),
+        message,
+    };
+    let (path, raw) = arg
+        .split_once('=')
+        .ok_or_else(|| err("expected KEY=VALUE, e.g. `staffing.consultants=15`".into()))?;
+    let path = path.trim();
+    let value = parse_value(raw.trim());
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(err(format!("`{path}` is not a dotted key path")));
+    }
+    let mut table = root;
+    for (i, part) in parts.iter().enumerate() {
+        let here = parts[..=i].join(".");
+        if i + 1 == parts.len() {
+            if !table.contains_key(*part) && !settable_absent(&here) {
+                let keys: Vec<String> = table.keys().map(|k| format!("`{k}`")).collect();
+                let hint = nearest(part, table.keys().map(String::as_str));
+                return Err(err(format!(
+                    "no key `{here}` in the scenario.{hint} Keys here: {}.",
+                    keys.join(", ")
+                )));
+            }
+            table.insert((*part).to_string(), value);
+            return Ok(());
+        }
+        if !table.contains_key(*part) {
+            let hint = nearest(part, table.keys().map(String::as_str));
+            return Err(err(format!("no table `{here}` in the scenario.{hint}")));
+        }
+        match table.get_mut(*part) {
+            Some(Value::Table(t)) => table = t,
+            _ => return Err(err(format!("`{here}` is a value, not a table"))),
+        }
+    }
+    Ok(())
+}
+
+/// Optional keys that a resolved scenario may leave out but `--set` may set.
+fn settable_absent(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or("");
+    matches!(last, "from" | "to" | "p" | "p_year")
+}
+
+fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(s, _)| *s > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" Did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+fn parse_value(raw: &str) -> Value {
+    match toml::from_str::<Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").unwrap_or(Value::String(raw.to_string())),
+        Err(_) => Value::String(raw.trim_matches('"').to_string()),
+    }
+}

@@ -1,0 +1,152 @@
+//! The `run` pipeline: plan → replications → statistics → files.
+
+use crate::engine;
+use crate::export::{self, AtomicDir};
+use crate::load;
+use crate::plan::Plan;
+use crate::scenario::Scenario;
+use crate::stats;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+/// Options of a run beyond the scenario itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Also write `replications.csv`.
+    pub per_replication: bool,
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub program: String,
+    pub version: String,
+    pub scenario_name: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub threads: usize,
+    pub months: usize,
+    pub person_months: u64,
+    pub started: String,
+    pub finished: String,
+    pub elapsed_seconds: f64,
+    pub person_months_per_second: f64,
+    pub files: Vec<String>,
+    pub scenario: serde_json::Value,
+}
+
+/// SHA-256 of the resolved scenario's TOML text.
+pub fn scenario_hash(s: &Scenario) -> String {
+    let digest = Sha256::digest(load::to_toml(s).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn timestamp(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Why a run failed after its input was accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads {
+        threads: usize,
+        #[source]
+        source: rayon::ThreadPoolBuildError,
+    },
+    #[error("cannot write results to `{dir}`: {source}")]
+    Write {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Runs a scenario and writes its results atomically to `out`.
+pub fn run_to_dir(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    out: &Path,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(PathBuf, Manifest), RunError> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let plan = Plan::new(scenario);
+    let reps = engine::run(&plan, scenario.replications as u64, opts.threads, progress).map_err(
+        |source| RunError::Threads {
+            threads: opts.threads,
+            source,
+        },
+    )?;
+    let threads = if opts.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        opts.threads
+    };
+    let monthly = stats::monthly(&reps, plan.months);
+    let horizon: Vec<Vec<f64>> = reps
+        .iter()
+        .map(|r| stats::horizon_values(&plan, r))
+        .collect();
+    let names = stats::horizon_names();
+    let summary = stats::summarize_cells(&horizon, names.len(), |v, c| v[c]);
+    let yearly: Vec<Vec<f64>> = reps
+        .iter()
+        .map(|r| stats::yearly_values(&plan, r))
+        .collect();
+    let ycells = yearly.first().map_or(0, Vec::len);
+    let budget = stats::summarize_cells(&yearly, ycells, |v, c| v[c]);
+    let person_months: u64 = reps.iter().map(|r| r.person_months).sum();
+
+    let dir_err = |source| RunError::Write {
+        dir: out.display().to_string(),
+        source,
+    };
+    let dir = AtomicDir::new(out).map_err(dir_err)?;
+    let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
+        let bytes = bytes.map_err(dir_err)?;
+        dir.write(name, &bytes).map_err(dir_err)
+    };
+    write("monthly.csv", export::monthly_csv(&plan, &monthly))?;
+    write("summary.csv", export::summary_csv(&names, &summary))?;
+    write("budget.csv", export::budget_csv(&plan, &budget))?;
+    let mut files = vec![
+        "monthly.csv".to_string(),
+        "summary.csv".to_string(),
+        "budget.csv".to_string(),
+    ];
+    if opts.per_replication {
+        let mut f = dir.create("replications.csv").map_err(dir_err)?;
+        export::replications_csv(&mut f, &plan, 0, &reps, true).map_err(dir_err)?;
+        std::io::Write::flush(&mut f).map_err(dir_err)?;
+        files.push("replications.csv".to_string());
+    }
+    let elapsed = clock.elapsed().as_secs_f64();
+    files.push("manifest.json".to_string());
+    let manifest = Manifest {
+        program: "fleksim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario_name: scenario.name.clone(),
+        scenario_sha256: scenario_hash(scenario),
+        seed: scenario.seed,
+        replications: scenario.replications,
+        threads,
+        months: plan.months,
+        person_months,
+        started: timestamp(started),
+        finished: timestamp(SystemTime::now()),
+        elapsed_seconds: elapsed,
+        person_months_per_second: person_months as f64 / elapsed.max(1e-9),
+        files,
+        scenario: serde_json::to_value(scenario).unwrap_or(serde_json::Value::Null),
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| dir_err(e.into()))?;
+    write("manifest.json", Ok(json))?;
+    let path = dir.commit().map_err(dir_err)?;
+    Ok((path, manifest))
+}
