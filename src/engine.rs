@@ -15,9 +15,10 @@ use crate::metrics as mx;
 use crate::money::{Regime, WEEKS_PER_MONTH};
 use crate::plan::{Plan, MAX_TABLE};
 use crate::population::{
-    start_job, Factory, Person, FLEX, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN, OLD,
+    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
 };
 use crate::rng::{self, key, uniform, Group, Purpose};
+use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 
@@ -70,52 +71,115 @@ fn is_contact(plan: &Plan, p: &Person, t: usize, max_start: u8) -> bool {
         || p.screen_t as usize == t
 }
 
-/// Simulates replication `rep`, reusing `people` as scratch space.
-pub fn simulate_with(plan: &Plan, rep: u64, people: &mut Vec<Person>) -> Replication {
+/// The people of one replication, by state. Keeping each state in its own
+/// array makes the monthly loops branch-free on the state, and lets the
+/// arrays be reused across replications.
+#[derive(Debug, Default)]
+pub struct Population {
+    pub ly: Vec<Person>,
+    pub flex: Vec<Person>,
+    pub old: Vec<Person>,
+    to_ly: Vec<Person>,
+    to_flex: Vec<Person>,
+}
+
+impl Population {
+    fn clear(&mut self) {
+        self.ly.clear();
+        self.flex.clear();
+        self.old.clear();
+        self.to_ly.clear();
+        self.to_flex.clear();
+    }
+
+    /// Everyone in the scheme.
+    pub fn len(&self) -> usize {
+        self.ly.len() + self.flex.len() + self.old.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Hours histogram index of a person at the end of a month: hours (6 bits),
+/// whether the job started at ≤ 10 hours, and whether hours now exceed the
+/// start. One increment per person replaces a dozen counters; the month's
+/// stocks by band and the progression KPI are read off the histogram.
+#[inline(always)]
+fn end_key(p: &Person) -> usize {
+    let small = (p.start_hours <= 10) as usize;
+    let up = (p.hours > p.start_hours) as usize;
+    (p.hours as usize & 63) | small << 6 | (small & up) << 7
+}
+
+/// Cost histogram index at the start of a month: hours and refusion class
+/// (0 flat rate, 1 staircase at the last step).
+#[inline(always)]
+fn cost_key(hours: u8, class: usize) -> usize {
+    (hours as usize & 63) | class << 6
+}
+
+/// Simulates replication `rep`, reusing `pop` as scratch space.
+pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication {
     let s = &plan.scenario;
     let months = plan.months;
     let mut values = vec![0.0; months * mx::N];
     let factory = Factory::new(plan, rep);
-    people.clear();
+    pop.clear();
     for i in 0..s.initial.ly as u64 {
-        people.push(factory.initial_ly(i));
+        pop.ly.push(factory.initial_ly(i));
     }
     let n_new = s.initial.flex.saturating_sub(s.initial.old_rules) as u64;
     for i in 0..n_new {
-        people.push(factory.initial_flex(i));
+        pop.flex.push(factory.initial_flex(i));
     }
     for i in 0..s.initial.old_rules.min(s.initial.flex) as u64 {
-        people.push(factory.initial_old(i));
+        pop.old.push(factory.initial_old(i));
     }
     let fu = &s.policy.followup;
     let max_start = fu.max_start_hours;
-    let hpc_follow = fu.hours_per_contact;
-    let hpc_screen = s.policy.screening.hours_per_contact;
+    let follow_hours = fu.hours_per_contact;
+    let screen_hours = s.policy.screening.hours_per_contact;
+    // Months in which a screening contact or its protection can fall.
+    let (screen_first, screen_last) = match plan.screening {
+        Some((first, len)) => (first, first + len + fu.protect_months as i64),
+        None => (-1, -1),
+    };
     let h = &s.hours;
     let steps = (h.step_max - h.step_min + 1) as f64;
+    let hours_model = h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0;
     let rf = &s.money.refusion;
     let keep_flex = rf.keep_flex_months.min(u16::MAX as u32) as u16;
     let cap_months = rf.cap_months.min(u16::MAX as u32) as u16;
+    let weeks_step = WEEKS_PER_MONTH as f32;
+    let organic = {
+        let (up, down) = hour_probabilities(h, fu, false, 0);
+        (threshold(up), threshold(up + down))
+    };
+    let ly_exit = &*plan.ly_exit;
 
-    // Contact hours due in the coming month, counted as people are updated.
+    // Contacts due in the coming month, counted as people are updated.
     let mut next_contact_hours = 0.0;
     let mut next_contacts = 0u32;
-    for p in people.iter() {
-        if p.state == FLEX && is_contact(plan, p, 0, max_start) {
+    for p in &pop.flex {
+        if is_contact(plan, p, 0, max_start) {
             next_contacts += 1;
-            next_contact_hours += contact_hours(p, 0, hpc_follow, hpc_screen);
+            next_contact_hours += contact_hours(p, 0, follow_hours, screen_hours);
         }
     }
     let (mut n_visit, mut n_direct) = (0u64, 0u64);
     let mut person_months = 0u64;
-    let mut ly_end = s.initial.ly as u64;
+    let mut find_buf = [[0.0; MAX_TABLE]; 2];
+    let mut end_hist = [0u32; 256];
+    let mut cost_hist = [0u32; 128];
 
     for t in 0..months {
-        // 1. Arrivals.
+        // 1. Arrivals join at the start of the month.
         let nv = arrivals(plan, rep, t, 0, s.inflow.visitations_per_month);
         let nd = arrivals(plan, rep, t, 1, s.inflow.direct_per_month);
         for _ in 0..nv {
-            people.push(factory.visitation(n_visit, t));
+            pop.ly.push(factory.visitation(n_visit, t));
             n_visit += 1;
         }
         let mut contacts = next_contacts;
@@ -124,20 +188,18 @@ pub fn simulate_with(plan: &Plan, rep: u64, people: &mut Vec<Person>) -> Replica
             let p = factory.direct(n_direct, t);
             if is_contact(plan, &p, t, max_start) {
                 contacts += 1;
-                contact_hours_t += contact_hours(&p, t, hpc_follow, hpc_screen);
+                contact_hours_t += contact_hours(&p, t, follow_hours, screen_hours);
             }
-            people.push(p);
+            pop.flex.push(p);
             n_direct += 1;
         }
-        next_contacts = 0;
-        next_contact_hours = 0.0;
 
         // 2. Capacity from the caseload at the start of the month.
-        let ly_start = (ly_end + nv) as f64;
+        let ly_start = pop.ly.len() as f64;
         let consultants = plan.consultants[t];
-        let effective = (consultants - contact_hours_t / s.staffing.hours_per_month).max(0.01);
-        let caseload = ly_start / effective;
         let st = &s.staffing;
+        let effective = (consultants - contact_hours_t / st.hours_per_month).max(0.01);
+        let caseload = ly_start / effective;
         let capacity = if st.elasticity == 0.0 {
             1.0
         } else if caseload <= 0.0 {
@@ -147,203 +209,253 @@ pub fn simulate_with(plan: &Plan, rep: u64, people: &mut Vec<Person>) -> Replica
                 .powf(st.elasticity)
                 .clamp(st.capacity_min, st.capacity_max)
         };
+        // Job finding by spell month for this month, capacity included.
+        for (buf, src) in find_buf.iter_mut().zip(&plan.find[t]) {
+            for (dst, v) in buf.iter_mut().zip(src.iter()) {
+                *dst = v * capacity;
+            }
+        }
 
-        let find = &plan.find[t];
         let pr = &plan.prices[t];
         let followup_on = plan.followup_on[t];
         let (jc0, jc1) = plan.jobclub_range[t];
         let (rv0, rv1) = plan.review_range[t];
         let staircase = pr.regime == Regime::Staircase;
-        let row = &mut values[t * mx::N..(t + 1) * mx::N];
+        let protect_now = if followup_on { plan.protect_mask } else { 0 };
+        let protect_len = fu.protect_months as usize;
+        let ti = t as i64;
+        let screening_now = ti >= screen_first && ti <= screen_last;
+        // Contacts and protection need per-person work only when some
+        // follow-up or screening is in force now or next month.
+        let next_on = t + 1 < months && plan.followup_on[t + 1];
+        let next_mask = if next_on { plan.contact_mask } else { 0 };
+        let contact_work = followup_on || next_on || screening_now || ti + 1 == screen_first;
         let mut c = Counts::default();
-        person_months += people.len() as u64;
+        end_hist.fill(0);
+        cost_hist.fill(0);
+        person_months += pop.len() as u64;
+        let Population {
+            ly,
+            flex,
+            old,
+            to_ly,
+            to_flex,
+        } = pop;
 
-        // 3–4. Everyone present is exposed to the month's risks.
+        // 3. People on LY: find a job, leave, or stay.
         let mut i = 0;
-        while i < people.len() {
-            let p = &mut people[i];
-            let was_flex = p.state != LY;
-            p.flex_history = (p.flex_history << 1) | was_flex as u32;
-            let staircase_share = if staircase && p.flags & F_NEW_REFUSION != 0 {
-                Some(crate::money::staircase_share(
-                    p.weeks as f64,
-                    &rf.staircase_rates,
-                ))
+        while i < ly.len() {
+            let p = &mut ly[i];
+            p.flex_history <<= 1;
+            let dd = p.dur as u32;
+            let in_jobclub = dd >= jc0 && dd < jc1;
+            let in_review = dd >= rv0 && dd < rv1;
+            let share = if staircase && p.flags & F_NEW_REFUSION != 0 {
+                crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates)
+            } else if p.cap_months >= cap_months {
+                0.0
+            } else if in_jobclub || in_review {
+                rf.flat_ly_rate_active
             } else {
-                None
+                rf.flat_ly_rate
             };
-            p.weeks += WEEKS_PER_MONTH as f32;
+            p.weeks = (p.weeks + weeks_step).min(60.0);
+            let benefit = pr.ly[p.category as usize];
+            c.cost_ly += benefit;
+            c.refusion_ly += benefit * share;
+            c.jobclub += in_jobclub as u32;
+            c.review += in_review as u32;
+            p.cap_months = p.cap_months.saturating_add(1);
+
+            let d = idx(p.dur);
+            let g = (p.flags & F_REHAB != 0) as usize;
+            let mut pf = (find_buf[g][d] * p.frailty as f64).min(1.0);
+            let mut px = ly_exit[d];
+            if pf + px > 1.0 {
+                let sum = pf + px;
+                pf /= sum;
+                px /= sum;
+            }
             let u = uniform(&mut p.events);
-            let mut gone = false;
-            match p.state {
-                LY => {
-                    let d = idx(p.dur);
-                    let g = (p.flags & F_REHAB != 0) as usize;
-                    // Money: LY by the rate category, refusion by regime.
-                    let benefit = pr.ly[p.category as usize];
-                    c.cost_ly += benefit;
-                    let dd = p.dur as u32;
-                    let in_jobclub = dd >= jc0 && dd < jc1;
-                    let in_review = dd >= rv0 && dd < rv1;
-                    c.jobclub += in_jobclub as u32;
-                    c.review += in_review as u32;
-                    let share = match staircase_share {
-                        Some(x) => x,
-                        None if p.cap_months >= cap_months => 0.0,
-                        None if in_jobclub || in_review => rf.flat_ly_rate_active,
-                        None => rf.flat_ly_rate,
-                    };
-                    c.refusion_ly += benefit * share;
-                    p.cap_months = p.cap_months.saturating_add(1);
+            if u < pf {
+                let a = uniform(&mut p.hours_rng);
+                let b = uniform(&mut p.hours_rng);
+                start_job(p, plan, a, b);
+                c.hires += 1;
+                c.hires_le10h += (p.start_hours <= 10) as u32;
+                to_flex.push(ly.swap_remove(i));
+            } else if u < pf + px {
+                c.exits_ly += 1;
+                ly.swap_remove(i);
+            } else {
+                p.dur = p.dur.saturating_add(1);
+                tally_ly(p, &mut c);
+                i += 1;
+            }
+        }
 
-                    let mut pf = (find[g][d] * capacity * p.frailty as f64).min(1.0);
-                    let mut px = plan.ly_exit[d];
-                    if pf + px > 1.0 {
-                        let sum = pf + px;
-                        pf /= sum;
-                        px /= sum;
-                    }
-                    if u < pf {
-                        let a = uniform(&mut p.hours_rng);
-                        let b = uniform(&mut p.hours_rng);
-                        start_job(p, plan, a, b);
-                        c.hires += 1;
-                        c.hires_le10h += (p.start_hours <= 10) as u32;
-                    } else if u < pf + px {
-                        gone = true;
-                        c.exits_ly += 1;
-                    } else {
-                        p.dur = p.dur.saturating_add(1);
-                    }
-                }
-                FLEX => {
-                    let d = idx(p.dur);
-                    let contact = is_contact(plan, p, t, max_start);
-                    let small = p.start_hours <= max_start;
-                    let protected =
-                        (followup_on && small && d < 64 && plan.protect_mask >> d & 1 == 1)
-                            || (p.screen_t != NO_SCREEN
-                                && t >= p.screen_t as usize
-                                && t < p.screen_t as usize + fu.protect_months as usize);
-                    // Money: the flex subsidy by hours; refusion by regime.
-                    let subsidy = pr.subsidy[p.hours as usize];
-                    c.cost_flex += subsidy;
-                    c.refusion_flex += subsidy * staircase_share.unwrap_or(rf.flat_flex_rate);
-                    c.mentor += protected as u32;
-
-                    let mut pd = plan.dismissal[d];
-                    if protected {
-                        pd *= fu.dismissal_multiplier;
-                    }
-                    let mut px = plan.flex_exit[d];
-                    if pd + px > 1.0 {
-                        let sum = pd + px;
-                        pd /= sum;
-                        px /= sum;
-                    }
-                    if u < pd {
-                        dismiss(p);
-                        c.dismissals += 1;
-                    } else if u < pd + px {
-                        gone = true;
-                        c.exits_flex += 1;
-                    } else {
-                        // Hours progression.
-                        let v = uniform(&mut p.hours_rng);
-                        let mut up = if contact {
-                            fu.p_up_contact
-                        } else {
-                            h.p_up_organic
-                        };
-                        if p.flags & F_AGREEMENT != 0 {
-                            up = (up * h.agreement_up_multiplier).min(1.0);
-                        }
-                        let down = h.p_down.min(1.0 - up);
-                        if v < up {
-                            if p.hours < p.ceiling {
-                                let step = h.step_min as f64 + (v / up * steps).floor();
-                                let step = (step as u8).min(h.step_max);
-                                p.hours = (p.hours.saturating_add(step)).min(p.ceiling);
-                                c.hours_up += 1;
-                            }
-                        } else if v < up + down && p.hours > 1 {
-                            let step = h.step_min as f64 + ((v - up) / down * steps).floor();
-                            let step = (step as u8).min(h.step_max);
-                            p.hours = p.hours.saturating_sub(step).max(1);
-                            c.hours_down += 1;
-                        }
-                        p.dur = p.dur.saturating_add(1);
-                        if p.dur >= keep_flex {
-                            p.cap_months = 0;
-                        }
-                    }
-                }
-                _ => {
-                    // OLD: flat subsidy to the employer, no hours model.
-                    c.cost_old += pr.old_scheme;
-                    c.refusion_flex += pr.old_scheme * s.money.old_rules_refusion;
-                    let d = idx(p.dur);
-                    let mut pd = plan.old_dismissal[d];
-                    let mut px = plan.old_exit[d];
-                    if pd + px > 1.0 {
-                        let sum = pd + px;
-                        pd /= sum;
-                        px /= sum;
-                    }
-                    if u < pd {
-                        dismiss(p);
-                        c.dismissals += 1;
-                    } else if u < pd + px {
-                        gone = true;
-                        c.exits_flex += 1;
-                    } else {
-                        p.dur = p.dur.saturating_add(1);
-                        if p.dur >= keep_flex {
-                            p.cap_months = 0;
-                        }
-                    }
+        // 4. People in 2013-rules flexjobs: dismissal, exit, or hours. The
+        // hot loop of the engine; it avoids branches on conditions that vary
+        // from person to person.
+        let mut i = 0;
+        while i < flex.len() {
+            let p = &mut flex[i];
+            p.flex_history = (p.flex_history << 1) | 1;
+            let is_stair = staircase & (p.flags & F_NEW_REFUSION != 0);
+            if is_stair & (p.weeks < 52.0) {
+                // Early on the staircase (rare): priced one by one.
+                let sub = pr.subsidy[p.hours as usize];
+                c.cost_flex += sub;
+                c.refusion_flex +=
+                    sub * crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates);
+                p.weeks += weeks_step;
+            } else {
+                cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+            }
+            let d = idx(p.dur);
+            // Draws are compared as 64-bit integers with thresholds
+            // `p · 2^64`: the plan's tables hold them, scaled so that
+            // dismissal + exit ≤ 1.
+            let mut t_dismiss = plan.dismissal_thr[d];
+            let mut t_leave = plan.flex_leave_thr[d];
+            if contact_work {
+                let small = p.start_hours <= max_start;
+                let in_mask = (protect_now >> d.min(63)) & 1 == 1;
+                let screen = p.screen_t as usize;
+                let protected = (small & (d < 64) & in_mask)
+                    | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + protect_len));
+                c.mentor += protected as u32;
+                if protected {
+                    let (pd, px) = competing(
+                        plan.raw_dismissal[d] * fu.dismissal_multiplier,
+                        plan.raw_flex_exit[d],
+                    );
+                    t_dismiss = threshold(pd);
+                    t_leave = threshold(pd + px);
                 }
             }
-            if gone {
-                people.swap_remove(i);
+            let x = p.events.next_u64();
+            if x < t_leave {
+                if x < t_dismiss {
+                    dismiss(p);
+                    c.dismissals += 1;
+                    to_ly.push(flex.swap_remove(i));
+                } else {
+                    c.exits_flex += 1;
+                    flex.swap_remove(i);
+                }
                 continue;
             }
-            // 5. End-of-month tallies.
-            let p = &people[i];
-            match p.state {
-                LY => {
-                    c.ly += 1;
-                    c.ly_le6m += (p.dur <= 6) as u32;
-                    // LY rate category moves to the ordinary rate after 9
-                    // months of flexjob within 18.
-                    if p.category != 0 && (p.flex_history & 0x3FFFF).count_ones() >= 9 {
-                        people[i].category = 0;
+            if hours_model {
+                let y = p.hours_rng.next_u64();
+                let contact = contact_work && is_contact(plan, p, t, max_start);
+                let special = contact | (p.flags & F_AGREEMENT != 0);
+                let (t_up, t_any) = if special {
+                    let (up, down) = hour_probabilities(h, fu, contact, p.flags);
+                    (threshold(up), threshold(up + down))
+                } else {
+                    organic
+                };
+                if y < t_any {
+                    let (up, down) = hour_probabilities(h, fu, contact, p.flags);
+                    let v = unit(y);
+                    if y < t_up {
+                        if p.hours < p.ceiling {
+                            let step = h.step_min as f64 + (v / up * steps).floor();
+                            let step = (step as u8).min(h.step_max);
+                            p.hours = p.hours.saturating_add(step).min(p.ceiling);
+                            c.hours_up += 1;
+                        }
+                    } else if p.hours > 1 {
+                        let step = h.step_min as f64 + ((v - up) / down * steps).floor();
+                        let step = (step as u8).min(h.step_max);
+                        p.hours = p.hours.saturating_sub(step).max(1);
+                        c.hours_down += 1;
                     }
                 }
-                FLEX => {
-                    c.flex += 1;
-                    let hrs = p.hours;
-                    c.le10h += (hrs <= 10) as u32;
-                    c.bands[band_of(hrs)] += 1;
-                    if p.start_hours <= 10 {
-                        c.prog_base += 1;
-                        c.progressed += (hrs > p.start_hours) as u32;
-                    }
-                    if is_contact(plan, p, t + 1, max_start) {
-                        next_contacts += 1;
-                        next_contact_hours += contact_hours(p, t + 1, hpc_follow, hpc_screen);
-                    }
-                }
-                OLD => {
-                    c.flex += 1;
-                    c.old += 1;
-                }
-                _ => {}
+            }
+            p.dur = p.dur.saturating_add(1);
+            if p.cap_months != 0 && p.dur >= keep_flex {
+                p.cap_months = 0;
+            }
+            end_hist[end_key(p)] += 1;
+            if contact_work {
+                tally_contact(p, t, next_mask, max_start, follow_hours, screen_hours, &mut c);
             }
             i += 1;
         }
 
-        ly_end = c.ly as u64;
+        // 5. People in old-rules flexjobs: a flat subsidy to the employer,
+        // priced by the count at the start of the month.
+        let old_start = old.len() as f64;
+        c.cost_old = old_start * pr.old_scheme;
+        c.refusion_flex += old_start * pr.old_scheme * s.money.old_rules_refusion;
+        let mut i = 0;
+        while i < old.len() {
+            let p = &mut old[i];
+            p.flex_history = (p.flex_history << 1) | 1;
+            let d = idx(p.dur);
+            let x = p.events.next_u64();
+            if x < plan.old_leave_thr[d] {
+                if x < plan.old_dismissal_thr[d] {
+                    dismiss(p);
+                    c.dismissals += 1;
+                    to_ly.push(old.swap_remove(i));
+                } else {
+                    c.exits_flex += 1;
+                    old.swap_remove(i);
+                }
+                continue;
+            }
+            p.dur = p.dur.saturating_add(1);
+            if p.cap_months != 0 && p.dur >= keep_flex {
+                p.cap_months = 0;
+            }
+            i += 1;
+        }
+        c.old = old.len() as u32;
+        c.flex += c.old;
+
+        // 6. Moves between states take effect at the end of the month.
+        for mut p in to_ly.drain(..) {
+            tally_ly(&mut p, &mut c);
+            ly.push(p);
+        }
+        for p in to_flex.drain(..) {
+            end_hist[end_key(&p)] += 1;
+            tally_contact(&p, t, next_mask, max_start, follow_hours, screen_hours, &mut c);
+            flex.push(p);
+        }
+        next_contacts = c.next_contacts;
+        next_contact_hours = c.next_contact_hours;
+
+        // Read the histograms.
+        for (k, &n) in end_hist.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let hrs = k & 63;
+            c.flex += n;
+            c.le10h += if hrs <= 10 { n } else { 0 };
+            c.bands[BAND[hrs] as usize] += n;
+            if k & 64 != 0 {
+                c.prog_base += n;
+                if k & 128 != 0 {
+                    c.progressed += n;
+                }
+            }
+        }
+        let last_rate = rf.staircase_rates[3];
+        for (k, &n) in cost_hist.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let amount = n as f64 * pr.subsidy[(k & 63).min(37)];
+            c.cost_flex += amount;
+            c.refusion_flex += amount * if k & 64 != 0 { last_rate } else { rf.flat_flex_rate };
+        }
+
+        let row = &mut values[t * mx::N..(t + 1) * mx::N];
         row[mx::LY_STOCK] = c.ly as f64;
         row[mx::LY_STOCK_LE6M] = c.ly_le6m as f64;
         row[mx::FLEX_STOCK] = c.flex as f64;
@@ -400,6 +512,91 @@ pub fn simulate_with(plan: &Plan, rep: u64, people: &mut Vec<Person>) -> Replica
     }
 }
 
+#[inline(always)]
+fn tally_ly(p: &mut Person, c: &mut Counts) {
+    c.ly += 1;
+    c.ly_le6m += (p.dur <= 6) as u32;
+    // The LY rate category moves to the ordinary rate after 9 months of
+    // flexjob within 18.
+    if p.category != 0 && (p.flex_history & 0x3FFFF).count_ones() >= 9 {
+        p.category = 0;
+    }
+}
+
+/// Counts a contact due next month (branch-free form of [`is_contact`]).
+#[inline(always)]
+fn tally_contact(
+    p: &Person,
+    t: usize,
+    next_mask: u64,
+    max_start: u8,
+    follow_hours: f64,
+    screen_hours: f64,
+    c: &mut Counts,
+) {
+    let d = p.dur as usize;
+    let follow = ((next_mask >> d.min(63)) & 1 == 1) & (d < 64) & (p.start_hours <= max_start);
+    let screen = p.screen_t as usize == t + 1;
+    c.next_contacts += (follow | screen) as u32;
+    c.next_contact_hours += if screen {
+        screen_hours
+    } else if follow {
+        follow_hours
+    } else {
+        0.0
+    };
+}
+
+/// Two competing monthly probabilities; if they sum past 1 they are
+/// scaled to 1 (MODEL.md).
+#[inline]
+pub fn competing(a: f64, b: f64) -> (f64, f64) {
+    let sum = a + b;
+    if sum > 1.0 {
+        (a / sum, b / sum)
+    } else {
+        (a, b)
+    }
+}
+
+/// The threshold `p · 2^64` against which a 64-bit draw is compared: the
+/// draw is below it with probability `p`.
+#[inline]
+pub fn threshold(p: f64) -> u64 {
+    if p >= 1.0 {
+        u64::MAX
+    } else if p <= 0.0 {
+        0
+    } else {
+        (p * 18_446_744_073_709_551_616.0) as u64
+    }
+}
+
+/// A 64-bit draw as a number in [0, 1).
+#[inline]
+fn unit(x: u64) -> f64 {
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Probabilities of an hours increase and decrease this month.
+#[inline]
+fn hour_probabilities(
+    h: &crate::scenario::Hours,
+    fu: &crate::scenario::Followup,
+    contact: bool,
+    flags: u8,
+) -> (f64, f64) {
+    let mut up = if contact {
+        fu.p_up_contact
+    } else {
+        h.p_up_organic
+    };
+    if flags & F_AGREEMENT != 0 {
+        up = (up * h.agreement_up_multiplier).min(1.0);
+    }
+    (up, h.p_down.min(1.0 - up))
+}
+
 /// Consultant hours of a contact in month `t`.
 #[inline]
 fn contact_hours(p: &Person, t: usize, follow: f64, screen: f64) -> f64 {
@@ -419,16 +616,24 @@ fn dismiss(p: &mut Person) {
     p.screen_t = NO_SCREEN;
 }
 
-#[inline(always)]
-fn band_of(h: u8) -> usize {
-    match h {
-        0..=5 => 0,
-        6..=10 => 1,
-        11..=15 => 2,
-        16..=20 => 3,
-        _ => 4,
+/// Hours band (1–5, 6–10, 11–15, 16–20, 21–37) by hours, as a table.
+const BAND: [u8; 256] = {
+    let mut t = [4u8; 256];
+    let mut h = 0;
+    while h < 21 {
+        t[h] = if h <= 5 {
+            0
+        } else if h <= 10 {
+            1
+        } else if h <= 15 {
+            2
+        } else {
+            3
+        };
+        h += 1;
     }
-}
+    t
+};
 
 #[derive(Default)]
 struct Counts {
@@ -450,6 +655,8 @@ struct Counts {
     jobclub: u32,
     review: u32,
     mentor: u32,
+    next_contacts: u32,
+    next_contact_hours: f64,
     cost_ly: f64,
     cost_flex: f64,
     cost_old: f64,
@@ -459,7 +666,7 @@ struct Counts {
 
 /// Simulates replication `rep`.
 pub fn simulate(plan: &Plan, rep: u64) -> Replication {
-    simulate_with(plan, rep, &mut Vec::new())
+    simulate_with(plan, rep, &mut Population::default())
 }
 
 /// Runs replications `first..first + count` on the current rayon pool and
@@ -472,8 +679,8 @@ pub fn run_range(
 ) -> Vec<Replication> {
     (first..first + count)
         .into_par_iter()
-        .map_init(Vec::new, |people, r| {
-            let out = simulate_with(plan, r, people);
+        .map_init(Population::default, |pop, r| {
+            let out = simulate_with(plan, r, pop);
             progress();
             out
         })

@@ -386,7 +386,11 @@ pub const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 /// The staircase refusion share of a month in which benefit weeks go from
 /// `before` to `before + WEEKS_PER_MONTH`: the rate of each week of the month,
 /// averaged, so a month that crosses a step is split across it.
+#[inline]
 pub fn staircase_share(before: f64, rates: &[f64; 4]) -> f64 {
+    if before >= 52.0 {
+        return rates[3];
+    }
     const BOUNDS: [f64; 3] = [4.0, 26.0, 52.0];
     let after = before + WEEKS_PER_MONTH;
     let mut total = 0.0;

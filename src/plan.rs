@@ -18,12 +18,20 @@ pub struct Plan {
     pub months: usize,
     /// `find[t][g]`: base find probability × policy multipliers at duration
     /// `d`, for people without (`g = 0`) and with (`g = 1`) the rehab meeting.
-    pub find: Vec<[Vec<f64>; 2]>,
-    pub ly_exit: Vec<f64>,
-    pub dismissal: Vec<f64>,
-    pub flex_exit: Vec<f64>,
-    pub old_dismissal: Vec<f64>,
-    pub old_exit: Vec<f64>,
+    pub find: Vec<[Table; 2]>,
+    pub ly_exit: Table,
+    pub dismissal: Table,
+    pub flex_exit: Table,
+    pub old_dismissal: Table,
+    pub old_exit: Table,
+    /// Thresholds (`p · 2^64`) of dismissal and of dismissal + exit.
+    pub dismissal_thr: Box<[u64; MAX_TABLE]>,
+    pub flex_leave_thr: Box<[u64; MAX_TABLE]>,
+    pub old_dismissal_thr: Box<[u64; MAX_TABLE]>,
+    pub old_leave_thr: Box<[u64; MAX_TABLE]>,
+    /// Flex dismissal and exit before scaling to a sum ≤ 1 (for multipliers).
+    pub raw_dismissal: Table,
+    pub raw_flex_exit: Table,
     pub consultants: Vec<f64>,
     pub grant_consultants: Vec<f64>,
     pub followup_on: Vec<bool>,
@@ -58,8 +66,15 @@ pub struct MonthPrices {
     pub mentor_month: f64,
 }
 
-fn table(steps: &[Step], len: usize) -> Vec<f64> {
-    (0..len).map(|d| step_value(steps, d as u32)).collect()
+/// A table by duration in months (0..MAX_TABLE).
+pub type Table = Box<[f64; MAX_TABLE]>;
+
+fn table(steps: &[Step], _len: usize) -> Table {
+    let mut t = Box::new([0.0; MAX_TABLE]);
+    for (d, v) in t.iter_mut().enumerate() {
+        *v = step_value(steps, d as u32);
+    }
+    t
 }
 
 impl Plan {
@@ -136,12 +151,23 @@ impl Plan {
             None
         };
         let prices = (0..months).map(|t| month_prices(&s, t)).collect();
+        let raw_dismissal = table(&s.flex.dismissal, len);
+        let raw_flex_exit = table(&s.flex.exit, len);
+        let (dismissal, flex_exit) = scaled(&raw_dismissal, &raw_flex_exit);
+        let (old_dismissal, old_exit) =
+            scaled(&table(s.old_rules_dismissal(), len), &table(s.old_rules_exit(), len));
         Plan {
+            dismissal_thr: thresholds(&dismissal, None),
+            flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
+            old_dismissal_thr: thresholds(&old_dismissal, None),
+            old_leave_thr: thresholds(&old_dismissal, Some(&old_exit)),
             ly_exit: table(&s.ly.exit, len),
-            dismissal: table(&s.flex.dismissal, len),
-            flex_exit: table(&s.flex.exit, len),
-            old_dismissal: table(s.old_rules_dismissal(), len),
-            old_exit: table(s.old_rules_exit(), len),
+            dismissal,
+            flex_exit,
+            old_dismissal,
+            old_exit,
+            raw_dismissal,
+            raw_flex_exit,
             seed: s.seed,
             months,
             find,
@@ -163,6 +189,23 @@ impl Plan {
     pub fn regime(&self, t: usize) -> Regime {
         self.prices[t].regime
     }
+}
+
+/// Two competing-risk tables scaled so that they sum to at most 1.
+fn scaled(a: &Table, b: &Table) -> (Table, Table) {
+    let (mut x, mut y) = (a.clone(), b.clone());
+    for d in 0..MAX_TABLE {
+        (x[d], y[d]) = crate::engine::competing(a[d], b[d]);
+    }
+    (x, y)
+}
+
+fn thresholds(a: &Table, b: Option<&Table>) -> Box<[u64; MAX_TABLE]> {
+    let mut t = Box::new([0u64; MAX_TABLE]);
+    for (d, v) in t.iter_mut().enumerate() {
+        *v = crate::engine::threshold(a[d] + b.map_or(0.0, |b| b[d]));
+    }
+    t
 }
 
 /// The price index of `year` relative to the first simulated year, by DP-max.

@@ -105,15 +105,15 @@ impl<'a> Factory<'a> {
     }
 
     fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
-        let seed = self.plan.seed;
-        let k = key(group, index);
-        let mut a = rng::stream(seed, self.rep, k, Purpose::Attributes);
+        let b = rng::base(self.plan.seed, self.rep, key(group, index));
         let mut d = [0.0; 10];
-        for v in d.iter_mut() {
-            *v = uniform(&mut a);
+        for (k, v) in d.iter_mut().enumerate() {
+            *v = rng::nth_uniform(b, Purpose::Attributes, k as u64);
         }
+        // The frailty has a stream of its own (a Gamma draw takes a varying
+        // number of uniforms).
         let frailty = match &self.gamma {
-            Some(g) => g.sample(&mut a) as f32,
+            Some(g) => g.sample(&mut rng::stream_from(b, Purpose::Frailty)) as f32,
             None => 1.0,
         };
         let s = &self.plan.scenario;
@@ -134,8 +134,8 @@ impl<'a> Factory<'a> {
             0
         };
         let p = Person {
-            events: rng::stream(seed, self.rep, k, Purpose::Events),
-            hours_rng: rng::stream(seed, self.rep, k, Purpose::Hours),
+            events: rng::stream_from(b, Purpose::Events),
+            hours_rng: rng::stream_from(b, Purpose::Hours),
             frailty,
             weeks: draw_weeks(&money.refusion.prior_weeks, d[A_WEEKS]) as f32,
             cap_months: 0,

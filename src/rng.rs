@@ -25,6 +25,8 @@ pub enum Purpose {
     Hours = 4,
     /// Per-replication parameter draws (probabilistic sensitivity analysis).
     Parameters = 5,
+    /// A person's job-finding frailty (a Gamma draw).
+    Frailty = 6,
 }
 
 /// Who (or what) a stream belongs to.
@@ -54,12 +56,35 @@ pub fn splitmix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The seed of the stream `(seed, replication, key, purpose)`.
-pub fn stream_seed(seed: u64, replication: u64, key: u64, purpose: Purpose) -> u64 {
+/// The hash of `(seed, replication, key)` from which a person's streams
+/// are derived.
+#[inline]
+pub fn base(seed: u64, replication: u64, key: u64) -> u64 {
     let mut h = splitmix64(seed);
     h = splitmix64(h ^ replication);
-    h = splitmix64(h ^ key);
-    splitmix64(h ^ purpose as u64)
+    splitmix64(h ^ key)
+}
+
+/// The seed of the stream `(seed, replication, key, purpose)`.
+pub fn stream_seed(seed: u64, replication: u64, key: u64, purpose: Purpose) -> u64 {
+    splitmix64(base(seed, replication, key) ^ purpose as u64)
+}
+
+/// The stream of `purpose` from a [`base`] hash.
+#[inline]
+pub fn stream_from(base: u64, purpose: Purpose) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(base ^ purpose as u64))
+}
+
+/// Fixed-position draws: the `k`-th number of the SplitMix64 sequence that
+/// starts at the stream seed of `(base, purpose)`, as a uniform in [0, 1).
+/// Used for attributes drawn once, so that each attribute has its own
+/// position and adding one never moves another.
+#[inline]
+pub fn nth_uniform(base: u64, purpose: Purpose, k: u64) -> f64 {
+    let start = splitmix64(base ^ purpose as u64);
+    let x = splitmix64(start.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The stream `(seed, replication, key, purpose)`.

@@ -1,0 +1,164 @@
+//! The exact check: with every mechanism off (scenarios/markov-check.toml)
+//! the expected stocks follow a linear recursion that MODEL.md's order of
+//! events gives by hand. The simulated means must match it within 4
+//! standard errors.
+
+mod common;
+
+use common::*;
+use fleksim::Scenario;
+
+const REPLICATIONS: u64 = 400;
+const MONTHS: [usize; 7] = [0, 1, 6, 12, 24, 48, 59];
+
+/// The single monthly probability of a one-step hazard.
+fn single(name: &str, steps: &[fleksim::scenario::Step]) -> f64 {
+    assert_eq!(steps.len(), 1, "{name} must have one step in markov-check");
+    assert_eq!(steps[0].from, 0, "{name} must start at 0");
+    steps[0].monthly()
+}
+
+/// Expected values per month, by the recursion of MODEL.md: arrivals join at
+/// the start of the month and are exposed to that month's risks; stocks are
+/// recorded at the end of the month.
+struct Expected {
+    ly: Vec<f64>,
+    flex: Vec<f64>,
+    hires: Vec<f64>,
+    dismissals: Vec<f64>,
+    exits_ly: Vec<f64>,
+    exits_flex: Vec<f64>,
+}
+
+fn expected(s: &Scenario) -> Expected {
+    // The recursion holds only with every mechanism off.
+    assert_eq!(s.ly.frailty_shape, 0.0, "no frailty");
+    assert_eq!(s.staffing.elasticity, 0.0, "no capacity effect");
+    assert_eq!(s.initial.old_rules, 0, "no old-rules group");
+    let p = &s.policy;
+    assert!(
+        !(p.jobclub.enabled
+            || p.three_month_review.enabled
+            || p.rehab_meeting.enabled
+            || p.followup.enabled
+            || p.screening.enabled),
+        "no policies"
+    );
+    let lv = s.inflow.visitations_per_month;
+    let ld = s.inflow.direct_per_month;
+    let pf = single("ly.find_job", &s.ly.find_job);
+    let px = single("ly.exit", &s.ly.exit);
+    let pd = single("flex.dismissal", &s.flex.dismissal);
+    let pfx = single("flex.exit", &s.flex.exit);
+    assert!(pf + px <= 1.0 && pd + pfx <= 1.0);
+
+    let (mut ly, mut f) = (s.initial.ly as f64, s.initial.flex as f64);
+    let n = s.horizon_months as usize;
+    let mut e = Expected {
+        ly: Vec::with_capacity(n),
+        flex: Vec::with_capacity(n),
+        hires: Vec::with_capacity(n),
+        dismissals: Vec::with_capacity(n),
+        exits_ly: Vec::with_capacity(n),
+        exits_flex: Vec::with_capacity(n),
+    };
+    for _ in 0..n {
+        let a = ly + lv;
+        let b = f + ld;
+        ly = a * (1.0 - pf - px) + b * pd;
+        f = b * (1.0 - pd - pfx) + a * pf;
+        e.ly.push(ly);
+        e.flex.push(f);
+        e.hires.push(a * pf);
+        e.dismissals.push(b * pd);
+        e.exits_ly.push(a * px);
+        e.exits_flex.push(b * pfx);
+    }
+    e
+}
+
+fn within_4_se(reps: &[fleksim::engine::Replication], t: usize, name: &str, want: f64) {
+    let (mean, se) = mean_se(&across(reps, t, name));
+    // A floor for months where the value cannot vary.
+    let tol = 4.0 * se + 1e-9;
+    check_close(&format!("mean {name} in month {t}"), mean, want, tol);
+}
+
+fn markov() -> (fleksim::Plan, Vec<fleksim::engine::Replication>) {
+    simulate(MARKOV, &[], REPLICATIONS)
+}
+
+#[test]
+fn stocks_match_the_exact_recursion() {
+    let (plan, reps) = markov();
+    let e = expected(&plan.scenario);
+    assert_eq!(plan.months, 60);
+    for &t in &MONTHS {
+        within_4_se(&reps, t, "ly_stock", e.ly[t]);
+        within_4_se(&reps, t, "flex_stock", e.flex[t]);
+    }
+}
+
+#[test]
+fn flows_match_the_exact_recursion() {
+    let (plan, reps) = markov();
+    let s = &plan.scenario;
+    let e = expected(s);
+    for &t in &MONTHS {
+        within_4_se(&reps, t, "visitations", s.inflow.visitations_per_month);
+        within_4_se(&reps, t, "direct_hires", s.inflow.direct_per_month);
+        within_4_se(&reps, t, "hires", e.hires[t]);
+        within_4_se(&reps, t, "dismissals", e.dismissals[t]);
+        within_4_se(&reps, t, "exits_ly", e.exits_ly[t]);
+        within_4_se(&reps, t, "exits_flex", e.exits_flex[t]);
+    }
+}
+
+#[test]
+fn ly_share_is_a_share_and_close_to_the_ratio_of_stocks() {
+    let (plan, reps) = markov();
+    let e = expected(&plan.scenario);
+    for r in &reps {
+        for t in 0..plan.months {
+            let share = value(r, t, "ly_share");
+            assert!(
+                (0.0..=1.0).contains(&share),
+                "ly_share {share} in month {t}"
+            );
+        }
+    }
+    for &t in &MONTHS {
+        let (mean, se) = mean_se(&across(&reps, t, "ly_share"));
+        let ratio = e.ly[t] / (e.ly[t] + e.flex[t]);
+        // The mean of a ratio differs from the ratio of means by a little.
+        check_close(
+            &format!("mean ly_share in month {t}"),
+            mean,
+            ratio,
+            4.0 * se + 0.002,
+        );
+    }
+}
+
+/// The recursion uses the scenario's own numbers, so the test follows the
+/// file; overriding them must move the simulation with it.
+#[test]
+fn recursion_follows_overridden_parameters() {
+    let sets = [
+        "inflow.visitations_per_month=40",
+        "inflow.direct_per_month=0",
+        "initial.ly=100",
+        "initial.flex=300",
+        "ly.find_job=[{from=0,p=0.2}]",
+        "ly.exit=[{from=0,p_year=0.3}]",
+        "flex.dismissal=[{from=0,p=0.03}]",
+        "flex.exit=[{from=0,p=0.02}]",
+        "horizon_months=24",
+    ];
+    let (plan, reps) = simulate(MARKOV, &sets, 300);
+    let e = expected(&plan.scenario);
+    for t in [0, 1, 6, 12, 23] {
+        within_4_se(&reps, t, "ly_stock", e.ly[t]);
+        within_4_se(&reps, t, "flex_stock", e.flex[t]);
+    }
+}
