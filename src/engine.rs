@@ -380,7 +380,15 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             }
             end_hist[end_key(p)] += 1;
             if contact_work {
-                tally_contact(p, t, next_mask, max_start, follow_hours, screen_hours, &mut c);
+                tally_contact(
+                    p,
+                    t,
+                    next_mask,
+                    max_start,
+                    follow_hours,
+                    screen_hours,
+                    &mut c,
+                );
             }
             i += 1;
         }
@@ -423,7 +431,15 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         }
         for p in to_flex.drain(..) {
             end_hist[end_key(&p)] += 1;
-            tally_contact(&p, t, next_mask, max_start, follow_hours, screen_hours, &mut c);
+            tally_contact(
+                &p,
+                t,
+                next_mask,
+                max_start,
+                follow_hours,
+                screen_hours,
+                &mut c,
+            );
             flex.push(p);
         }
         next_contacts = c.next_contacts;
@@ -452,7 +468,12 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             }
             let amount = n as f64 * pr.subsidy[(k & 63).min(37)];
             c.cost_flex += amount;
-            c.refusion_flex += amount * if k & 64 != 0 { last_rate } else { rf.flat_flex_rate };
+            c.refusion_flex += amount
+                * if k & 64 != 0 {
+                    last_rate
+                } else {
+                    rf.flat_flex_rate
+                };
         }
 
         let row = &mut values[t * mx::N..(t + 1) * mx::N];

@@ -30,8 +30,12 @@ pub enum ScenarioError {
     Syntax { file: String, message: String },
     #[error("`{file}`: {problem}")]
     Key { file: String, problem: Problem },
-    #[error("--set `{arg}`: {message}")]
-    Set { arg: String, message: String },
+    #[error("`{file}`: --set `{arg}`: {message}")]
+    Set {
+        file: String,
+        arg: String,
+        message: String,
+    },
     #[error("`{file}` has {} problem(s):\n{}", problems.len(), list(problems))]
     Invalid {
         file: String,

@@ -19,8 +19,24 @@ pub struct AtomicDir {
 }
 
 impl AtomicDir {
-    /// Starts a folder that will become `target`.
+    /// Starts a folder that will become `target`. Refuses a target that is
+    /// a file, or a non-empty folder that fleksim did not write (no
+    /// `manifest.json`), so that `--out src` cannot wipe a source tree.
     pub fn new(target: &Path) -> io::Result<AtomicDir> {
+        if target.exists() {
+            let ours = target.is_dir()
+                && (target.join("manifest.json").is_file()
+                    || fs::read_dir(target)?.next().is_none());
+            if !ours {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "`{}` exists and is not a fleksim results folder (no manifest.json);                          choose another --out or remove it",
+                        target.display()
+                    ),
+                ));
+            }
+        }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

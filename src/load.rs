@@ -30,11 +30,13 @@ pub fn load_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sce
     })?;
     let mut scenario = from_table(table, file)?;
     if !sets.is_empty() {
-        let mut resolved = to_table(&scenario);
+        let mut resolved = Value::Table(to_table(&scenario));
         for arg in sets {
-            apply_set(&mut resolved, arg)?;
+            apply_set(&mut resolved, arg, file)?;
         }
-        scenario = from_table(resolved, file)?;
+        if let Value::Table(t) = resolved {
+            scenario = from_table(t, file)?;
+        }
     }
     let problems = validate::check(&scenario);
     if !problems.is_empty() {
@@ -69,7 +71,13 @@ pub fn from_table(table: Table, file: &str) -> Result<Scenario, ScenarioError> {
         }
         Err(e) => {
             let path = e.path().to_string();
+            // toml appends "in `key`" lines of its own; the path says it.
             let message = e.inner().to_string();
+            let message = message
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("in `"))
+                .collect::<Vec<_>>()
+                .join(" ");
             Err(ScenarioError::Key {
                 file: file.to_string(),
                 problem: describe(&path, &message),
@@ -88,7 +96,9 @@ fn describe(path: &str, message: &str) -> Problem {
     };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        // "…`, expected one of `a`, `b`" or "…`, expected `a` or `b`".
+        let list = rest.split_once("expected").map_or("", |(_, l)| l);
+        let expected: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
         let nearest = expected
             .iter()
             .map(|c| (strsim::jaro_winkler(name, c), *c))
@@ -143,9 +153,40 @@ fn join(parent: &str, name: &str) -> String {
     }
 }
 
-/// Applies one `KEY=VALUE` override to a resolved table.
-pub fn apply_set(root: &mut Table, arg: &str) -> Result<(), ScenarioError> {
+/// One element of a dotted key path: a key or a list index (`steps[0]`).
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Option<Vec<Seg>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name.is_empty() {
+            return None;
+        }
+        out.push(Seg::Key(name.to_string()));
+        while let Some(r) = rest.strip_prefix('[') {
+            let (num, after) = r.split_once(']')?;
+            out.push(Seg::Index(num.parse().ok()?));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// Applies one `KEY=VALUE` override to a resolved table. `KEY` is a dotted
+/// path and may index lists: `ly.find_job[0].p=0.08`.
+pub fn apply_set(root: &mut Value, arg: &str, file: &str) -> Result<(), ScenarioError> {
     let err = |message: String| ScenarioError::Set {
+        file: file.to_string(),
         arg: arg.to_string(),
         message,
     };
@@ -154,34 +195,56 @@ pub fn apply_set(root: &mut Table, arg: &str) -> Result<(), ScenarioError> {
         .ok_or_else(|| err("expected KEY=VALUE, e.g. `staffing.consultants=15`".into()))?;
     let path = path.trim();
     let value = parse_value(raw.trim());
-    let parts: Vec<&str> = path.split('.').collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(err(format!("`{path}` is not a dotted key path")));
-    }
-    let mut table = root;
-    for (i, part) in parts.iter().enumerate() {
-        let here = parts[..=i].join(".");
-        if i + 1 == parts.len() {
-            if !table.contains_key(*part) && !settable_absent(&here) {
-                let keys: Vec<String> = table.keys().map(|k| format!("`{k}`")).collect();
-                let hint = nearest(part, table.keys().map(String::as_str));
-                return Err(err(format!(
-                    "no key `{here}` in the scenario.{hint} Keys here: {}.",
-                    keys.join(", ")
-                )));
+    let segs = parse_path(path).ok_or_else(|| {
+        err(format!(
+            "`{path}` is not a dotted key path like `ly.find_job[0].p`"
+        ))
+    })?;
+    let mut here = String::new();
+    let mut node: &mut Value = root;
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match seg {
+            Seg::Key(k) => {
+                if !here.is_empty() {
+                    here.push('.');
+                }
+                here.push_str(k);
+                let Value::Table(t) = node else {
+                    return Err(err(format!("`{here}`: its parent is a value, not a table")));
+                };
+                if !t.contains_key(k) {
+                    if last && settable_absent(&here) {
+                        t.insert(k.clone(), value);
+                        return Ok(());
+                    }
+                    let hint = nearest(k, t.keys().map(String::as_str));
+                    let keys: Vec<String> = t.keys().map(|k| format!("`{k}`")).collect();
+                    return Err(err(format!(
+                        "no key `{here}` in the scenario.{hint} Keys here: {}.",
+                        keys.join(", ")
+                    )));
+                }
+                node = match t.get_mut(k) {
+                    Some(v) => v,
+                    None => return Err(err(format!("no key `{here}` in the scenario"))),
+                };
             }
-            table.insert((*part).to_string(), value);
-            return Ok(());
-        }
-        if !table.contains_key(*part) {
-            let hint = nearest(part, table.keys().map(String::as_str));
-            return Err(err(format!("no table `{here}` in the scenario.{hint}")));
-        }
-        match table.get_mut(*part) {
-            Some(Value::Table(t)) => table = t,
-            _ => return Err(err(format!("`{here}` is a value, not a table"))),
+            Seg::Index(n) => {
+                here.push_str(&format!("[{n}]"));
+                let Value::Array(a) = node else {
+                    return Err(err(format!("`{here}`: not a list")));
+                };
+                let len = a.len();
+                node = a.get_mut(*n).ok_or_else(|| {
+                    err(format!(
+                        "`{here}`: the list has {len} element(s), index from 0"
+                    ))
+                })?;
+            }
         }
     }
+    *node = value;
     Ok(())
 }
 

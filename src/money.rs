@@ -443,7 +443,9 @@ mod tests {
     #[test]
     fn staircase_splits_a_crossing_month() {
         let r = default_staircase();
-        assert!((staircase_share(0.0, &r) - 0.8).abs() < 1e-12);
+        // The first month runs from week 0 to 4.33: 4 weeks at 80 %, the rest at 40 %.
+        let first = (0.8 * 4.0 + 0.4 * (WEEKS_PER_MONTH - 4.0)) / WEEKS_PER_MONTH;
+        assert!((staircase_share(0.0, &r) - first).abs() < 1e-12);
         // Weeks 3.0..7.333: 1 week at 80 %, 3.333 at 40 %.
         let expect = (0.8 * 1.0 + 0.4 * (WEEKS_PER_MONTH - 1.0)) / WEEKS_PER_MONTH;
         assert!((staircase_share(3.0, &r) - expect).abs() < 1e-12);

@@ -154,8 +154,10 @@ impl Plan {
         let raw_dismissal = table(&s.flex.dismissal, len);
         let raw_flex_exit = table(&s.flex.exit, len);
         let (dismissal, flex_exit) = scaled(&raw_dismissal, &raw_flex_exit);
-        let (old_dismissal, old_exit) =
-            scaled(&table(s.old_rules_dismissal(), len), &table(s.old_rules_exit(), len));
+        let (old_dismissal, old_exit) = scaled(
+            &table(s.old_rules_dismissal(), len),
+            &table(s.old_rules_exit(), len),
+        );
         Plan {
             dismissal_thr: thresholds(&dismissal, None),
             flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),

@@ -23,6 +23,8 @@ pub struct RunOptions {
 /// What a finished run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
+    /// What produced the folder: `run`.
+    pub kind: String,
     pub program: String,
     pub version: String,
     pub scenario_name: String,
@@ -76,6 +78,12 @@ pub fn run_to_dir(
 ) -> Result<(PathBuf, Manifest), RunError> {
     let started = SystemTime::now();
     let clock = Instant::now();
+    let dir_err = |source| RunError::Write {
+        dir: out.display().to_string(),
+        source,
+    };
+    // Claim the output first: a bad --out fails before the work is done.
+    let dir = AtomicDir::new(out).map_err(dir_err)?;
     let plan = Plan::new(scenario);
     let reps = engine::run(&plan, scenario.replications as u64, opts.threads, progress).map_err(
         |source| RunError::Threads {
@@ -103,11 +111,6 @@ pub fn run_to_dir(
     let budget = stats::summarize_cells(&yearly, ycells, |v, c| v[c]);
     let person_months: u64 = reps.iter().map(|r| r.person_months).sum();
 
-    let dir_err = |source| RunError::Write {
-        dir: out.display().to_string(),
-        source,
-    };
-    let dir = AtomicDir::new(out).map_err(dir_err)?;
     let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
         let bytes = bytes.map_err(dir_err)?;
         dir.write(name, &bytes).map_err(dir_err)
@@ -129,6 +132,7 @@ pub fn run_to_dir(
     let elapsed = clock.elapsed().as_secs_f64();
     files.push("manifest.json".to_string());
     let manifest = Manifest {
+        kind: "run".into(),
         program: "fleksim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         scenario_name: scenario.name.clone(),

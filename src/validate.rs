@@ -20,13 +20,23 @@ impl Checker {
 
     fn probability(&mut self, key: &str, v: f64) {
         if !(0.0..=1.0).contains(&v) {
+            // NaN lands here too: `contains` is false for it.
             self.fail(key, format!("{v} is not a probability: allowed 0 to 1"));
         }
     }
 
     fn non_negative(&mut self, key: &str, v: f64) {
-        if !v.is_finite() || v < 0.0 {
+        if !v.is_finite() {
+            self.fail(key, format!("{v} is not allowed: a finite number ≥ 0"));
+        } else if v < 0.0 {
             self.fail(key, format!("{v} is negative: allowed a number ≥ 0"));
+        }
+    }
+
+    /// A number of months used in date arithmetic.
+    fn months(&mut self, key: &str, v: u32) {
+        if v > 1200 {
+            self.fail(key, format!("{v} is not allowed: 0 to 1200 months"));
         }
     }
 
@@ -62,6 +72,9 @@ impl Checker {
             }
         }
         for (i, s) in steps.iter().enumerate() {
+            if s.from > 1200 {
+                self.fail(format!("{key}[{i}].from"), "allowed 0 to 1200 months");
+            }
             match (s.p, s.p_year) {
                 (Some(p), None) => self.probability(&format!("{key}[{i}].p"), p),
                 (None, Some(p)) => self.probability(&format!("{key}[{i}].p_year"), p),
@@ -203,6 +216,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     c.positive("staffing.reference_caseload", st.reference_caseload);
     c.non_negative("staffing.elasticity", st.elasticity);
     c.positive("staffing.capacity_min", st.capacity_min);
+    c.positive("staffing.capacity_max", st.capacity_max);
     if st.capacity_max < st.capacity_min {
         c.fail(
             "staffing.capacity_max",
@@ -213,6 +227,22 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         );
     }
     let p = &s.policy;
+    c.months("policy.jobclub.months", p.jobclub.months);
+    c.months(
+        "policy.three_month_review.start_month",
+        p.three_month_review.start_month,
+    );
+    c.months(
+        "policy.three_month_review.months",
+        p.three_month_review.months,
+    );
+    c.months("policy.rehab_meeting.months", p.rehab_meeting.months);
+    c.months("policy.followup.protect_months", p.followup.protect_months);
+    c.months("money.refusion.cap_months", s.money.refusion.cap_months);
+    c.months(
+        "money.refusion.keep_flex_months",
+        s.money.refusion.keep_flex_months,
+    );
     c.non_negative("policy.jobclub.effect", p.jobclub.effect);
     c.window("policy.jobclub", p.jobclub.window());
     c.non_negative(

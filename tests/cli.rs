@@ -125,9 +125,6 @@ fn unknown_key_suggests_the_nearest() {
 /// The "Allowed here" list of an unknown nested key should list the keys of
 /// that table only.
 #[test]
-#[ignore = "BUG: load::describe lists the parent table's name among the allowed keys \
-            (e.g. `Allowed here: `visitations_per_month`, `direct_per_month`, `inflow`.`), \
-            because it splits the serde message's trailing \"in `inflow`\" as a key"]
 fn unknown_key_lists_only_the_keys_of_its_table() {
     let c = Case::new();
     let bad = c.scenario("visitations_per_month", "visitation_per_month");
@@ -271,8 +268,6 @@ fn set_value_that_is_invalid() {
 
 /// MODEL.md and the issue ask every message to name the file.
 #[test]
-#[ignore = "BUG: a `--set` path that does not exist is reported as \
-            ScenarioError::Set { arg, message }, which does not name the scenario file"]
 fn set_path_error_names_the_file() {
     let c = Case::new();
     c.refused(
@@ -284,9 +279,6 @@ fn set_path_error_names_the_file() {
 
 /// `capacity_max = nan` passes `capacity_max < capacity_min` (false for NaN).
 #[test]
-#[ignore = "BUG: validate.rs lets `staffing.capacity_max = nan` through (the only check is \
-            `capacity_max < capacity_min`, false for NaN), and engine.rs then panics in \
-            f64::clamp (`min > max, or either was NaN`): exit 101 instead of 2"]
 fn capacity_max_nan_is_refused() {
     let c = Case::new();
     c.refused(
@@ -305,9 +297,6 @@ fn capacity_max_nan_is_refused() {
 
 /// An `--out` that is an existing regular file must not be clobbered.
 #[test]
-#[ignore = "BUG: export::AtomicDir::commit renames an existing *file* at --out to \
-            `.NAME.old`, moves the results into place, then fails in remove_dir_all on the \
-            file: exit 1 after replacing the user's file, and `.NAME.old` is left behind"]
 fn out_that_is_a_file_is_left_alone() {
     let c = Case::new();
     let out = c.path("out");
