@@ -30,6 +30,16 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario and print it resolved, every default filled in.
     Validate(ValidateArgs),
+    /// Compare alternatives with a baseline: paired differences with common random numbers.
+    Compare(crate::compare::CompareArgs),
+    /// Run a parameter sweep (optionally one shard of it) from a sweep file.
+    Sweep(crate::sweep::SweepArgs),
+    /// Merge the shards of a sweep into the files an unsharded run writes.
+    Merge(crate::sweep::MergeArgs),
+    /// One-way sensitivity of a metric to each uncertain parameter.
+    Tornado(crate::tornado::TornadoArgs),
+    /// Turn results folders into one self-contained HTML page with charts.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,7 +105,9 @@ pub fn main() -> ExitCode {
                 eprintln!("  caused by: {s}");
                 source = s.source();
             }
-            if e.downcast_ref::<ScenarioError>().is_some() {
+            if e.downcast_ref::<ScenarioError>().is_some()
+                || e.downcast_ref::<crate::error::InputError>().is_some()
+            {
                 ExitCode::from(EXIT_INPUT)
             } else {
                 ExitCode::from(EXIT_FAILURE)
@@ -107,6 +119,11 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(a) => run_command(a),
+        Command::Compare(a) => crate::compare::command(a),
+        Command::Sweep(a) => crate::sweep::sweep_command(a),
+        Command::Merge(a) => crate::sweep::merge_command(a),
+        Command::Tornado(a) => crate::tornado::command(a),
+        Command::Report(a) => crate::report::command(a),
         Command::Validate(a) => {
             let s = load::load_file(&a.scenario.scenario, &a.scenario.sets)?;
             print!("{}", load::to_toml(&s));

@@ -61,3 +61,10 @@ impl ScenarioError {
         }
     }
 }
+
+/// Invalid input other than a scenario (a sweep file, a results folder, a
+/// flag combination): the CLI exits 2. The message names the file, the key
+/// and what is allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);

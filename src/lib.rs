@@ -20,6 +20,7 @@
 //! ```
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -29,10 +30,13 @@ pub mod money;
 pub mod month;
 pub mod plan;
 pub mod population;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
+pub mod tornado;
 pub mod validate;
 
 pub use error::ScenarioError;
