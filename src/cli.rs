@@ -2,8 +2,8 @@
 //! exit codes (0 success, 2 invalid input, 1 other failures).
 
 use crate::error::ScenarioError;
-use crate::load;
 use crate::run::{self, RunOptions};
+use crate::uncertain::Model;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -71,6 +71,9 @@ pub struct RunArgs {
     /// Also write replications.csv with every replication's monthly values.
     #[arg(long)]
     pub per_replication: bool,
+    /// Hold every uncertain parameter at its median (chance alone).
+    #[arg(long)]
+    pub fixed: bool,
     /// No progress bar and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -105,15 +108,23 @@ pub fn main() -> ExitCode {
                 eprintln!("  caused by: {s}");
                 source = s.source();
             }
-            if e.downcast_ref::<ScenarioError>().is_some()
-                || e.downcast_ref::<crate::error::InputError>().is_some()
-            {
+            if is_input_error(&e) {
                 ExitCode::from(EXIT_INPUT)
             } else {
                 ExitCode::from(EXIT_FAILURE)
             }
         }
     }
+}
+
+/// Whether an error is the user's input (exit 2) rather than a failure.
+fn is_input_error(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<ScenarioError>().is_some()
+        || e.downcast_ref::<crate::error::InputError>().is_some()
+        || matches!(
+            e.downcast_ref::<run::RunError>(),
+            Some(run::RunError::Scenario(_))
+        )
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -125,8 +136,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Tornado(a) => crate::tornado::command(a),
         Command::Report(a) => crate::report::command(a),
         Command::Validate(a) => {
-            let s = load::load_file(&a.scenario.scenario, &a.scenario.sets)?;
-            print!("{}", load::to_toml(&s));
+            let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
+            print!("{}", m.resolved_toml());
+            if m.is_uncertain() {
+                eprintln!("{} uncertain parameter(s):", m.params.len());
+                for p in &m.params {
+                    eprintln!("  {} (median {})", p.path, p.median);
+                }
+            }
             Ok(())
         }
     }
@@ -155,7 +172,8 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     if let Some(s) = a.seed {
         sets.push(format!("seed={s}"));
     }
-    let scenario = load::load_file(&a.scenario.scenario, &sets)?;
+    let model = Model::load(&a.scenario.scenario, &sets)?;
+    let scenario = &model.base;
     let out = a
         .out
         .clone()
@@ -164,8 +182,9 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     let opts = RunOptions {
         threads: a.threads,
         per_replication: a.per_replication,
+        fixed: a.fixed,
     };
-    let (path, manifest) = run::run_to_dir(&scenario, &opts, &out, &|| bar.inc(1))?;
+    let (path, manifest) = run::run_to_dir(&model, &opts, &out, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if !a.quiet {
         eprintln!(

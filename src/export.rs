@@ -186,3 +186,51 @@ pub fn replications_csv(
     }
     Ok(())
 }
+
+/// `uncertainty.csv`: the spread over replications with parameters drawn
+/// (`p05`, `p95`) and with every parameter at its median (`fixed_p05`,
+/// `fixed_p95`: chance alone), and the share of the variance that the
+/// parameters add.
+pub fn uncertainty_csv(
+    names: &[String],
+    total: &[Summary],
+    fixed: &[Summary],
+    parameter_share: &[f64],
+) -> io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(
+        w,
+        "metric,mean,p05,p95,fixed_mean,fixed_p05,fixed_p95,parameter_share"
+    )?;
+    for (i, n) in names.iter().enumerate() {
+        let (t, f) = (&total[i], &fixed[i]);
+        writeln!(
+            w,
+            "{n},{},{},{},{},{},{},{}",
+            num(t.mean),
+            num(t.p05),
+            num(t.p95),
+            num(f.mean),
+            num(f.p05),
+            num(f.p95),
+            num(parameter_share[i])
+        )?;
+    }
+    Ok(w)
+}
+
+/// `parameters.csv`: `replication,parameter,value`, the drawn values.
+pub fn parameters_csv(
+    w: &mut impl Write,
+    model: &crate::uncertain::Model,
+    replications: u64,
+    draw: &crate::uncertain::Draw,
+) -> io::Result<()> {
+    writeln!(w, "replication,parameter,value")?;
+    for r in 0..replications {
+        for (p, v) in model.params.iter().zip(model.values(r, draw)) {
+            writeln!(w, "{r},{},{}", p.path, num(v))?;
+        }
+    }
+    Ok(())
+}

@@ -37,6 +37,7 @@ pub mod scenario;
 pub mod stats;
 pub mod sweep;
 pub mod tornado;
+pub mod uncertain;
 pub mod validate;
 
 pub use error::ScenarioError;

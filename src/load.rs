@@ -8,7 +8,6 @@
 
 use crate::error::{Problem, ScenarioError};
 use crate::scenario::Scenario;
-use crate::validate;
 use std::path::Path;
 use toml::{Table, Value};
 
@@ -22,30 +21,11 @@ pub fn load_file(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError
     load_str(&text, &file, sets)
 }
 
-/// As [`load_file`], from text; `file` names it in messages.
+/// As [`load_file`], from text; `file` names it in messages. Uncertain
+/// values (distributions) are set to their medians; use
+/// [`crate::uncertain::Model`] to draw them.
 pub fn load_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
-    let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
-        file: file.to_string(),
-        message: e.to_string().trim().to_string(),
-    })?;
-    let mut scenario = from_table(table, file)?;
-    if !sets.is_empty() {
-        let mut resolved = Value::Table(to_table(&scenario));
-        for arg in sets {
-            apply_set(&mut resolved, arg, file)?;
-        }
-        if let Value::Table(t) = resolved {
-            scenario = from_table(t, file)?;
-        }
-    }
-    let problems = validate::check(&scenario);
-    if !problems.is_empty() {
-        return Err(ScenarioError::Invalid {
-            file: file.to_string(),
-            problems,
-        });
-    }
-    Ok(scenario)
+    crate::uncertain::Model::from_str(text, file, sets).map(|m| m.base)
 }
 
 /// The scenario as a TOML table, every default filled in.
@@ -193,13 +173,15 @@ pub fn apply_set(root: &mut Value, arg: &str, file: &str) -> Result<(), Scenario
     let (path, raw) = arg
         .split_once('=')
         .ok_or_else(|| err("expected KEY=VALUE, e.g. `staffing.consultants=15`".into()))?;
-    let path = path.trim();
-    let value = parse_value(raw.trim());
-    let segs = parse_path(path).ok_or_else(|| {
-        err(format!(
-            "`{path}` is not a dotted key path like `ly.find_job[0].p`"
-        ))
-    })?;
+    set_path(root, path.trim(), parse_value(raw.trim())).map_err(err)
+}
+
+/// Sets the value at a dotted path (which must exist, or be an optional key
+/// such as a window's `from`); `Err` says what is there instead.
+pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let err = |m: String| m;
+    let segs = parse_path(path)
+        .ok_or_else(|| format!("`{path}` is not a dotted key path like `ly.find_job[0].p`"))?;
     let mut here = String::new();
     let mut node: &mut Value = root;
     for (i, seg) in segs.iter().enumerate() {

@@ -1,11 +1,11 @@
 //! The `run` pipeline: plan → replications → statistics → files.
 
-use crate::engine;
 use crate::export::{self, AtomicDir};
 use crate::load;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::uncertain::{Draw, Model};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -18,6 +18,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Also write `replications.csv`.
     pub per_replication: bool,
+    /// Every uncertain parameter at its median (`--fixed`).
+    pub fixed: bool,
 }
 
 /// What a finished run reports.
@@ -40,6 +42,10 @@ pub struct Manifest {
     pub person_months_per_second: f64,
     pub files: Vec<String>,
     pub scenario: serde_json::Value,
+    /// Uncertain parameters with their distributions (empty if none).
+    pub uncertain: Vec<crate::uncertain::Param>,
+    /// Whether uncertain parameters were held at their medians.
+    pub fixed: bool,
 }
 
 /// SHA-256 of the resolved scenario's TOML text.
@@ -61,6 +67,8 @@ pub enum RunError {
         #[source]
         source: rayon::ThreadPoolBuildError,
     },
+    #[error(transparent)]
+    Scenario(#[from] crate::error::ScenarioError),
     #[error("cannot write results to `{dir}`: {source}")]
     Write {
         dir: String,
@@ -71,7 +79,7 @@ pub enum RunError {
 
 /// Runs a scenario and writes its results atomically to `out`.
 pub fn run_to_dir(
-    scenario: &Scenario,
+    model: &Model,
     opts: &RunOptions,
     out: &Path,
     progress: &(dyn Fn() + Sync),
@@ -84,18 +92,30 @@ pub fn run_to_dir(
     };
     // Claim the output first: a bad --out fails before the work is done.
     let dir = AtomicDir::new(out).map_err(dir_err)?;
+    let scenario = &model.base;
     let plan = Plan::new(scenario);
-    let reps = engine::run(&plan, scenario.replications as u64, opts.threads, progress).map_err(
-        |source| RunError::Threads {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|source| RunError::Threads {
             threads: opts.threads,
             source,
-        },
-    )?;
-    let threads = if opts.threads == 0 {
-        rayon::current_num_threads()
+        })?;
+    let n = scenario.replications as u64;
+    let draw = if opts.fixed {
+        Draw::Median
     } else {
-        opts.threads
+        Draw::Random
     };
+    let reps = pool.install(|| model.run(0, n, &draw, progress))?;
+    // With uncertain parameters, the same replications with every parameter
+    // at its median separate chance from parameter uncertainty.
+    let fixed_reps = if model.is_uncertain() && !opts.fixed {
+        Some(pool.install(|| model.run(0, n, &Draw::Median, &|| ()))?)
+    } else {
+        None
+    };
+    let threads = pool.current_num_threads();
     let monthly = stats::monthly(&reps, plan.months);
     let horizon: Vec<Vec<f64>> = reps
         .iter()
@@ -123,6 +143,35 @@ pub fn run_to_dir(
         "summary.csv".to_string(),
         "budget.csv".to_string(),
     ];
+    if let Some(fixed) = &fixed_reps {
+        let fixed_h: Vec<Vec<f64>> = fixed
+            .iter()
+            .map(|r| stats::horizon_values(&plan, r))
+            .collect();
+        let fixed_summary = stats::summarize_cells(&fixed_h, names.len(), |v, c| v[c]);
+        let share: Vec<f64> = (0..names.len())
+            .map(|c| {
+                let total = stats::variance(horizon.iter().map(|v| v[c]));
+                let chance = stats::variance(fixed_h.iter().map(|v| v[c]));
+                if total > 0.0 {
+                    (1.0 - chance / total).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        write(
+            "uncertainty.csv",
+            export::uncertainty_csv(&names, &summary, &fixed_summary, &share),
+        )?;
+        files.push("uncertainty.csv".to_string());
+    }
+    if model.is_uncertain() && opts.per_replication {
+        let mut w = Vec::new();
+        export::parameters_csv(&mut w, model, n, &draw).map_err(dir_err)?;
+        write("parameters.csv", Ok(w))?;
+        files.push("parameters.csv".to_string());
+    }
     if opts.per_replication {
         let mut f = dir.create("replications.csv").map_err(dir_err)?;
         export::replications_csv(&mut f, &plan, 0, &reps, true).map_err(dir_err)?;
@@ -148,6 +197,8 @@ pub fn run_to_dir(
         person_months_per_second: person_months as f64 / elapsed.max(1e-9),
         files,
         scenario: serde_json::to_value(scenario).unwrap_or(serde_json::Value::Null),
+        uncertain: model.params.clone(),
+        fixed: opts.fixed,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| dir_err(e.into()))?;
     write("manifest.json", Ok(json))?;

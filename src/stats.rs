@@ -139,3 +139,13 @@ pub fn yearly_names() -> Vec<&'static str> {
     v.push("months");
     v
 }
+
+/// Sample variance (n − 1), in the given order.
+pub fn variance(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let n = values.clone().count();
+    if n < 2 {
+        return 0.0;
+    }
+    let mean = values.clone().sum::<f64>() / n as f64;
+    values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64
+}
