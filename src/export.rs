@@ -66,6 +66,11 @@ impl AtomicDir {
         ))
     }
 
+    /// Creates a subfolder (e.g. `runs/baseline`).
+    pub fn create_dir(&self, name: &str) -> io::Result<()> {
+        fs::create_dir_all(self.tmp.join(name))
+    }
+
     /// Writes a whole file.
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
         let mut f = self.create(name)?;
