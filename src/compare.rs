@@ -274,6 +274,9 @@ fn compare_one(
     }
 }
 
+/// A named figure at the KPI month (or per year).
+pub type Level = (String, Summary);
+
 /// Options of a comparison.
 pub struct CompareOptions {
     pub at: Vec<Month>,
@@ -632,7 +635,7 @@ pub fn steering_table(c: &Comparison) -> String {
     let get = |levels: &[(String, Summary)], k: &str| levels.iter().find(|l| l.0 == k).map(|l| l.1);
     let mut header = vec!["".to_string(), c.baseline.clone()];
     header.extend(c.alternatives.iter().map(|a| a.name.clone()));
-    let mut line = |label: &str, f: &dyn Fn(&[(String, Summary)]) -> String| {
+    let mut line = |label: &str, f: &dyn Fn(&[Level]) -> String| {
         let mut v = vec![f(&c.base_levels)];
         v.extend(c.alternatives.iter().map(|a| f(&a.levels)));
         rows.push((label.to_string(), v));
