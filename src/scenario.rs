@@ -31,6 +31,10 @@ pub struct Scenario {
     pub replications: u32,
     #[serde(default)]
     pub seed: u64,
+    /// The scenario this one is measured against (a file path, relative to
+    /// this file), used by `fleksim tornado` for its default metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
     pub inflow: Inflow,
     pub initial: Initial,
     pub ly: Ly,

@@ -1,13 +1,323 @@
-//! `fleksim tornado`: one-way sensitivity.
+//! `fleksim tornado`: one-way sensitivity of a metric to each uncertain
+//! parameter.
+//!
+//! Each uncertain parameter in turn is set to its 5th and then its 95th
+//! percentile, every other parameter at its median, and the scenario is run
+//! with the same seed (common random numbers): the change of the metric's
+//! mean between the two is the parameter's swing. The default metric is the
+//! cumulative net municipal cost difference against the scenario's declared
+//! `baseline`, or the scenario's own cumulative net municipal cost when it
+//! declares none.
 
+use crate::cli::progress_bar;
+use crate::engine::Replication;
 use crate::error::InputError;
+use crate::export::{num, AtomicDir};
+use crate::metrics::{self as mx, Kind, METRICS};
+use crate::month::Month;
+use crate::plan::Plan;
+use crate::stats;
+use crate::uncertain::{Draw, Model};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct TornadoArgs {
-    /// Scenario file.
-    pub scenario: std::path::PathBuf,
+    /// Scenario file with uncertain parameters (distributions).
+    pub scenario: PathBuf,
+    /// Metric: a monthly metric (e.g. `ly_share`, `net_municipal_cost`) or a
+    /// horizon figure (e.g. `ly_share_end`, `net_municipal_cost_total`)
+    /// [default: cumulative net municipal cost, minus the baseline's if the
+    /// scenario declares one].
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Month at which a monthly metric is read [default: the last month;
+    /// flows are summed over the horizon].
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub at: Option<Month>,
+    /// Replications per parameter end [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder [default: results/tornado-<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    #[arg(long)]
+    pub quiet: bool,
 }
 
-pub fn command(_a: TornadoArgs) -> anyhow::Result<()> {
-    Err(InputError("tornado: being built".into()).into())
+fn parse_month(s: &str) -> Result<Month, String> {
+    Month::parse(s).ok_or_else(|| format!("`{s}` is not a month: write YYYY-MM, e.g. 2018-03"))
+}
+
+/// How the metric is read off a replication.
+#[derive(Debug, Clone)]
+pub enum Measure {
+    /// A monthly metric at month `t`.
+    At { metric: usize, t: usize },
+    /// A flow summed over the horizon.
+    Total { metric: usize },
+    /// A horizon figure by name index.
+    Horizon { index: usize },
+}
+
+impl Measure {
+    /// Parses a metric name for a plan.
+    pub fn parse(name: &str, at: Option<Month>, plan: &Plan) -> Result<Measure, InputError> {
+        let s = &plan.scenario;
+        if let Some(i) = mx::index(name) {
+            let t = match at {
+                Some(m) => {
+                    if m < s.start || m > s.end() {
+                        return Err(InputError(format!(
+                            "--at {m} is outside the simulated months {} to {}",
+                            s.start,
+                            s.end()
+                        )));
+                    }
+                    s.start.months_until(m) as usize
+                }
+                None if METRICS[i].kind == Kind::Flow => return Ok(Measure::Total { metric: i }),
+                None => plan.months - 1,
+            };
+            return Ok(Measure::At { metric: i, t });
+        }
+        if let Some(index) = stats::horizon_names().iter().position(|n| n == name) {
+            return Ok(Measure::Horizon { index });
+        }
+        Err(InputError(format!(
+            "--metric `{name}` is not a metric: use a monthly metric such as `ly_share` or \
+             `net_municipal_cost`, or a horizon figure such as `ly_share_end` or \
+             `net_municipal_cost_total` (see summary.csv)"
+        )))
+    }
+
+    fn value(&self, plan: &Plan, r: &Replication) -> f64 {
+        match *self {
+            Measure::At { metric, t } => r.get(t, metric),
+            Measure::Total { metric } => (0..plan.months).map(|t| r.get(t, metric)).sum(),
+            Measure::Horizon { index } => stats::horizon_values(plan, r)[index],
+        }
+    }
+}
+
+/// One bar of the tornado.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    pub parameter: String,
+    pub low_value: f64,
+    pub high_value: f64,
+    pub metric_low: f64,
+    pub metric_high: f64,
+    pub swing: f64,
+}
+
+fn mean_of(plan: &Plan, m: &Measure, reps: &[Replication], base: Option<&[f64]>) -> f64 {
+    let n = reps.len().max(1) as f64;
+    reps.iter()
+        .enumerate()
+        .map(|(k, r)| m.value(plan, r) - base.map_or(0.0, |b| b[k]))
+        .sum::<f64>()
+        / n
+}
+
+/// Runs the tornado. `baseline` is the declared baseline, if any.
+pub fn tornado(
+    model: &Model,
+    baseline: Option<&Model>,
+    measure: &Measure,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> anyhow::Result<(f64, Vec<Bar>)> {
+    if !model.is_uncertain() {
+        return Err(InputError(format!(
+            "`{}` has no uncertain parameters: give some values as distributions, e.g. \
+             `effect = {{ dist = \"lognormal\", median = 1.25, p95 = 1.6 }}`",
+            model.file
+        ))
+        .into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let n = model.base.replications as u64;
+    let plan = Plan::new(&model.base);
+    let base_values: Option<Vec<f64>> = match baseline {
+        Some(b) => {
+            let reps = pool.install(|| b.run(0, n, &Draw::Median, progress))?;
+            let bp = Plan::new(&b.base);
+            Some(reps.iter().map(|r| measure.value(&bp, r)).collect())
+        }
+        None => None,
+    };
+    let run = |draw: Draw| -> anyhow::Result<f64> {
+        let reps = pool.install(|| model.run(0, n, &draw, progress))?;
+        Ok(mean_of(&plan, measure, &reps, base_values.as_deref()))
+    };
+    let centre = run(Draw::Median)?;
+    let mut bars = Vec::new();
+    for (i, p) in model.params.iter().enumerate() {
+        let lo = run(Draw::OneAt { param: i, q: 0.05 })?;
+        let hi = run(Draw::OneAt { param: i, q: 0.95 })?;
+        bars.push(Bar {
+            parameter: p.path.clone(),
+            low_value: p.dist.quantile(0.05).unwrap_or(f64::NAN),
+            high_value: p.dist.quantile(0.95).unwrap_or(f64::NAN),
+            metric_low: lo,
+            metric_high: hi,
+            swing: (hi - lo).abs(),
+        });
+    }
+    // Largest swing first; ties by name so the order is stable.
+    bars.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then(a.parameter.cmp(&b.parameter))
+    });
+    Ok((centre, bars))
+}
+
+/// `tornado.csv`.
+pub fn tornado_csv(centre: f64, bars: &[Bar]) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(
+        w,
+        "parameter,low_value,high_value,metric_low,metric_high,swing,base"
+    )?;
+    for b in bars {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{}",
+            b.parameter,
+            num(b.low_value),
+            num(b.high_value),
+            num(b.metric_low),
+            num(b.metric_high),
+            num(b.swing),
+            num(centre)
+        )?;
+    }
+    Ok(w)
+}
+
+/// A text tornado for the terminal.
+pub fn text_chart(metric: &str, centre: f64, bars: &[Bar]) -> String {
+    let width = 30.0;
+    let max = bars.iter().map(|b| b.swing).fold(0.0, f64::max).max(1e-12);
+    let name_w = bars.iter().map(|b| b.parameter.len()).max().unwrap_or(0);
+    let mut out = format!(
+        "{metric}: {} with every parameter at its median\n",
+        fmt(centre)
+    );
+    for b in bars {
+        let len = (b.swing / max * width).round() as usize;
+        out.push_str(&format!(
+            "{:<name_w$}  {:<30}  {} … {}\n",
+            b.parameter,
+            "█".repeat(len.max(1)),
+            fmt(b.metric_low),
+            fmt(b.metric_high)
+        ));
+    }
+    out
+}
+
+fn fmt(x: f64) -> String {
+    if x.abs() >= 1e5 {
+        format!("{:.2} mio.", x / 1e6)
+    } else if x.abs() < 1.0 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn resolve_baseline(model: &Model, file: &Path, sets: &[String]) -> anyhow::Result<Option<Model>> {
+    let Some(b) = &model.base.baseline else {
+        return Ok(None);
+    };
+    let path = file.parent().unwrap_or(Path::new(".")).join(b);
+    if !path.is_file() {
+        return Err(InputError(format!(
+            "`{}`: key `baseline`: `{}` is not a file (the path is relative to the scenario file)",
+            file.display(),
+            path.display()
+        ))
+        .into());
+    }
+    Ok(Some(Model::load(&path, sets)?))
+}
+
+pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
+    let mut sets = a.sets.clone();
+    if let Some(r) = a.replications {
+        sets.push(format!("replications={r}"));
+    }
+    if let Some(s) = a.seed {
+        sets.push(format!("seed={s}"));
+    }
+    let model = Model::load(&a.scenario, &sets)?;
+    let mut bsets = a.sets.clone();
+    bsets.push(format!("seed={}", model.base.seed));
+    bsets.push(format!("replications={}", model.base.replications));
+    let baseline = if a.metric.is_none() {
+        resolve_baseline(&model, &a.scenario, &bsets)?
+    } else {
+        None
+    };
+    if let Some(b) = &baseline {
+        crate::compare::check_aligned(&[b.clone(), model.clone()])?;
+    }
+    let plan = Plan::new(&model.base);
+    let metric = a
+        .metric
+        .clone()
+        .unwrap_or_else(|| "net_municipal_cost".into());
+    let measure = Measure::parse(&metric, a.at, &plan)?;
+    let label = match (&a.metric, &baseline) {
+        (None, Some(b)) => format!("cumulative net municipal cost minus {}", b.base.name),
+        (None, None) => "cumulative net municipal cost".to_string(),
+        (Some(m), _) => m.clone(),
+    };
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(format!("tornado-{}", model.base.name)));
+    let dir = AtomicDir::new(&out)?;
+    let runs = (2 * model.params.len() as u64 + 1 + baseline.is_some() as u64)
+        * model.base.replications as u64;
+    let bar = progress_bar(runs, a.quiet, "tornado");
+    let (centre, bars) = tornado(&model, baseline.as_ref(), &measure, a.threads, &|| {
+        bar.inc(1)
+    })?;
+    bar.finish_and_clear();
+    dir.write("tornado.csv", &tornado_csv(centre, &bars)?)?;
+    let manifest = serde_json::json!({
+        "kind": "tornado",
+        "program": "fleksim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario_name": model.base.name,
+        "scenario_sha256": crate::run::scenario_hash(&model.base),
+        "baseline": baseline.as_ref().map(|b| b.base.name.clone()),
+        "metric": label,
+        "at": a.at.map(|m| m.to_string()),
+        "seed": model.base.seed,
+        "replications": model.base.replications,
+        "parameters": model.params,
+        "scenario": model.base,
+    });
+    dir.write("tornado.json", &serde_json::to_vec_pretty(&bars)?)?;
+    dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
+    dir.commit()?;
+    print!("{}", text_chart(&label, centre, &bars));
+    if !a.quiet {
+        eprintln!("→ {}", out.display());
+    }
+    Ok(())
 }
