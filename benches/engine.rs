@@ -1,1 +1,59 @@
-fn main() {}
+//! Engine throughput in person-months per second.
+//!
+//! `cargo bench --bench engine` runs one replication of each scenario per
+//! iteration and reports throughput as elements (person-months) per second,
+//! single-threaded. `project/no-pricing` measures the engine with the money
+//! side switched off, so the ratio to `project` is what pricing costs.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use fleksim::{engine, load, Plan};
+use std::hint::black_box;
+
+fn plan(path: &str) -> Plan {
+    let s = load::load_file(path.as_ref(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    Plan::new(&s)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("engine");
+    g.sample_size(20);
+    let project = plan("scenarios/aalborg-project.toml");
+    let mut unpriced = project.clone();
+    unpriced.pricing = false;
+    let cases = [
+        ("project", project),
+        ("project/no-pricing", unpriced),
+        ("markov-check", plan("scenarios/markov-check.toml")),
+        ("baseline", plan("scenarios/aalborg-baseline.toml")),
+    ];
+    for (name, p) in &cases {
+        // Person-months of one replication (the same for every replication
+        // up to chance; measured on replication 0).
+        let pm = engine::simulate(p, 0).person_months;
+        g.throughput(Throughput::Elements(pm));
+        let mut pop = engine::Population::default();
+        let mut rep = 0u64;
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| {
+                rep += 1;
+                black_box(engine::simulate_with(p, rep, &mut pop))
+            })
+        });
+    }
+    g.finish();
+}
+
+fn summary(c: &mut Criterion) {
+    let p = plan("scenarios/aalborg-project.toml");
+    let reps = engine::run(&p, 200, 1, &|| ()).unwrap_or_else(|e| panic!("{e}"));
+    let mut g = c.benchmark_group("stats");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(reps.len() as u64));
+    g.bench_function("monthly-quantiles-200-replications", |b| {
+        b.iter(|| black_box(fleksim::stats::monthly(&reps, p.months)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, summary);
+criterion_main!(benches);

@@ -153,6 +153,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let keep_flex = rf.keep_flex_months.min(u16::MAX as u32) as u16;
     let cap_months = rf.cap_months.min(u16::MAX as u32) as u16;
     let weeks_step = WEEKS_PER_MONTH as f32;
+    let pricing = plan.pricing;
     let organic = {
         let (up, down) = hour_probabilities(h, fu, false, 0);
         (threshold(up), threshold(up + down))
@@ -250,19 +251,21 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             let dd = p.dur as u32;
             let in_jobclub = dd >= jc0 && dd < jc1;
             let in_review = dd >= rv0 && dd < rv1;
-            let share = if staircase && p.flags & F_NEW_REFUSION != 0 {
-                crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates)
-            } else if p.cap_months >= cap_months {
-                0.0
-            } else if in_jobclub || in_review {
-                rf.flat_ly_rate_active
-            } else {
-                rf.flat_ly_rate
-            };
-            p.weeks = (p.weeks + weeks_step).min(60.0);
-            let benefit = pr.ly[p.category as usize];
-            c.cost_ly += benefit;
-            c.refusion_ly += benefit * share;
+            if pricing {
+                let share = if staircase && p.flags & F_NEW_REFUSION != 0 {
+                    crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates)
+                } else if p.cap_months >= cap_months {
+                    0.0
+                } else if in_jobclub || in_review {
+                    rf.flat_ly_rate_active
+                } else {
+                    rf.flat_ly_rate
+                };
+                p.weeks = (p.weeks + weeks_step).min(60.0);
+                let benefit = pr.ly[p.category as usize];
+                c.cost_ly += benefit;
+                c.refusion_ly += benefit * share;
+            }
             c.jobclub += in_jobclub as u32;
             c.review += in_review as u32;
             p.cap_months = p.cap_months.saturating_add(1);
@@ -301,16 +304,18 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         while i < flex.len() {
             let p = &mut flex[i];
             p.flex_history = (p.flex_history << 1) | 1;
-            let is_stair = staircase & (p.flags & F_NEW_REFUSION != 0);
-            if is_stair & (p.weeks < 52.0) {
-                // Early on the staircase (rare): priced one by one.
-                let sub = pr.subsidy[p.hours as usize];
-                c.cost_flex += sub;
-                c.refusion_flex +=
-                    sub * crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates);
-                p.weeks += weeks_step;
-            } else {
-                cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+            if pricing {
+                let is_stair = staircase & (p.flags & F_NEW_REFUSION != 0);
+                if is_stair & (p.weeks < 52.0) {
+                    // Early on the staircase (rare): priced one by one.
+                    let sub = pr.subsidy[p.hours as usize];
+                    c.cost_flex += sub;
+                    c.refusion_flex +=
+                        sub * crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates);
+                    p.weeks += weeks_step;
+                } else {
+                    cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+                }
             }
             let d = idx(p.dur);
             // Draws are compared as 64-bit integers with thresholds

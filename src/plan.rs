@@ -46,6 +46,10 @@ pub struct Plan {
     /// Screening: (first month index, number of months), if enabled.
     pub screening: Option<(i64, i64)>,
     pub prices: Vec<MonthPrices>,
+    /// Price person-months (the default). Off only to measure what the
+    /// money side costs in the benchmark: the cost lines are then zero or
+    /// incomplete.
+    pub pricing: bool,
 }
 
 /// Prices of one month (in the output's price level).
@@ -183,6 +187,7 @@ impl Plan {
             protect_mask,
             screening,
             prices,
+            pricing: true,
             scenario: s,
         }
     }
