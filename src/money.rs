@@ -6,7 +6,6 @@
 //! nominal DKK unless `price_year` asks for fixed prices of that year.
 
 use crate::month::Month;
-use crate::scenario::Band;
 use serde::{Deserialize, Serialize};
 
 /// One calendar year of the law tables (DOMAIN.md, "Rules and amounts").
@@ -406,34 +405,46 @@ pub fn staircase_share(before: f64, rates: &[f64; 4]) -> f64 {
     total / WEEKS_PER_MONTH
 }
 
-/// Draws from a weeks-band distribution with a uniform number in [0, 1).
-pub fn draw_weeks(bands: &[WeeksBand], u: f64) -> u32 {
-    let total: f64 = bands.iter().map(|b| b.share).sum();
-    let mut x = u * total;
-    for b in bands {
-        if x < b.share {
-            let width = (b.to - b.from + 1) as f64;
-            let within = ((x / b.share) * width) as u32;
-            return b.from + within.min(b.to - b.from);
-        }
-        x -= b.share;
-    }
-    bands.last().map_or(0, |b| b.to)
+/// A discrete distribution over whole numbers, drawn by inverting its
+/// cumulative distribution: the compiled form of a band list (each band's
+/// share spread evenly over its values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discrete {
+    cum: Vec<f64>,
+    values: Vec<u32>,
 }
 
-/// Draws hours from a band distribution with a uniform number in [0, 1).
-pub fn draw_band(bands: &[Band], u: f64) -> u8 {
-    let total: f64 = bands.iter().map(|b| b.share).sum();
-    let mut x = u * total;
-    for b in bands {
-        if x < b.share {
-            let width = (b.to - b.from + 1) as f64;
-            let within = ((x / b.share) * width) as u8;
-            return b.from + within.min(b.to - b.from);
+impl Discrete {
+    /// From `(from, to, share)` bands; shares are normalised.
+    pub fn from_bands(bands: impl Iterator<Item = (u32, u32, f64)>) -> Discrete {
+        let bands: Vec<(u32, u32, f64)> = bands.collect();
+        let total: f64 = bands.iter().map(|b| b.2).sum();
+        let mut cum = Vec::new();
+        let mut values = Vec::new();
+        let mut acc = 0.0;
+        for (from, to, share) in bands {
+            if to < from {
+                continue;
+            }
+            let each = share / total / (to - from + 1) as f64;
+            for v in from..=to {
+                acc += each;
+                cum.push(acc);
+                values.push(v);
+            }
         }
-        x -= b.share;
+        Discrete { cum, values }
     }
-    bands.last().map_or(1, |b| b.to)
+
+    /// The value for a uniform number `u` in [0, 1).
+    #[inline]
+    pub fn sample(&self, u: f64) -> u32 {
+        let i = self.cum.partition_point(|&c| c <= u);
+        match self.values.get(i) {
+            Some(v) => *v,
+            None => self.values.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -474,11 +485,16 @@ mod tests {
     #[test]
     fn band_draws_cover_bands() {
         let b = crate::scenario::default_start_bands();
-        assert_eq!(draw_band(&b, 0.0), 1);
-        assert_eq!(draw_band(&b, 0.999_999), 30);
-        for i in 0..1000 {
-            let h = draw_band(&b, i as f64 / 1000.0);
+        let d = Discrete::from_bands(b.iter().map(|b| (b.from as u32, b.to as u32, b.share)));
+        assert_eq!(d.sample(0.0), 1);
+        assert_eq!(d.sample(0.999_999), 30);
+        let mut le10 = 0;
+        for i in 0..100_000 {
+            let h = d.sample(i as f64 / 100_000.0);
             assert!((1..=30).contains(&h));
+            le10 += (h <= 10) as u32;
         }
+        // 27 % + 34 % of the mass is at 1–10 hours.
+        assert!((le10 as f64 / 100_000.0 - 0.61).abs() < 1e-3);
     }
 }

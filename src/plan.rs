@@ -4,7 +4,7 @@
 //! hazard, staffing level and price is looked up by simulation month `t`,
 //! spell or job duration `d`, or hours `h`, never recomputed per person.
 
-use crate::money::{self, Regime};
+use crate::money::{self, Discrete, Regime};
 use crate::scenario::{step_value, Scenario, Step};
 
 /// Duration tables run to this many months; longer durations use the last.
@@ -46,6 +46,12 @@ pub struct Plan {
     /// Screening: (first month index, number of months), if enabled.
     pub screening: Option<(i64, i64)>,
     pub prices: Vec<MonthPrices>,
+    /// Compiled band distributions: hour ceiling, start hours, initial
+    /// hours, prior benefit weeks.
+    pub ceiling_dist: Discrete,
+    pub start_dist: Discrete,
+    pub initial_hours_dist: Discrete,
+    pub prior_weeks_dist: Discrete,
     /// Price person-months (the default). Off only to measure what the
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
@@ -187,6 +193,12 @@ impl Plan {
             protect_mask,
             screening,
             prices,
+            ceiling_dist: hours_dist(&s.hours.ceiling),
+            start_dist: hours_dist(&s.hours.start),
+            initial_hours_dist: hours_dist(&s.initial.hours),
+            prior_weeks_dist: Discrete::from_bands(
+                s.money.refusion.prior_weeks.iter().map(|b| (b.from, b.to, b.share)),
+            ),
             pricing: true,
             scenario: s,
         }
@@ -196,6 +208,10 @@ impl Plan {
     pub fn regime(&self, t: usize) -> Regime {
         self.prices[t].regime
     }
+}
+
+fn hours_dist(bands: &[crate::scenario::Band]) -> Discrete {
+    Discrete::from_bands(bands.iter().map(|b| (b.from as u32, b.to as u32, b.share)))
 }
 
 /// Two competing-risk tables scaled so that they sum to at most 1.

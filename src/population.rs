@@ -7,7 +7,7 @@
 //! arrival group and the order of arrival within it, so the same person gets
 //! the same draws in every scenario run with the same seed.
 
-use crate::money::{draw_band, draw_weeks, WEEKS_PER_MONTH};
+use crate::money::WEEKS_PER_MONTH;
 use crate::month::Month;
 use crate::plan::Plan;
 use crate::rng::{self, key, uniform, Group, Purpose};
@@ -76,14 +76,18 @@ const A_WEEKS: usize = 7;
 const A_STEP: usize = 8;
 const A_SHORT: usize = 9;
 
-/// Geometric number of months with the given mean, by inversion.
-fn geometric(mean: f64, u: f64) -> u32 {
-    if mean <= 0.0 {
-        return 0;
+/// `ln q` of a geometric number of months with the given mean, where `q`
+/// is the probability of one more month; `None` for a mean of 0.
+fn ln_q(mean: f64) -> Option<f64> {
+    (mean > 0.0).then(|| (mean / (1.0 + mean)).ln())
+}
+
+/// Geometric number of months by inversion, from [`ln_q`].
+fn geometric(ln_q: Option<f64>, u: f64) -> u32 {
+    match ln_q {
+        Some(l) => ((1.0 - u).ln() / l).floor().clamp(0.0, 600.0) as u32,
+        None => 0,
     }
-    let q = mean / (1.0 + mean); // P(one more month)
-    let x = (1.0 - u).ln() / q.ln();
-    x.floor().clamp(0.0, 600.0) as u32
 }
 
 /// Creates people for one replication.
@@ -91,6 +95,8 @@ pub struct Factory<'a> {
     plan: &'a Plan,
     rep: u64,
     gamma: Option<Gamma<f64>>,
+    ln_q_ly: Option<f64>,
+    ln_q_tenure: Option<f64>,
 }
 
 impl<'a> Factory<'a> {
@@ -101,7 +107,14 @@ impl<'a> Factory<'a> {
         } else {
             None
         };
-        Factory { plan, rep, gamma }
+        let i = &plan.scenario.initial;
+        Factory {
+            plan,
+            rep,
+            gamma,
+            ln_q_ly: ln_q(i.ly_long_extra_mean),
+            ln_q_tenure: ln_q(i.tenure_mean_months),
+        }
     }
 
     fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
@@ -118,7 +131,7 @@ impl<'a> Factory<'a> {
         };
         let s = &self.plan.scenario;
         let money = &s.money;
-        let ceiling = draw_band(&s.hours.ceiling, d[A_CEILING]);
+        let ceiling = self.plan.ceiling_dist.sample(d[A_CEILING]) as u8;
         let new_refusion = match group {
             Group::InitialLy | Group::InitialFlex | Group::InitialOldRules => {
                 d[A_REFUSION] < money.refusion.initial_new_rules_share
@@ -137,7 +150,7 @@ impl<'a> Factory<'a> {
             events: rng::stream_from(b, Purpose::Events),
             hours_rng: rng::stream_from(b, Purpose::Hours),
             frailty,
-            weeks: draw_weeks(&money.refusion.prior_weeks, d[A_WEEKS]) as f32,
+            weeks: self.plan.prior_weeks_dist.sample(d[A_WEEKS]) as f32,
             cap_months: 0,
             dur: 0,
             screen_t: NO_SCREEN,
@@ -177,7 +190,7 @@ impl<'a> Factory<'a> {
         let dur = if d.0[A_SHORT] < s.initial.ly_le6m_share {
             (d.0[A_DURATION] * 6.0) as u32
         } else {
-            6 + geometric(s.initial.ly_long_extra_mean, d.0[A_DURATION])
+            6 + geometric(self.ln_q_ly, d.0[A_DURATION])
         };
         p.dur = dur.min(u16::MAX as u32) as u16;
         p.cap_months = p.dur;
@@ -190,7 +203,7 @@ impl<'a> Factory<'a> {
         let s = &self.plan.scenario;
         let (mut p, d) = self.base(Group::InitialFlex, index, s.start);
         p.state = FLEX;
-        let start = draw_band(&s.initial.hours, d.0[A_HOURS]);
+        let start = self.plan.initial_hours_dist.sample(d.0[A_HOURS]) as u8;
         p.ceiling = p.ceiling.max(start);
         p.start_hours = start;
         p.hours = start;
@@ -200,7 +213,7 @@ impl<'a> Factory<'a> {
             p.hours = (start + step.max(1)).min(37);
             p.ceiling = p.ceiling.max(p.hours);
         }
-        let tenure = geometric(s.initial.tenure_mean_months, d.0[A_DURATION]);
+        let tenure = geometric(self.ln_q_tenure, d.0[A_DURATION]);
         p.dur = tenure.min(u16::MAX as u32) as u16;
         p.weeks += (tenure as f64 * WEEKS_PER_MONTH) as f32;
         p.flex_history = if tenure >= 32 {
@@ -228,7 +241,7 @@ impl<'a> Factory<'a> {
         let since_2013 = Month::new(2013, 1)
             .map_or(0, |m| m.months_until(s.start))
             .max(0) as u32;
-        let tenure = since_2013 + geometric(s.initial.tenure_mean_months, d.0[A_DURATION]);
+        let tenure = since_2013 + geometric(self.ln_q_tenure, d.0[A_DURATION]);
         p.dur = tenure.min(u16::MAX as u32) as u16;
         p.weeks += 52.0;
         p.flex_history = u32::MAX;
@@ -241,7 +254,7 @@ impl<'a> Factory<'a> {
 #[inline]
 pub fn start_job(p: &mut Person, plan: &Plan, u: f64, v: f64) {
     let s = &plan.scenario;
-    let start = draw_band(&s.hours.start, u).min(p.ceiling).max(1);
+    let start = (plan.start_dist.sample(u) as u8).min(p.ceiling).max(1);
     p.state = FLEX;
     p.dur = 0;
     p.start_hours = start;

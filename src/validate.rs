@@ -317,6 +317,29 @@ fn check_money(c: &mut Checker, s: &Scenario) {
         c.non_negative(&format!("money.law[{k}].subsidy_max"), l.subsidy_max);
         c.non_negative(&format!("money.law[{k}].threshold"), l.threshold);
     }
+    for (k, l) in m.law.iter().enumerate() {
+        if m.law[..k].iter().any(|o| o.year == l.year) {
+            c.fail(
+                format!("money.law[{k}].year"),
+                format!("{} is given twice: one entry per year", l.year),
+            );
+        }
+    }
+    for (k, l) in m.project_costs.iter().enumerate() {
+        let overlaps = m.project_costs[..k]
+            .iter()
+            .any(|o| o.name == l.name && o.from <= l.to && l.from <= o.to);
+        if overlaps {
+            c.fail(
+                format!("money.project_costs[{k}]"),
+                format!(
+                    "`{}` from {} to {} overlaps another line of the same name: \
+                     date ranges of one cost must not overlap",
+                    l.name, l.from, l.to
+                ),
+            );
+        }
+    }
     c.non_negative("money.old_rules_monthly_cost", m.old_rules_monthly_cost);
     c.probability("money.old_rules_refusion", m.old_rules_refusion);
     c.non_negative("money.consultant_annual_cost", m.consultant_annual_cost);

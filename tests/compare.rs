@@ -1,0 +1,331 @@
+//! `fleksim compare` (MODEL.md "What comes out": paired differences with
+//! common random numbers): zero against itself, far less noise than two
+//! independent runs, a difference known by hand, bad input, and the files.
+
+mod common;
+
+use common::*;
+use fleksim::engine::Replication;
+use fleksim::uncertain::{Draw, Model};
+use std::path::Path;
+
+const BASELINE: &str = "scenarios/aalborg-baseline.toml";
+const PSA: &str = "scenarios/aalborg-project-psa.toml";
+
+/// Runs `fleksim compare <files> <extra> --out <out> --quiet`; returns stdout.
+fn compare(files: &[&Path], extra: &[&str], out: &Path) -> String {
+    let mut cmd = fleksim();
+    cmd.arg("compare")
+        .args(files)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
+    succeeds(cmd)
+}
+
+fn path(rel: &str) -> std::path::PathBuf {
+    root(rel)
+}
+
+// ------------------------------------------------------------ self, CRN
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    for rel in [PROJECT, PSA] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let p = path(rel);
+        compare(
+            &[&p, &p],
+            &["--replications", "10", "--set", "horizon_months=24"],
+            &out,
+        );
+        let rows = read_csv(&out.join("comparison.csv"));
+        assert_eq!(rows[0].join(","), "scenario,month,metric,mean_diff,p05,p50,p95");
+        assert_eq!(rows.len() - 1, 24 * metric_names().len(), "{rel}");
+        for r in &rows[1..] {
+            for (k, v) in r[3..7].iter().enumerate() {
+                assert_eq!(v, "0", "{rel}: {} column {} of {r:?}", r[2], k + 3);
+            }
+        }
+        let rows = read_csv(&out.join("comparison_summary.csv"));
+        assert!(rows.len() > 1);
+        for r in &rows[1..] {
+            for v in &r[3..7] {
+                assert_eq!(v, "0", "{rel}: comparison_summary.csv row {r:?}");
+            }
+        }
+        // Both runs are written, the second under a unique name.
+        let name = rel.trim_start_matches("scenarios/").trim_end_matches(".toml");
+        for run in [name.to_string(), format!("{name}-2")] {
+            let a = std::fs::read(out.join("runs").join(&run).join("monthly.csv"));
+            assert!(a.is_ok(), "runs/{run}/monthly.csv missing");
+        }
+    }
+}
+
+/// Sample variance.
+fn variance(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
+}
+
+fn runs(rel: &str, sets: &[&str], n: u64) -> Vec<Replication> {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let model = Model::load(&root(rel), &sets).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    model.run(0, n, &Draw::Random, &|| ()).expect("run")
+}
+
+#[test]
+fn common_random_numbers_halve_the_variance_of_a_difference() {
+    // ly_stock in 2018-03 (month 18 from 2016-09), 200 replications.
+    const N: u64 = 200;
+    let t = 18;
+    let base = runs(BASELINE, &["horizon_months=24", "seed=2016"], N);
+    let alt = runs(PROJECT, &["horizon_months=24", "seed=2016"], N);
+    let indep = runs(PROJECT, &["horizon_months=24", "seed=99"], N);
+    let b = across(&base, t, "ly_stock");
+    let paired: Vec<f64> = across(&alt, t, "ly_stock")
+        .iter()
+        .zip(&b)
+        .map(|(a, b)| a - b)
+        .collect();
+    let independent: Vec<f64> = across(&indep, t, "ly_stock")
+        .iter()
+        .zip(&b)
+        .map(|(a, b)| a - b)
+        .collect();
+    let (vp, vi) = (variance(&paired), variance(&independent));
+    let ratio = vp / vi;
+    eprintln!(
+        "CRN: variance of the paired difference of ly_stock at 2018-03 = {vp:.2}, \
+         of two independent runs = {vi:.2}, ratio = {ratio:.3}"
+    );
+    assert!(vi > 0.0);
+    assert!(
+        ratio <= 0.5,
+        "common random numbers remove too little noise: ratio {ratio:.3}"
+    );
+    // The project does change the LY stock (the comparison is not trivial).
+    assert!(paired.iter().any(|d| *d != 0.0));
+}
+
+// ------------------------------------------------------- a known answer
+
+/// The one-person scenario under another name and with `find_job` as given.
+fn one_person_file(dir: &Path, name: &str, find: f64) -> std::path::PathBuf {
+    let text = ONE_PERSON
+        .replacen(r#"name = "one-person""#, &format!("name = \"{name}\""), 1)
+        .replacen(
+            "find_job = [{ from = 0, p = 0.0 }]",
+            &format!("find_job = [{{ from = 0, p = {find:?} }}]"),
+            1,
+        );
+    assert!(text.contains(&format!("name = \"{name}\"")));
+    write_file(dir, &format!("{name}.toml"), &text)
+}
+
+#[test]
+fn one_person_hired_at_once_differs_by_hand() {
+    // Baseline: one person on LY all through 2017. Alternative: the same
+    // person hired at the end of January, in a 10-hour flexjob from February.
+    let dir = tempfile::tempdir().unwrap();
+    let base = one_person_file(dir.path(), "stays", 0.0);
+    let alt = one_person_file(dir.path(), "hired", 1.0);
+    let out = dir.path().join("out");
+    compare(
+        &[&base, &alt],
+        &[
+            "--replications",
+            "3",
+            "--set",
+            "start=2017-01",
+            "--set",
+            "horizon_months=12",
+        ],
+        &out,
+    );
+    let ly = 0.89 * 18_403.0; // LY of 2017
+    let subsidy = 18_027.0 - 0.30 * (180.0 * 10.0 * 52.0 / 12.0); // 10 h in 2017
+    let rows = read_csv(&out.join("comparison.csv"));
+    let diff = |month: &str, metric: &str| -> [f64; 4] {
+        let r = rows
+            .iter()
+            .find(|r| r[0] == "hired" && r[1] == month && r[2] == metric)
+            .unwrap_or_else(|| panic!("comparison.csv lacks hired {month} {metric}"));
+        [3, 4, 5, 6].map(|k| r[k].parse::<f64>().unwrap())
+    };
+    for t in 0..12 {
+        let month = format!("2017-{:02}", t + 1);
+        let want = [
+            ("ly_stock", -1.0),
+            ("flex_stock", 1.0),
+            ("hires", if t == 0 { 1.0 } else { 0.0 }),
+            ("cost_ly", if t == 0 { 0.0 } else { -ly }),
+            ("cost_flex_subsidy", if t == 0 { 0.0 } else { subsidy }),
+        ];
+        for (metric, w) in want {
+            // Every replication has the same difference: mean = quantiles.
+            for (k, got) in diff(&month, metric).into_iter().enumerate() {
+                check_rel(&format!("{month} {metric} column {k}"), got, w, 1e-9);
+            }
+        }
+    }
+    // Over the horizon: 11 months of LY fewer, 11 of flex subsidy more.
+    let summary = read_csv(&out.join("comparison_summary.csv"));
+    let total = |metric: &str| -> f64 {
+        summary
+            .iter()
+            .find(|r| r[0] == "hired" && r[1] == metric && r[2] == "horizon")
+            .unwrap_or_else(|| panic!("comparison_summary.csv lacks {metric}"))[3]
+            .parse()
+            .unwrap()
+    };
+    check_rel("cost_ly_total", total("cost_ly_total"), -11.0 * ly, 1e-9);
+    check_rel(
+        "cost_flex_subsidy_total",
+        total("cost_flex_subsidy_total"),
+        11.0 * subsidy,
+        1e-9,
+    );
+}
+
+// ------------------------------------------------------------ bad input
+
+#[test]
+fn a_missing_alternative_is_a_usage_error() {
+    let mut cmd = fleksim();
+    cmd.args(["compare", BASELINE]);
+    let err = refused(cmd, &["required"]);
+    assert!(err.to_lowercase().contains("alternatives"), "{err}");
+}
+
+#[test]
+fn a_nonexistent_alternative_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut cmd = fleksim();
+    cmd.args(["compare", BASELINE, "no-such-alternative.toml", "--quiet", "--out"])
+        .arg(&out);
+    refused(cmd, &["no-such-alternative.toml"]);
+    assert!(!out.exists());
+}
+
+#[test]
+fn scenarios_must_share_start_and_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    let markov = text(MARKOV);
+    for (from, to) in [
+        (r#"start = "2016-09""#, r#"start = "2016-10""#),
+        ("horizon_months = 60", "horizon_months = 48"),
+    ] {
+        assert!(markov.contains(from));
+        let other = write_file(dir.path(), "other.toml", &markov.replacen(from, to, 1));
+        let out = dir.path().join("out");
+        let mut cmd = fleksim();
+        cmd.arg("compare")
+            .arg(root(MARKOV))
+            .arg(&other)
+            .args(["--replications", "2", "--quiet", "--out"])
+            .arg(&out);
+        refused(cmd, &["`start`", "`horizon_months`", "other.toml"]);
+        assert!(!out.exists(), "--out created for {to}");
+    }
+}
+
+#[test]
+fn at_outside_the_horizon_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for at in ["2030-01", "2016-08"] {
+        let out = dir.path().join("out");
+        let mut cmd = fleksim();
+        cmd.args(["compare", BASELINE, PROJECT, "--at", at])
+            .args(["--replications", "2", "--set", "horizon_months=24"])
+            .args(["--quiet", "--out"])
+            .arg(&out);
+        refused(cmd, &["--at", at, "outside"]);
+        assert!(!out.exists(), "--out created for --at {at}");
+    }
+    let mut cmd = fleksim();
+    cmd.args(["compare", BASELINE, PROJECT, "--at", "March"]);
+    refused(cmd, &["March"]);
+}
+
+// ---------------------------------------------------------------- files
+
+fn files_of(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn compare_writes_the_documented_files_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        let stdout = compare(
+            &[&root(BASELINE), &root(PROJECT)],
+            &[
+                "--replications",
+                "10",
+                "--set",
+                "horizon_months=24",
+                "--threads",
+                threads,
+            ],
+            &out,
+        );
+        assert!(stdout.contains("LY share"), "steering table:\n{stdout}");
+        assert!(stdout.contains("target 13.0 %"), "steering table:\n{stdout}");
+        assert!(stdout.contains("aalborg-project"), "steering table:\n{stdout}");
+        outs.push(out);
+    }
+    let out = &outs[0];
+    let header = |name: &str| read_csv(&out.join(name))[0].join(",");
+    assert_eq!(
+        header("comparison.csv"),
+        "scenario,month,metric,mean_diff,p05,p50,p95"
+    );
+    assert_eq!(
+        header("comparison_summary.csv"),
+        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better"
+    );
+    assert!(out.join("payback.csv").is_file());
+    assert!(out.join("steering.csv").is_file());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["kind"], "comparison");
+    assert_eq!(manifest["baseline"], "aalborg-baseline");
+    assert_eq!(manifest["alternatives"][0], "aalborg-project");
+    for run in ["aalborg-baseline", "aalborg-project"] {
+        let monthly = out.join("runs").join(run).join("monthly.csv");
+        assert!(monthly.is_file(), "runs/{run}/monthly.csv missing");
+        assert_eq!(read_csv(&monthly).len() - 1, 24 * metric_names().len());
+    }
+    // The KPI month's differences are reported.
+    let summary = read_csv(&out.join("comparison_summary.csv"));
+    assert!(summary.iter().any(|r| r[1] == "ly_stock" && r[2] == "2018-03"));
+    // Byte-identical with 1 and 2 threads (the manifest records time and threads).
+    let (a, b) = (files_of(&outs[0]), files_of(&outs[1]));
+    assert_eq!(a, b, "the same files");
+    for f in a.iter().filter(|f| !f.ends_with("manifest.json")) {
+        let x = std::fs::read(outs[0].join(f)).unwrap();
+        let y = std::fs::read(outs[1].join(f)).unwrap();
+        assert!(x == y, "{f} differs between --threads 1 and 2");
+    }
+}
