@@ -110,14 +110,17 @@ impl Population {
 fn end_key(p: &Person) -> usize {
     let small = (p.start_hours <= 10) as usize;
     let up = (p.hours > p.start_hours) as usize;
-    (p.hours as usize & 63) | small << 6 | (small & up) << 7
+    p.hours as usize + HOURS * (small + (small & up))
 }
+
+/// Hours 0..=37 index the histograms.
+const HOURS: usize = 38;
 
 /// Cost histogram index at the start of a month: hours and refusion class
 /// (0 flat rate, 1 staircase at the last step).
 #[inline(always)]
 fn cost_key(hours: u8, class: usize) -> usize {
-    (hours as usize & 63) | class << 6
+    hours as usize + HOURS * class
 }
 
 /// Simulates replication `rep`, reusing `pop` as scratch space.
@@ -172,8 +175,8 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let (mut n_visit, mut n_direct) = (0u64, 0u64);
     let mut person_months = 0u64;
     let mut find_buf = [[0.0; MAX_TABLE]; 2];
-    let mut end_hist = [0u32; 256];
-    let mut cost_hist = [0u32; 128];
+    let mut end_hist = [0u32; 3 * HOURS];
+    let mut cost_hist = [0u32; 2 * HOURS];
 
     for t in 0..months {
         // 1. Arrivals join at the start of the month.
@@ -455,30 +458,22 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             if n == 0 {
                 continue;
             }
-            let hrs = k & 63;
+            let hrs = k % HOURS;
+            let group = k / HOURS; // 0 started > 10 h, 1 small, 2 small and up
             c.flex += n;
             c.le10h += if hrs <= 10 { n } else { 0 };
             c.bands[BAND[hrs] as usize] += n;
-            if k & 64 != 0 {
-                c.prog_base += n;
-                if k & 128 != 0 {
-                    c.progressed += n;
-                }
-            }
+            c.prog_base += if group > 0 { n } else { 0 };
+            c.progressed += if group == 2 { n } else { 0 };
         }
-        let last_rate = rf.staircase_rates[3];
+        let rates = [rf.flat_flex_rate, rf.staircase_rates[3]];
         for (k, &n) in cost_hist.iter().enumerate() {
             if n == 0 {
                 continue;
             }
-            let amount = n as f64 * pr.subsidy[(k & 63).min(37)];
+            let amount = n as f64 * pr.subsidy[k % HOURS];
             c.cost_flex += amount;
-            c.refusion_flex += amount
-                * if k & 64 != 0 {
-                    last_rate
-                } else {
-                    rf.flat_flex_rate
-                };
+            c.refusion_flex += amount * rates[k / HOURS];
         }
 
         let row = &mut values[t * mx::N..(t + 1) * mx::N];

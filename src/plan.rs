@@ -197,7 +197,11 @@ impl Plan {
             start_dist: hours_dist(&s.hours.start),
             initial_hours_dist: hours_dist(&s.initial.hours),
             prior_weeks_dist: Discrete::from_bands(
-                s.money.refusion.prior_weeks.iter().map(|b| (b.from, b.to, b.share)),
+                s.money
+                    .refusion
+                    .prior_weeks
+                    .iter()
+                    .map(|b| (b.from, b.to, b.share)),
             ),
             pricing: true,
             scenario: s,

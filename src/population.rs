@@ -61,9 +61,17 @@ pub struct Person {
     pub flex_history: u32,
 }
 
-/// Fixed attribute draws, in a fixed order, so that adding one never moves
-/// another.
-struct Draws([f64; 10]);
+/// Fixed-position attribute draws of one person: draw `k` is the `k`-th
+/// number of the person's attribute sequence, computed only when asked, so
+/// adding an attribute never moves another.
+struct Draws(u64);
+
+impl Draws {
+    #[inline]
+    fn u(&self, k: usize) -> f64 {
+        rng::nth_uniform(self.0, Purpose::Attributes, k as u64)
+    }
+}
 
 const A_CEILING: usize = 0;
 const A_HOURS: usize = 1;
@@ -119,10 +127,7 @@ impl<'a> Factory<'a> {
 
     fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
         let b = rng::base(self.plan.seed, self.rep, key(group, index));
-        let mut d = [0.0; 10];
-        for (k, v) in d.iter_mut().enumerate() {
-            *v = rng::nth_uniform(b, Purpose::Attributes, k as u64);
-        }
+        let d = Draws(b);
         // The frailty has a stream of its own (a Gamma draw takes a varying
         // number of uniforms).
         let frailty = match &self.gamma {
@@ -131,17 +136,18 @@ impl<'a> Factory<'a> {
         };
         let s = &self.plan.scenario;
         let money = &s.money;
-        let ceiling = self.plan.ceiling_dist.sample(d[A_CEILING]) as u8;
+        let ceiling = self.plan.ceiling_dist.sample(d.u(A_CEILING)) as u8;
         let new_refusion = match group {
             Group::InitialLy | Group::InitialFlex | Group::InitialOldRules => {
-                d[A_REFUSION] < money.refusion.initial_new_rules_share
+                d.u(A_REFUSION) < money.refusion.initial_new_rules_share
             }
             _ => arrival >= Month::new(2014, 7).unwrap_or(arrival),
         };
         let c = &money.ly;
-        let category = if d[A_CATEGORY] < c.cash_children_share {
+        let u_category = d.u(A_CATEGORY);
+        let category = if u_category < c.cash_children_share {
             1
-        } else if d[A_CATEGORY] < c.cash_children_share + c.cash_single_share {
+        } else if u_category < c.cash_children_share + c.cash_single_share {
             2
         } else {
             0
@@ -150,7 +156,7 @@ impl<'a> Factory<'a> {
             events: rng::stream_from(b, Purpose::Events),
             hours_rng: rng::stream_from(b, Purpose::Hours),
             frailty,
-            weeks: self.plan.prior_weeks_dist.sample(d[A_WEEKS]) as f32,
+            weeks: self.plan.prior_weeks_dist.sample(d.u(A_WEEKS)) as f32,
             cap_months: 0,
             dur: 0,
             screen_t: NO_SCREEN,
@@ -162,7 +168,7 @@ impl<'a> Factory<'a> {
             category,
             flex_history: 0,
         };
-        (p, Draws(d))
+        (p, d)
     }
 
     /// A person newly visitated in month `t`, starting on LY.
@@ -187,10 +193,10 @@ impl<'a> Factory<'a> {
     pub fn initial_ly(&self, index: u64) -> Person {
         let s = &self.plan.scenario;
         let (mut p, d) = self.base(Group::InitialLy, index, s.start);
-        let dur = if d.0[A_SHORT] < s.initial.ly_le6m_share {
-            (d.0[A_DURATION] * 6.0) as u32
+        let dur = if d.u(A_SHORT) < s.initial.ly_le6m_share {
+            (d.u(A_DURATION) * 6.0) as u32
         } else {
-            6 + geometric(self.ln_q_ly, d.0[A_DURATION])
+            6 + geometric(self.ln_q_ly, d.u(A_DURATION))
         };
         p.dur = dur.min(u16::MAX as u32) as u16;
         p.cap_months = p.dur;
@@ -203,17 +209,17 @@ impl<'a> Factory<'a> {
         let s = &self.plan.scenario;
         let (mut p, d) = self.base(Group::InitialFlex, index, s.start);
         p.state = FLEX;
-        let start = self.plan.initial_hours_dist.sample(d.0[A_HOURS]) as u8;
+        let start = self.plan.initial_hours_dist.sample(d.u(A_HOURS)) as u8;
         p.ceiling = p.ceiling.max(start);
         p.start_hours = start;
         p.hours = start;
-        if start <= 10 && d.0[A_PROGRESSED] < s.initial.progressed_share {
+        if start <= 10 && d.u(A_PROGRESSED) < s.initial.progressed_share {
             let span = (s.hours.step_max - s.hours.step_min + 1) as f64;
-            let step = s.hours.step_min + (d.0[A_STEP] * span) as u8;
+            let step = s.hours.step_min + (d.u(A_STEP) * span) as u8;
             p.hours = (start + step.max(1)).min(37);
             p.ceiling = p.ceiling.max(p.hours);
         }
-        let tenure = geometric(self.ln_q_tenure, d.0[A_DURATION]);
+        let tenure = geometric(self.ln_q_tenure, d.u(A_DURATION));
         p.dur = tenure.min(u16::MAX as u32) as u16;
         p.weeks += (tenure as f64 * WEEKS_PER_MONTH) as f32;
         p.flex_history = if tenure >= 32 {
@@ -223,7 +229,7 @@ impl<'a> Factory<'a> {
         };
         if let Some((first, len)) = self.plan.screening {
             if start <= s.policy.screening.max_start_hours {
-                let t = first + (d.0[A_SCREEN] * len as f64) as i64;
+                let t = first + (d.u(A_SCREEN) * len as f64) as i64;
                 if (0..self.plan.months as i64).contains(&t) {
                     p.screen_t = t as u16;
                 }
@@ -241,7 +247,7 @@ impl<'a> Factory<'a> {
         let since_2013 = Month::new(2013, 1)
             .map_or(0, |m| m.months_until(s.start))
             .max(0) as u32;
-        let tenure = since_2013 + geometric(self.ln_q_tenure, d.0[A_DURATION]);
+        let tenure = since_2013 + geometric(self.ln_q_tenure, d.u(A_DURATION));
         p.dur = tenure.min(u16::MAX as u32) as u16;
         p.weeks += 52.0;
         p.flex_history = u32::MAX;

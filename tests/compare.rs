@@ -42,7 +42,10 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
             &out,
         );
         let rows = read_csv(&out.join("comparison.csv"));
-        assert_eq!(rows[0].join(","), "scenario,month,metric,mean_diff,p05,p50,p95");
+        assert_eq!(
+            rows[0].join(","),
+            "scenario,month,metric,mean_diff,p05,p50,p95"
+        );
         assert_eq!(rows.len() - 1, 24 * metric_names().len(), "{rel}");
         for r in &rows[1..] {
             for (k, v) in r[3..7].iter().enumerate() {
@@ -57,7 +60,9 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
             }
         }
         // Both runs are written, the second under a unique name.
-        let name = rel.trim_start_matches("scenarios/").trim_end_matches(".toml");
+        let name = rel
+            .trim_start_matches("scenarios/")
+            .trim_end_matches(".toml");
         for run in [name.to_string(), format!("{name}-2")] {
             let a = std::fs::read(out.join("runs").join(&run).join("monthly.csv"));
             assert!(a.is_ok(), "runs/{run}/monthly.csv missing");
@@ -207,8 +212,14 @@ fn a_nonexistent_alternative_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut cmd = fleksim();
-    cmd.args(["compare", BASELINE, "no-such-alternative.toml", "--quiet", "--out"])
-        .arg(&out);
+    cmd.args([
+        "compare",
+        BASELINE,
+        "no-such-alternative.toml",
+        "--quiet",
+        "--out",
+    ])
+    .arg(&out);
     refused(cmd, &["no-such-alternative.toml"]);
     assert!(!out.exists());
 }
@@ -291,8 +302,14 @@ fn compare_writes_the_documented_files_whatever_the_thread_count() {
             &out,
         );
         assert!(stdout.contains("LY share"), "steering table:\n{stdout}");
-        assert!(stdout.contains("target 13.0 %"), "steering table:\n{stdout}");
-        assert!(stdout.contains("aalborg-project"), "steering table:\n{stdout}");
+        assert!(
+            stdout.contains("target 13.0 %"),
+            "steering table:\n{stdout}"
+        );
+        assert!(
+            stdout.contains("aalborg-project"),
+            "steering table:\n{stdout}"
+        );
         outs.push(out);
     }
     let out = &outs[0];
@@ -319,7 +336,9 @@ fn compare_writes_the_documented_files_whatever_the_thread_count() {
     }
     // The KPI month's differences are reported.
     let summary = read_csv(&out.join("comparison_summary.csv"));
-    assert!(summary.iter().any(|r| r[1] == "ly_stock" && r[2] == "2018-03"));
+    assert!(summary
+        .iter()
+        .any(|r| r[1] == "ly_stock" && r[2] == "2018-03"));
     // Byte-identical with 1 and 2 threads (the manifest records time and threads).
     let (a, b) = (files_of(&outs[0]), files_of(&outs[1]));
     assert_eq!(a, b, "the same files");

@@ -49,7 +49,11 @@ fn week_rate(x: f64) -> f64 {
 fn expected_share(before: f64) -> f64 {
     let after = before + W;
     let mut cuts = vec![before];
-    cuts.extend([4.0, 26.0, 52.0].into_iter().filter(|&b| b > before && b < after));
+    cuts.extend(
+        [4.0, 26.0, 52.0]
+            .into_iter()
+            .filter(|&b| b > before && b < after),
+    );
     cuts.push(after);
     cuts.windows(2)
         .map(|c| (c[1] - c[0]) * week_rate(0.5 * (c[0] + c[1])))
@@ -87,7 +91,10 @@ fn fresh(sets: &[&str]) -> (Plan, Replication) {
     let p = Factory::new(&plan, 0).initial_ly(0);
     assert_eq!(p.dur, 0, "the person starts a fresh spell");
     assert_eq!(p.cap_months, 0);
-    assert!(p.flags & F_NEW_REFUSION != 0, "covered by the current regime");
+    assert!(
+        p.flags & F_NEW_REFUSION != 0,
+        "covered by the current regime"
+    );
     (plan, r)
 }
 
@@ -98,8 +105,18 @@ fn hand_computed_shares_are_the_rules() {
     // Anchors for the helper itself, in closed form.
     check_close("weeks 0–4.33", expected_share(0.0), 10.0 / 13.0, 1e-12);
     check_close("weeks 2–6.33", expected_share(2.0), 7.6 / 13.0, 1e-12);
-    check_close("weeks 23.67–28", expected_share(2.0 + 5.0 * W), 4.6 / 13.0, 1e-12);
-    check_close("weeks 49.67–54", expected_share(2.0 + 11.0 * W), 3.3 / 13.0, 1e-12);
+    check_close(
+        "weeks 23.67–28",
+        expected_share(2.0 + 5.0 * W),
+        4.6 / 13.0,
+        1e-12,
+    );
+    check_close(
+        "weeks 49.67–54",
+        expected_share(2.0 + 11.0 * W),
+        3.3 / 13.0,
+        1e-12,
+    );
     check_close("weeks 21.67–26", expected_share(5.0 * W), 0.4, 1e-12);
     check_close("weeks 26–30.33", expected_share(6.0 * W), 0.3, 1e-12);
     check_close("weeks 52–56.33", expected_share(12.0 * W), 0.2, 1e-12);
@@ -117,7 +134,12 @@ fn staircase_ly_month_by_month_from_zero_prior_weeks() {
         let ly = ly_amount(&plan, t);
         check_rel(&at("cost_ly"), value(&r, t, "cost_ly"), ly, 1e-12);
         let share = expected_share(t as f64 * W);
-        check_rel(&at("refusion_ly"), value(&r, t, "refusion_ly"), ly * share, 1e-6);
+        check_rel(
+            &at("refusion_ly"),
+            value(&r, t, "refusion_ly"),
+            ly * share,
+            1e-6,
+        );
         check_rel(
             &at("net cost"),
             value(&r, t, "net_municipal_cost"),
@@ -130,7 +152,12 @@ fn staircase_ly_month_by_month_from_zero_prior_weeks() {
     check_rel("2017 LY", value(&r, 2, "cost_ly"), 0.89 * 18_403.0, 1e-12);
     // Month 0 crosses week 4/5: (4 · 80 % + 0.33 · 40 %) / 4.33.
     let first = value(&r, 0, "refusion_ly") / value(&r, 0, "cost_ly");
-    check_close("month 0 share", first, (4.0 * 0.8 + (W - 4.0) * 0.4) / W, 1e-6);
+    check_close(
+        "month 0 share",
+        first,
+        (4.0 * 0.8 + (W - 4.0) * 0.4) / W,
+        1e-6,
+    );
     // Months 1–5 at 40 %, 6–11 at 30 % (week 26 ends month 5), 12– at 20 %.
     for (months, rate) in [(1..6, 0.4), (6..12, 0.3), (12..14, 0.2)] {
         for t in months {
@@ -163,7 +190,12 @@ fn staircase_counts_flexjob_months_after_ly_months() {
     for t in 0..plan.months {
         let share = expected_share(t as f64 * W);
         if t <= 2 {
-            check_rel("cost_ly", value(&r, t, "cost_ly"), ly_amount(&plan, t), 1e-12);
+            check_rel(
+                "cost_ly",
+                value(&r, t, "cost_ly"),
+                ly_amount(&plan, t),
+                1e-12,
+            );
             assert_eq!(value(&r, t, "cost_flex_subsidy"), 0.0, "month {t}");
             let got = value(&r, t, "refusion_ly") / value(&r, t, "cost_ly");
             check_close(&format!("month {t} LY share"), got, share, 1e-6);
@@ -191,7 +223,12 @@ fn staircase_counts_flexjob_months_of_the_initial_stock() {
         let cost = value(&r, t, "cost_flex_subsidy");
         assert!(cost > 0.0);
         let got = value(&r, t, "refusion_flex") / cost;
-        check_close(&format!("month {t}"), got, expected_share(t as f64 * W), 1e-6);
+        check_close(
+            &format!("month {t}"),
+            got,
+            expected_share(t as f64 * W),
+            1e-6,
+        );
     }
 }
 
@@ -234,8 +271,17 @@ fn staircase_counts_ly_weeks_from_before_a_regime_change() {
     ]);
     for t in 0..plan.months {
         let got = value(&r, t, "refusion_ly") / value(&r, t, "cost_ly");
-        let want = if t < 6 { 0.30 } else { expected_share(t as f64 * W) };
-        check_close(&format!("{} LY share", plan.scenario.month(t)), got, want, 1e-6);
+        let want = if t < 6 {
+            0.30
+        } else {
+            expected_share(t as f64 * W)
+        };
+        check_close(
+            &format!("{} LY share", plan.scenario.month(t)),
+            got,
+            want,
+            1e-6,
+        );
     }
 }
 
@@ -246,7 +292,12 @@ fn duration_cap_refunds_30_percent_for_18_months_of_ly() {
     let (plan, r) = fresh(&["horizon_months=24", "money.refusion.regime=duration_cap"]);
     for t in 0..24 {
         let ly = ly_amount(&plan, t);
-        check_rel(&format!("month {t} cost_ly"), value(&r, t, "cost_ly"), ly, 1e-12);
+        check_rel(
+            &format!("month {t} cost_ly"),
+            value(&r, t, "cost_ly"),
+            ly,
+            1e-12,
+        );
         let want = if t < 18 { 0.30 * ly } else { 0.0 };
         check_rel(
             &format!("month {t} refusion_ly"),
@@ -318,17 +369,24 @@ fn duration_cap_a_nine_month_flexjob_restarts_the_count() {
     // Months 11–20: LY again, 10 more months: 21 LY months in all, but the
     // flexjob in between restarts the count, so every LY month is refunded.
     let (plan, r) = capped_with_job(9, 21);
-    let stocks: Vec<(f64, f64)> = (0..21)
-        .map(|t| (value(&r, t, "ly_stock"), value(&r, t, "flex_stock")))
-        .collect();
     assert_eq!(value(&r, 0, "hires"), 1.0);
     assert_eq!(value(&r, 10, "dismissals"), 1.0);
     for t in 0..21 {
         let on_ly = t == 0 || t >= 11;
-        let want_stock = if (0..10).contains(&t) { (0.0, 1.0) } else { (1.0, 0.0) };
-        assert_eq!(stocks[t], want_stock, "month {t}: (ly, flex) at the end");
+        let want_stock = if (0..10).contains(&t) {
+            (0.0, 1.0)
+        } else {
+            (1.0, 0.0)
+        };
+        let stocks = (value(&r, t, "ly_stock"), value(&r, t, "flex_stock"));
+        assert_eq!(stocks, want_stock, "month {t}: (ly, flex) at the end");
         let ly = if on_ly { ly_amount(&plan, t) } else { 0.0 };
-        check_rel(&format!("month {t} cost_ly"), value(&r, t, "cost_ly"), ly, 1e-12);
+        check_rel(
+            &format!("month {t} cost_ly"),
+            value(&r, t, "cost_ly"),
+            ly,
+            1e-12,
+        );
         check_rel(
             &format!("month {t} refusion_ly"),
             value(&r, t, "refusion_ly"),
@@ -393,7 +451,10 @@ fn flex_subsidy_by_hours_on_both_sides_of_the_threshold() {
         (10, Some(18_027.0 - 0.30 * 7_800.0)),
         (18, Some(18_027.0 - 0.30 * 14_040.0)),
         (19, None),
-        (20, Some(18_027.0 - 0.30 * 14_116.0 - 0.55 * (15_600.0 - 14_116.0))),
+        (
+            20,
+            Some(18_027.0 - 0.30 * 14_116.0 - 0.55 * (15_600.0 - 14_116.0)),
+        ),
     ] {
         let want = subsidy_2017(180.0, hours as f64);
         if let Some(l) = literal {
@@ -433,14 +494,62 @@ fn flex_subsidy_refusion_at_the_flat_rate() {
     let (plan, r) = one_job(10, 100, &["money.refusion.initial_new_rules_share=0.0"]);
     for t in 0..plan.months {
         check_rel("cost", value(&r, t, "cost_flex_subsidy"), want, 1e-12);
-        check_rel("old rules", value(&r, t, "refusion_flex"), 0.65 * want, 1e-12);
+        check_rel(
+            "old rules",
+            value(&r, t, "refusion_flex"),
+            0.65 * want,
+            1e-12,
+        );
     }
     // The 2013–2015 rules: the flat rate for everyone, whatever the weeks.
     let (plan, r) = one_job(10, 0, &["money.refusion.regime=duration_cap"]);
     for t in 0..plan.months {
         check_rel("cost", value(&r, t, "cost_flex_subsidy"), want, 1e-12);
-        check_rel("duration cap", value(&r, t, "refusion_flex"), 0.65 * want, 1e-12);
+        check_rel(
+            "duration cap",
+            value(&r, t, "refusion_flex"),
+            0.65 * want,
+            1e-12,
+        );
     }
+}
+
+#[test]
+fn arrivals_are_priced_from_the_month_they_join() {
+    // Visitations (on LY) and direct hires (10-hour flexjobs) join at the
+    // start of the month, so they cost LY or flex subsidy in that month.
+    let (plan, r) = simulate_one(&one_person(&[
+        "start=2017-01",
+        "horizon_months=12",
+        "initial.ly=0",
+        "inflow.visitations_per_month=3.0",
+        "inflow.direct_per_month=2.0",
+        "money.refusion.prior_weeks=[{from=100,to=100,share=1.0}]",
+    ]));
+    let (ly, sub) = (0.89 * dp_max(2017), subsidy_2017(180.0, 10.0));
+    let (mut on_ly, mut in_job) = (0.0, 0.0);
+    for t in 0..plan.months {
+        on_ly += value(&r, t, "visitations");
+        in_job += value(&r, t, "direct_hires");
+        assert_eq!(value(&r, t, "ly_stock"), on_ly, "month {t}");
+        assert_eq!(value(&r, t, "flex_stock"), in_job, "month {t}");
+        check_rel("cost_ly", value(&r, t, "cost_ly"), on_ly * ly, 1e-12);
+        check_rel(
+            "refusion_ly",
+            value(&r, t, "refusion_ly"),
+            0.2 * on_ly * ly,
+            1e-9,
+        );
+        let cost = value(&r, t, "cost_flex_subsidy");
+        check_rel("cost_flex_subsidy", cost, in_job * sub, 1e-12);
+        check_rel(
+            "refusion_flex",
+            value(&r, t, "refusion_flex"),
+            0.2 * cost,
+            1e-9,
+        );
+    }
+    assert!(on_ly > 0.0 && in_job > 0.0, "no arrivals in a year");
 }
 
 // ------------------------------------------------------------ identities
@@ -488,11 +597,16 @@ fn net_cost_is_the_sum_of_its_lines_and_the_grant_pays_in_its_months() {
 #[test]
 fn permanent_pays_the_extra_consultants_itself_from_2018() {
     let (p, a) = simulate(PROJECT, &["horizon_months=28"], 1);
-    let (_, b) = simulate("scenarios/aalborg-permanent.toml", &["horizon_months=28"], 1);
+    let (_, b) = simulate(
+        "scenarios/aalborg-permanent.toml",
+        &["horizon_months=28"],
+        1,
+    );
     let per_month = 550_000.0 / 12.0;
     for t in 0..p.months {
         let m = p.scenario.month(t);
-        let extra = value(&b[0], t, "cost_staff_municipal") - value(&a[0], t, "cost_staff_municipal");
+        let extra =
+            value(&b[0], t, "cost_staff_municipal") - value(&a[0], t, "cost_staff_municipal");
         if m.year() < 2018 {
             assert_eq!(extra, 0.0, "{m}");
         } else {
@@ -520,7 +634,15 @@ fn money_sets() -> impl Strategy<Value = Vec<String>> {
         (any::<bool>(), 0.0..2_000.0f64, 0.0..60_000.0f64),
     )
         .prop_map(
-            |(regime, new_share, stair, (fly, fly_active, fflex, old_ref), (w0, wspan), rest, pol)| {
+            |(
+                regime,
+                new_share,
+                stair,
+                (fly, fly_active, fflex, old_ref),
+                (w0, wspan),
+                rest,
+                pol,
+            )| {
                 let (wage, old, cash_c, cash_s) = rest;
                 let (offers, measure, old_cost) = pol;
                 vec![
@@ -612,19 +734,26 @@ fn refused_money(set: &str, needles: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut cmd = fleksim();
-    cmd.args(["run", MARKOV, "--set", set, "--quiet", "--out"]).arg(&out);
+    cmd.args(["run", MARKOV, "--set", set, "--quiet", "--out"])
+        .arg(&out);
     refused(cmd, needles);
     assert!(!out.exists(), "--out was created for `{set}`");
 }
 
 #[test]
 fn negative_wage_is_refused() {
-    refused_money("money.wage_per_hour=-1", &["money.wage_per_hour", "negative"]);
+    refused_money(
+        "money.wage_per_hour=-1",
+        &["money.wage_per_hour", "negative"],
+    );
 }
 
 #[test]
 fn refusion_rate_above_one_is_refused() {
-    refused_money("money.refusion.flat_ly_rate=1.5", &["money.refusion.flat_ly_rate", "0 to 1"]);
+    refused_money(
+        "money.refusion.flat_ly_rate=1.5",
+        &["money.refusion.flat_ly_rate", "0 to 1"],
+    );
     refused_money(
         "money.refusion.staircase_rates=[0.8,0.4,0.3,1.2]",
         &["money.refusion.staircase_rates[3]"],
@@ -635,7 +764,12 @@ fn refusion_rate_above_one_is_refused() {
 fn unknown_regime_is_refused() {
     refused_money(
         "money.refusion.regime=bogus",
-        &["money.refusion.regime", "bogus", "staircase", "duration_cap"],
+        &[
+            "money.refusion.regime",
+            "bogus",
+            "staircase",
+            "duration_cap",
+        ],
     );
 }
 
@@ -665,9 +799,18 @@ fn overlapping_project_cost_lines_of_one_name_are_refused() {
         r#"money.project_costs=[{name="leader",amount=1.0,from="2017-01",to="2017-12"},{name="training",amount=1.0,from="2017-06",to="2018-06"}]"#,
     ] {
         let mut cmd = fleksim();
-        cmd.args(["run", MARKOV, "--set", ok, "--set", "horizon_months=2", "--replications", "1"])
-            .args(["--quiet", "--out"])
-            .arg(dir.path().join("ok"));
+        cmd.args([
+            "run",
+            MARKOV,
+            "--set",
+            ok,
+            "--set",
+            "horizon_months=2",
+            "--replications",
+            "1",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("ok"));
         succeeds(cmd);
     }
     refused_money(
@@ -721,6 +864,9 @@ fn budget_has_every_year_and_summary_discounts() {
             .parse()
             .unwrap()
     };
-    let (total, npv) = (get("net_municipal_cost_total"), get("net_municipal_cost_npv"));
+    let (total, npv) = (
+        get("net_municipal_cost_total"),
+        get("net_municipal_cost_npv"),
+    );
     assert!(npv > 0.0 && npv < total, "npv {npv} vs total {total}");
 }

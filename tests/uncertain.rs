@@ -48,7 +48,10 @@ fn a_parameters_draws_do_not_move_when_another_changes() {
     let a = model(
         &project_with(&[
             (JOBCLUB, JOBCLUB_DIST),
-            (REVIEW, r#"effect = { dist = "uniform", min = 1.0, max = 1.4 }"#),
+            (
+                REVIEW,
+                r#"effect = { dist = "uniform", min = 1.0, max = 1.4 }"#,
+            ),
         ]),
         &[],
     );
@@ -62,16 +65,26 @@ fn a_parameters_draws_do_not_move_when_another_changes() {
         ]),
         &[],
     );
-    // A third parameter added.
+    // Two more parameters, one of them listed before the jobclub's.
     let c = model(
         &project_with(&[
             (JOBCLUB, JOBCLUB_DIST),
-            (REVIEW, r#"effect = { dist = "uniform", min = 1.0, max = 1.4 }"#),
-            (REHAB, r#"effect = { dist = "gamma", shape = 20.0, scale = 0.055 }"#),
+            (
+                REVIEW,
+                r#"effect = { dist = "uniform", min = 1.0, max = 1.4 }"#,
+            ),
+            (
+                REHAB,
+                r#"effect = { dist = "gamma", shape = 20.0, scale = 0.055 }"#,
+            ),
+            (
+                "agreement_up_multiplier = 2.0",
+                r#"agreement_up_multiplier = { dist = "lognormal", median = 2.0, p95 = 3.0 }"#,
+            ),
         ]),
         &[],
     );
-    assert_eq!((a.params.len(), b.params.len(), c.params.len()), (2, 2, 3));
+    assert_eq!((a.params.len(), b.params.len(), c.params.len()), (2, 2, 4));
     let (ja, jb, jc) = (
         param(&a, "policy.jobclub.effect"),
         param(&b, "policy.jobclub.effect"),
@@ -87,8 +100,14 @@ fn a_parameters_draws_do_not_move_when_another_changes() {
             b.values(rep, &Draw::Random),
             c.values(rep, &Draw::Random),
         );
-        assert_eq!(va[ja], vb[jb], "replication {rep}: jobclub moved with the review");
-        assert_eq!(va[ja], vc[jc], "replication {rep}: jobclub moved with the rehab");
+        assert_eq!(
+            va[ja], vb[jb],
+            "replication {rep}: jobclub moved with the review"
+        );
+        assert_eq!(
+            va[ja], vc[jc],
+            "replication {rep}: jobclub moved with the rehab"
+        );
         assert!((1.0..=1.4).contains(&va[ra]));
         review_moved |= va[ra] != vb[rb];
         jobclub_varies |= va[ja] != a.values(0, &Draw::Random)[ja];
@@ -99,8 +118,14 @@ fn a_parameters_draws_do_not_move_when_another_changes() {
             assert_eq!(s.policy.three_month_review.effect, va[ra]);
         }
     }
-    assert!(review_moved, "the review's draws did not change with its distribution");
-    assert!(jobclub_varies, "the jobclub effect is not drawn per replication");
+    assert!(
+        review_moved,
+        "the review's draws did not change with its distribution"
+    );
+    assert!(
+        jobclub_varies,
+        "the jobclub effect is not drawn per replication"
+    );
 }
 
 fn same(a: &[Replication], b: &[Replication], what: &str) {
@@ -113,7 +138,10 @@ fn same(a: &[Replication], b: &[Replication], what: &str) {
 #[test]
 fn a_number_equals_a_distribution_at_its_median() {
     let number = model(&text(PROJECT), &["horizon_months=24"]);
-    let dist = model(&project_with(&[(JOBCLUB, JOBCLUB_DIST)]), &["horizon_months=24"]);
+    let dist = model(
+        &project_with(&[(JOBCLUB, JOBCLUB_DIST)]),
+        &["horizon_months=24"],
+    );
     assert!(!number.is_uncertain());
     assert_eq!(dist.params[0].median, 1.25, "the lognormal's median");
     let n = 6;
@@ -167,7 +195,10 @@ fn a_distribution_outside_its_keys_range_is_refused() {
         .arg(r#"hours.p_down={dist="uniform",min=0.5,max=1.5}"#);
     refused(cmd, &["hours.p_down"]);
     // A gamma can draw any positive number: not a probability.
-    let f = markov_with_p_down(dir.path(), r#"{ dist = "gamma", shape = 2.0, scale = 0.005 }"#);
+    let f = markov_with_p_down(
+        dir.path(),
+        r#"{ dist = "gamma", shape = 2.0, scale = 0.005 }"#,
+    );
     refused(validate(&f), &["hours.p_down"]);
 }
 
@@ -187,7 +218,10 @@ fn a_beta_on_a_probability_is_accepted() {
 #[test]
 fn an_unknown_distribution_or_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let f = markov_with_p_down(dir.path(), r#"{ dist = "weibull", shape = 1.0, scale = 0.01 }"#);
+    let f = markov_with_p_down(
+        dir.path(),
+        r#"{ dist = "weibull", shape = 1.0, scale = 0.01 }"#,
+    );
     refused(validate(&f), &["hours.p_down", "weibull", "beta"]);
     let f = markov_with_p_down(
         dir.path(),
@@ -196,7 +230,10 @@ fn an_unknown_distribution_or_key_is_refused() {
     refused(validate(&f), &["hours.p_down", "`mode`", "`mean`", "`sd`"]);
     let f = markov_with_p_down(dir.path(), r#"{ dist = "beta", mean = 0.01 }"#);
     refused(validate(&f), &["hours.p_down", "sd"]);
-    let f = markov_with_p_down(dir.path(), r#"{ dist = "lognormal", median = 0.02, p95 = 0.01 }"#);
+    let f = markov_with_p_down(
+        dir.path(),
+        r#"{ dist = "lognormal", median = 0.02, p95 = 0.01 }"#,
+    );
     refused(validate(&f), &["hours.p_down", "median"]);
 }
 
@@ -204,10 +241,17 @@ fn an_unknown_distribution_or_key_is_refused() {
 
 fn run_psa(out: &Path, extra: &[String]) {
     let mut cmd = fleksim();
-    cmd.args(["run", PSA, "--replications", "20", "--set", "horizon_months=24"])
-        .args(extra)
-        .args(["--quiet", "--out"])
-        .arg(out);
+    cmd.args([
+        "run",
+        PSA,
+        "--replications",
+        "20",
+        "--set",
+        "horizon_months=24",
+    ])
+    .args(extra)
+    .args(["--quiet", "--out"])
+    .arg(out);
     succeeds(cmd);
 }
 
@@ -257,7 +301,10 @@ fn fixed_is_every_distribution_at_its_median() {
     assert!(some_share, "no metric has any parameter uncertainty");
     // The fixed columns are the --fixed run's summary.
     let summary = read_csv(&fixed.join("summary.csv"));
-    let net = rows.iter().find(|r| r[0] == "net_municipal_cost_total").unwrap();
+    let net = rows
+        .iter()
+        .find(|r| r[0] == "net_municipal_cost_total")
+        .unwrap();
     let fixed_net = summary
         .iter()
         .find(|r| r[0] == "net_municipal_cost_total")
@@ -276,9 +323,16 @@ fn tornado_has_one_row_per_parameter_by_swing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut cmd = fleksim();
-    cmd.args(["tornado", PSA, "--replications", "10", "--set", "horizon_months=24"])
-        .args(["--quiet", "--out"])
-        .arg(&out);
+    cmd.args([
+        "tornado",
+        PSA,
+        "--replications",
+        "10",
+        "--set",
+        "horizon_months=24",
+    ])
+    .args(["--quiet", "--out"])
+    .arg(&out);
     succeeds(cmd);
     let rows = read_csv(&out.join("tornado.csv"));
     assert_eq!(
@@ -312,14 +366,28 @@ fn tornado_refuses_a_scenario_without_distributions_and_unknown_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut cmd = fleksim();
-    cmd.args(["tornado", PROJECT, "--replications", "2", "--quiet", "--out"])
-        .arg(&out);
+    cmd.args([
+        "tornado",
+        PROJECT,
+        "--replications",
+        "2",
+        "--quiet",
+        "--out",
+    ])
+    .arg(&out);
     refused(cmd, &["no uncertain parameters"]);
     assert!(!out.exists());
     let mut cmd = fleksim();
-    cmd.args(["tornado", PSA, "--replications", "2", "--metric", "nonsense"])
-        .args(["--quiet", "--out"])
-        .arg(&out);
+    cmd.args([
+        "tornado",
+        PSA,
+        "--replications",
+        "2",
+        "--metric",
+        "nonsense",
+    ])
+    .args(["--quiet", "--out"])
+    .arg(&out);
     refused(cmd, &["nonsense"]);
     assert!(!out.exists());
 }
