@@ -309,15 +309,20 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             p.flex_history = (p.flex_history << 1) | 1;
             if pricing {
                 let is_stair = staircase & (p.flags & F_NEW_REFUSION != 0);
-                if is_stair & (p.weeks < 52.0) {
+                // Benefit weeks count under every regime; past 52 they no
+                // longer change the staircase rate.
+                let early = p.weeks < 52.0;
+                if is_stair & early {
                     // Early on the staircase (rare): priced one by one.
                     let sub = pr.subsidy[p.hours as usize];
                     c.cost_flex += sub;
                     c.refusion_flex +=
                         sub * crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates);
-                    p.weeks += weeks_step;
                 } else {
                     cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+                }
+                if early {
+                    p.weeks += weeks_step;
                 }
             }
             let d = idx(p.dur);

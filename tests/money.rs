@@ -233,9 +233,6 @@ fn staircase_counts_flexjob_months_of_the_initial_stock() {
 }
 
 #[test]
-#[ignore = "BUG: src/engine.rs adds benefit weeks for a flexjob month only under the staircase \
-            (`is_stair & weeks < 52`), so flexjob months under `duration_cap` before a change to \
-            the staircase are not counted and the person starts the staircase at 80 %"]
 fn staircase_counts_flexjob_weeks_from_before_a_regime_change() {
     // In a flexjob from 2015-07 under the 2013–2015 rules; the staircase
     // from 2016-01 must see the 26 weeks of flex subsidy already received
