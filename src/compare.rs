@@ -22,7 +22,7 @@ use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
 use crate::plan::Plan;
 use crate::run::scenario_hash;
-use crate::stats::{self, Summary};
+use crate::stats::{self, Accumulator, Summary};
 use crate::uncertain::{Draw, Model};
 use serde::Serialize;
 use std::io::Write;
@@ -83,62 +83,59 @@ pub fn better_lower(metric: &str) -> Option<bool> {
     }
 }
 
-/// Per-replication figures of one scenario that comparisons need.
-struct Figures {
-    monthly: Vec<Replication>,
-    yearly: Vec<Vec<f64>>,
-    horizon: Vec<Vec<f64>>,
+/// The summaries of one scenario's own run (`runs/<name>/`).
+struct RunAcc {
+    monthly: Accumulator,
+    horizon: Accumulator,
+    yearly: Accumulator,
+    levels: Accumulator,
 }
 
-fn figures(plan: &Plan, reps: Vec<Replication>) -> Figures {
-    Figures {
-        yearly: reps.iter().map(|r| stats::yearly_values(plan, r)).collect(),
-        horizon: reps
-            .iter()
-            .map(|r| stats::horizon_values(plan, r))
-            .collect(),
-        monthly: reps,
+impl RunAcc {
+    fn new(plan: &Plan) -> RunAcc {
+        RunAcc {
+            monthly: Accumulator::new(plan.months * mx::N),
+            horizon: Accumulator::new(stats::horizon_names().len()),
+            yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
+            levels: Accumulator::new(LEVELS.len()),
+        }
+    }
+
+    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) {
+        self.monthly.push(r.values.iter().copied());
+        self.horizon.push(stats::horizon_values(plan, r));
+        self.yearly.push(stats::yearly_values(plan, r));
+        self.levels.push(levels(plan, r, kpi));
     }
 }
 
-/// The results of one alternative against the baseline.
-pub struct AltResult {
-    pub name: String,
-    /// Paired differences per month and metric (`t * N + m`).
-    pub monthly: Vec<Summary>,
-    /// Rows of `comparison_summary.csv`.
-    pub summary: Vec<(String, String, Summary, Option<f64>)>,
-    pub payback: Option<Month>,
-    pub payback_q: (Option<Month>, Option<Month>),
-    pub share_paid_back: f64,
-    pub saving_per_year: Summary,
-    pub positions: Summary,
-    /// Levels of the alternative and the baseline at the KPI month.
-    pub levels: Vec<(String, Summary)>,
+/// Figures at the KPI month (and the yearly net cost), in this order.
+const LEVELS: [&str; 4] = [
+    "ly_share_at_kpi",
+    "progression_share_at_kpi",
+    "ly_stock_at_kpi",
+    "net_cost_per_year",
+];
+
+fn levels(plan: &Plan, r: &Replication, kpi: usize) -> [f64; 4] {
+    let years = plan.months as f64 / 12.0;
+    let net: f64 = (0..plan.months)
+        .map(|t| r.get(t, mx::NET_MUNICIPAL_COST))
+        .sum();
+    [
+        r.get(kpi, mx::LY_SHARE),
+        r.get(kpi, mx::PROGRESSION_SHARE),
+        r.get(kpi, mx::LY_STOCK),
+        net / years,
+    ]
 }
 
-fn level_rows(plan: &Plan, reps: &[Replication], kpi: usize) -> Vec<(String, Summary)> {
-    let years = plan.months as f64 / 12.0;
-    let pick = |m: usize| stats::summarize(reps.iter().map(|r| r.get(kpi, m)).collect());
-    let net = stats::summarize(
-        reps.iter()
-            .map(|r| {
-                (0..plan.months)
-                    .map(|t| r.get(t, mx::NET_MUNICIPAL_COST))
-                    .sum::<f64>()
-                    / years
-            })
-            .collect(),
-    );
-    vec![
-        ("ly_share_at_kpi".into(), pick(mx::LY_SHARE)),
-        (
-            "progression_share_at_kpi".into(),
-            pick(mx::PROGRESSION_SHARE),
-        ),
-        ("ly_stock_at_kpi".into(), pick(mx::LY_STOCK)),
-        ("net_cost_per_year".into(), net),
-    ]
+fn level_rows(acc: Accumulator) -> Vec<Level> {
+    LEVELS
+        .iter()
+        .map(|n| n.to_string())
+        .zip(acc.finish())
+        .collect()
 }
 
 /// First month from which a cumulative series stays below zero.
@@ -154,124 +151,184 @@ fn payback_index(cum: &[f64]) -> Option<usize> {
     idx
 }
 
-fn compare_one(
-    plan: &Plan,
-    base: &Figures,
-    alt: &Figures,
-    name: &str,
-    at: &[usize],
-    kpi: usize,
-    consultant_cost: f64,
-) -> AltResult {
-    let months = plan.months;
-    let n = base.monthly.len();
-    let pairs: Vec<(&Replication, &Replication)> = base.monthly.iter().zip(&alt.monthly).collect();
-    let monthly = stats::summarize_cells(&pairs, months * mx::N, |(b, a), c| {
-        a.values[c] - b.values[c]
-    });
-    let better = |diffs: &[f64], metric: &str| -> Option<f64> {
-        better_lower(metric).map(|lower| {
-            let k = diffs
-                .iter()
-                .filter(|&&d| if lower { d < 0.0 } else { d > 0.0 })
-                .count();
-            k as f64 / n.max(1) as f64
-        })
-    };
-    let mut summary = Vec::new();
-    for &t in at {
-        let period = plan.scenario.month(t).to_string();
-        for (i, m) in METRICS.iter().enumerate() {
-            let d: Vec<f64> = pairs
-                .iter()
-                .map(|(b, a)| a.get(t, i) - b.get(t, i))
-                .collect();
-            let p = better(&d, m.name);
-            summary.push((m.name.to_string(), period.clone(), stats::summarize(d), p));
+/// The paired differences of one alternative, accumulated.
+struct DiffAcc {
+    monthly: Accumulator,
+    at: Accumulator,
+    yearly: Accumulator,
+    horizon: Accumulator,
+    /// Net saving per year and the positions it pays for.
+    saving: Accumulator,
+    /// Payback month index per replication (infinite if never): 8 bytes a
+    /// replication.
+    paybacks: Vec<f64>,
+}
+
+/// Share of replications in which the alternative is better, per cell.
+fn better(acc: &Accumulator, cells: &[(usize, &str)]) -> Vec<Option<f64>> {
+    let lower = acc.share_signed(true);
+    let higher = acc.share_signed(false);
+    cells
+        .iter()
+        .map(|&(c, metric)| better_lower(metric).map(|l| if l { lower[c] } else { higher[c] }))
+        .collect()
+}
+
+impl DiffAcc {
+    fn new(plan: &Plan, at: usize) -> DiffAcc {
+        DiffAcc {
+            monthly: Accumulator::new(plan.months * mx::N),
+            at: Accumulator::new(at * mx::N),
+            yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
+            horizon: Accumulator::new(stats::horizon_names().len()),
+            saving: Accumulator::new(2),
+            paybacks: Vec::new(),
         }
     }
-    let ynames = stats::yearly_names();
-    for (k, (year, _, _)) in stats::years(plan).iter().enumerate() {
-        for (i, m) in METRICS.iter().enumerate() {
-            if m.kind != Kind::Flow {
-                continue;
-            }
-            let c = k * ynames.len() + i;
-            let d: Vec<f64> = base
-                .yearly
-                .iter()
-                .zip(&alt.yearly)
-                .map(|(b, a)| a[c] - b[c])
-                .collect();
-            let p = better(&d, m.name);
-            summary.push((m.name.to_string(), year.to_string(), stats::summarize(d), p));
-        }
-    }
-    for (c, hname) in stats::horizon_names().iter().enumerate() {
-        let d: Vec<f64> = base
-            .horizon
-            .iter()
-            .zip(&alt.horizon)
-            .map(|(b, a)| a[c] - b[c])
-            .collect();
-        let root = hname
-            .trim_end_matches("_total")
-            .trim_end_matches("_npv")
-            .trim_end_matches("_avg")
-            .trim_end_matches("_end");
-        let p = better(&d, root);
-        summary.push((hname.clone(), "horizon".into(), stats::summarize(d), p));
-    }
-    // Break-even and payback from the cumulative net municipal cost.
-    let years = months as f64 / 12.0;
-    let mut savings = Vec::with_capacity(n);
-    let mut paybacks = Vec::with_capacity(n);
-    let mut paid = 0usize;
-    for (b, a) in &pairs {
-        let mut cum = Vec::with_capacity(months);
+
+    fn push(&mut self, plan: &Plan, b: &Replication, a: &Replication, at: &[usize], cost: f64) {
+        let d: Vec<f64> = a.values.iter().zip(&b.values).map(|(x, y)| x - y).collect();
+        self.at.push(
+            at.iter()
+                .flat_map(|&t| d[t * mx::N..(t + 1) * mx::N].iter().copied()),
+        );
+        let (yb, ya) = (stats::yearly_values(plan, b), stats::yearly_values(plan, a));
+        self.yearly.push(ya.iter().zip(&yb).map(|(x, y)| x - y));
+        let (hb, ha) = (
+            stats::horizon_values(plan, b),
+            stats::horizon_values(plan, a),
+        );
+        self.horizon.push(ha.iter().zip(&hb).map(|(x, y)| x - y));
+        let mut cum = Vec::with_capacity(plan.months);
         let mut acc = 0.0;
-        for t in 0..months {
-            acc += a.get(t, mx::NET_MUNICIPAL_COST) - b.get(t, mx::NET_MUNICIPAL_COST);
+        for t in 0..plan.months {
+            acc += d[t * mx::N + mx::NET_MUNICIPAL_COST];
             cum.push(acc);
         }
-        savings.push(-acc / years);
-        paid += (acc < 0.0) as usize;
+        let saving = -acc / (plan.months as f64 / 12.0);
+        self.saving.push([saving, saving / cost.max(1.0)]);
         // A replication that never pays back sorts after every month.
-        paybacks.push(payback_index(&cum).map_or(f64::INFINITY, |t| t as f64));
+        self.paybacks
+            .push(payback_index(&cum).map_or(f64::INFINITY, |t| t as f64));
+        self.monthly.push(d);
     }
-    let positions: Vec<f64> = savings
-        .iter()
-        .map(|s| s / consultant_cost.max(1.0))
-        .collect();
-    let mean_cum: Vec<f64> = (0..months)
-        .map(|t| {
-            (0..=t)
-                .map(|u| monthly[u * mx::N + mx::NET_MUNICIPAL_COST].mean)
-                .sum()
-        })
-        .collect();
-    let pb = stats::summarize(paybacks);
-    let to_month = |x: f64| x.is_finite().then(|| plan.scenario.month(x as usize));
-    let saving_per_year = stats::summarize(savings.clone());
-    let pos = stats::summarize(positions.clone());
-    summary.push((
-        "net_saving_per_year".into(),
-        "horizon".into(),
-        saving_per_year,
-        Some(savings.iter().filter(|&&s| s > 0.0).count() as f64 / n.max(1) as f64),
-    ));
-    summary.push(("positions_paid".into(), "horizon".into(), pos, None));
-    AltResult {
-        name: name.to_string(),
-        monthly,
-        summary,
-        payback: payback_index(&mean_cum).map(|t| plan.scenario.month(t)),
-        payback_q: (to_month(pb.p05), to_month(pb.p95)),
-        share_paid_back: paid as f64 / n.max(1) as f64,
-        saving_per_year,
-        positions: pos,
-        levels: level_rows(plan, &alt.monthly, kpi),
+
+    fn finish(self, plan: &Plan, name: &str, at: &[usize], levels: Vec<Level>) -> AltResult {
+        let months = plan.months;
+        let mut summary = Vec::new();
+        // At the --at months.
+        let cells: Vec<(usize, &str)> = (0..at.len())
+            .flat_map(|k| {
+                METRICS
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, m)| (k * mx::N + i, m.name))
+            })
+            .collect();
+        let probs = better(&self.at, &cells);
+        let at_sum = self.at.finish();
+        for (k, &t) in at.iter().enumerate() {
+            let period = plan.scenario.month(t).to_string();
+            for (i, m) in METRICS.iter().enumerate() {
+                let c = k * mx::N + i;
+                summary.push((m.name.to_string(), period.clone(), at_sum[c], probs[c]));
+            }
+        }
+        // Per calendar year: flows and costs.
+        let ynames = stats::yearly_names();
+        let width = ynames.len();
+        let years = stats::years(plan);
+        let cells: Vec<(usize, &str)> = (0..years.len())
+            .flat_map(|k| {
+                ynames
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, n)| (k * width + i, *n))
+            })
+            .collect();
+        let probs = better(&self.yearly, &cells);
+        let y_sum = self.yearly.finish();
+        for (k, (year, _, _)) in years.iter().enumerate() {
+            for (i, m) in METRICS.iter().enumerate() {
+                if m.kind != Kind::Flow {
+                    continue;
+                }
+                let c = k * ynames.len() + i;
+                summary.push((m.name.to_string(), year.to_string(), y_sum[c], probs[c]));
+            }
+        }
+        // Over the horizon.
+        let hnames = stats::horizon_names();
+        let cells: Vec<(usize, &str)> = hnames
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                let root = h
+                    .trim_end_matches("_total")
+                    .trim_end_matches("_npv")
+                    .trim_end_matches("_avg")
+                    .trim_end_matches("_end");
+                (c, root)
+            })
+            .collect();
+        let probs = better(&self.horizon, &cells);
+        let h_sum = self.horizon.finish();
+        for (c, h) in hnames.iter().enumerate() {
+            summary.push((h.clone(), "horizon".into(), h_sum[c], probs[c]));
+        }
+        let saved = self.saving.share_signed(false)[0];
+        let s = self.saving.finish();
+        summary.push((
+            "net_saving_per_year".into(),
+            "horizon".into(),
+            s[0],
+            Some(saved),
+        ));
+        summary.push(("positions_paid".into(), "horizon".into(), s[1], None));
+        let monthly = self.monthly.finish();
+        let mut acc = 0.0;
+        let mean_cum: Vec<f64> = (0..months)
+            .map(|t| {
+                acc += monthly[t * mx::N + mx::NET_MUNICIPAL_COST].mean;
+                acc
+            })
+            .collect();
+        let n = self.paybacks.len().max(1) as f64;
+        let paid = self.paybacks.iter().filter(|p| p.is_finite()).count();
+        let pb = stats::summarize(self.paybacks);
+        let to_month = |x: f64| x.is_finite().then(|| plan.scenario.month(x as usize));
+        AltResult {
+            name: name.to_string(),
+            monthly,
+            summary,
+            payback: payback_index(&mean_cum).map(|t| plan.scenario.month(t)),
+            payback_q: (to_month(pb.p05), to_month(pb.p95)),
+            share_paid_back: paid as f64 / n,
+            saving_per_year: s[0],
+            positions: s[1],
+            levels,
+        }
     }
+}
+
+/// The results of one alternative against the baseline.
+pub struct AltResult {
+    pub name: String,
+    /// Paired differences per month and metric (`t * N + m`).
+    pub monthly: Vec<Summary>,
+    /// Rows of `comparison_summary.csv`: metric, period, difference, and the
+    /// share of replications in which the alternative is better.
+    pub summary: Vec<(String, String, Summary, Option<f64>)>,
+    /// Month from which the mean cumulative net cost difference stays < 0.
+    pub payback: Option<Month>,
+    /// 5th and 95th percentiles of the replications' payback months.
+    pub payback_q: (Option<Month>, Option<Month>),
+    /// Share of replications paid back by the end of the horizon.
+    pub share_paid_back: f64,
+    pub saving_per_year: Summary,
+    pub positions: Summary,
+    /// Levels of the alternative at the KPI month.
+    pub levels: Vec<Level>,
 }
 
 /// A named figure at the KPI month (or per year).
@@ -371,26 +428,51 @@ pub fn compare_to_dir(
     let reps = models[0].base.replications as u64;
     let total = reps * models.len() as u64;
     let bar = progress_bar(total, opts.quiet, "compare");
+    let plans: Vec<Plan> = models.iter().map(|m| Plan::new(&m.base)).collect();
+    let mut runs: Vec<RunAcc> = plans.iter().map(RunAcc::new).collect();
+    let mut diffs: Vec<DiffAcc> = (1..models.len())
+        .map(|_| DiffAcc::new(&plan, at_idx.len()))
+        .collect();
     let mut person_months = 0u64;
-    let mut run_one = |i: usize| -> anyhow::Result<Figures> {
-        let m = &models[i];
-        let r = pool.install(|| m.run(0, reps, &Draw::Random, &|| bar.inc(1)))?;
-        person_months += r.iter().map(|x| x.person_months).sum::<u64>();
-        let p = Plan::new(&m.base);
-        write_run(&dir, &names[i], &p, &r)?;
-        Ok(figures(&p, r))
-    };
-    let base = run_one(0)?;
-    let base_levels = level_rows(&plan, &base.monthly, kpi_idx);
-    let mut alternatives = Vec::new();
-    for i in 1..models.len() {
-        let alt = run_one(i)?;
-        let cost = models[i].base.money.consultant_annual_cost;
-        alternatives.push(compare_one(
-            &plan, &base, &alt, &names[i], &at_idx, kpi_idx, cost,
-        ));
+    // Chunks of a fixed size, folded in replication order: memory is flat in
+    // the number of replications and the output does not depend on threads.
+    let mut first = 0u64;
+    while first < reps {
+        let count = crate::run::CHUNK.min(reps - first);
+        let base = pool.install(|| models[0].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
+        for r in &base {
+            runs[0].push(&plans[0], r, kpi_idx);
+            person_months += r.person_months;
+        }
+        for i in 1..models.len() {
+            let alt =
+                pool.install(|| models[i].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
+            let cost = models[i].base.money.consultant_annual_cost;
+            for (b, a) in base.iter().zip(&alt) {
+                runs[i].push(&plans[i], a, kpi_idx);
+                diffs[i - 1].push(&plan, b, a, &at_idx, cost);
+                person_months += a.person_months;
+            }
+        }
+        first += count;
     }
     bar.finish_and_clear();
+    let mut base_levels = Vec::new();
+    let mut alt_levels = Vec::new();
+    for (i, r) in runs.into_iter().enumerate() {
+        write_run(&dir, &names[i], &plans[i], r.monthly, r.horizon, r.yearly)?;
+        if i == 0 {
+            base_levels = level_rows(r.levels);
+        } else {
+            alt_levels.push(level_rows(r.levels));
+        }
+    }
+    let alternatives: Vec<AltResult> = diffs
+        .into_iter()
+        .zip(alt_levels)
+        .zip(&names[1..])
+        .map(|((d, lv), name)| d.finish(&plan, name, &at_idx, lv))
+        .collect();
     let cmp = Comparison {
         baseline: names[0].clone(),
         base_levels,
@@ -454,29 +536,30 @@ struct Manifest {
 }
 
 /// Writes a scenario's run files under `runs/<name>/`.
-fn write_run(dir: &AtomicDir, name: &str, plan: &Plan, reps: &[Replication]) -> anyhow::Result<()> {
-    let monthly = stats::monthly(reps, plan.months);
-    let horizon: Vec<Vec<f64>> = reps
-        .iter()
-        .map(|r| stats::horizon_values(plan, r))
-        .collect();
+fn write_run(
+    dir: &AtomicDir,
+    name: &str,
+    plan: &Plan,
+    monthly: Accumulator,
+    horizon: Accumulator,
+    yearly: Accumulator,
+) -> anyhow::Result<()> {
     let names = stats::horizon_names();
-    let summary = stats::summarize_cells(&horizon, names.len(), |v, c| v[c]);
-    let yearly: Vec<Vec<f64>> = reps.iter().map(|r| stats::yearly_values(plan, r)).collect();
-    let ycells = yearly.first().map_or(0, Vec::len);
-    let budget = stats::summarize_cells(&yearly, ycells, |v, c| v[c]);
     dir.create_dir(&format!("runs/{name}"))?;
+    let m = monthly.finish();
     dir.write(
         &format!("runs/{name}/monthly.csv"),
-        &export::monthly_csv(plan, &monthly)?,
+        &export::monthly_csv(plan, &m)?,
     )?;
+    let h = horizon.finish();
     dir.write(
         &format!("runs/{name}/summary.csv"),
-        &export::summary_csv(&names, &summary)?,
+        &export::summary_csv(&names, &h)?,
     )?;
+    let y = yearly.finish();
     dir.write(
         &format!("runs/{name}/budget.csv"),
-        &export::budget_csv(plan, &budget)?,
+        &export::budget_csv(plan, &y)?,
     )?;
     Ok(())
 }

@@ -4,12 +4,16 @@ use crate::export::{self, AtomicDir};
 use crate::load;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-use crate::stats;
+use crate::stats::{self, Accumulator};
 use crate::uncertain::{Draw, Model};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
+
+/// Replications simulated at a time; fixed so that output never depends on
+/// the thread count.
+pub const CHUNK: u64 = 256;
 
 /// Options of a run beyond the scenario itself.
 #[derive(Debug, Clone, Default)]
@@ -107,29 +111,51 @@ pub fn run_to_dir(
     } else {
         Draw::Random
     };
-    let reps = pool.install(|| model.run(0, n, &draw, progress))?;
+    // Replications run in chunks of a fixed size (independent of the thread
+    // count) and are folded into the summaries in replication order, so
+    // memory stays flat in the number of replications.
+    let names = stats::horizon_names();
+    let mut monthly = Accumulator::new(plan.months * crate::metrics::N);
+    let mut horizon = Accumulator::new(names.len());
+    let mut yearly = Accumulator::new(stats::years(&plan).len() * stats::yearly_names().len());
     // With uncertain parameters, the same replications with every parameter
     // at its median separate chance from parameter uncertainty.
-    let fixed_reps = if model.is_uncertain() && !opts.fixed {
-        Some(pool.install(|| model.run(0, n, &Draw::Median, &|| ()))?)
+    let mut fixed = (model.is_uncertain() && !opts.fixed).then(|| Accumulator::new(names.len()));
+    let mut per_rep = if opts.per_replication {
+        Some(dir.create("replications.csv").map_err(dir_err)?)
     } else {
         None
     };
+    let mut person_months = 0u64;
+    let mut first = 0u64;
+    while first < n {
+        let count = CHUNK.min(n - first);
+        let reps = pool.install(|| model.run(first, count, &draw, progress))?;
+        for r in &reps {
+            monthly.push(r.values.iter().copied());
+            horizon.push(stats::horizon_values(&plan, r));
+            yearly.push(stats::yearly_values(&plan, r));
+            person_months += r.person_months;
+        }
+        if let Some(w) = per_rep.as_mut() {
+            export::replications_csv(w, &plan, first, &reps, first == 0).map_err(dir_err)?;
+        }
+        if let Some(acc) = fixed.as_mut() {
+            let reps = pool.install(|| model.run(first, count, &Draw::Median, &|| ()))?;
+            for r in &reps {
+                acc.push(stats::horizon_values(&plan, r));
+            }
+        }
+        first += count;
+    }
+    if let Some(mut w) = per_rep {
+        std::io::Write::flush(&mut w).map_err(dir_err)?;
+    }
     let threads = pool.current_num_threads();
-    let monthly = stats::monthly(&reps, plan.months);
-    let horizon: Vec<Vec<f64>> = reps
-        .iter()
-        .map(|r| stats::horizon_values(&plan, r))
-        .collect();
-    let names = stats::horizon_names();
-    let summary = stats::summarize_cells(&horizon, names.len(), |v, c| v[c]);
-    let yearly: Vec<Vec<f64>> = reps
-        .iter()
-        .map(|r| stats::yearly_values(&plan, r))
-        .collect();
-    let ycells = yearly.first().map_or(0, Vec::len);
-    let budget = stats::summarize_cells(&yearly, ycells, |v, c| v[c]);
-    let person_months: u64 = reps.iter().map(|r| r.person_months).sum();
+    let total_var = horizon.variances();
+    let monthly = monthly.finish();
+    let summary = horizon.finish();
+    let budget = yearly.finish();
 
     let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
         let bytes = bytes.map_err(dir_err)?;
@@ -143,16 +169,13 @@ pub fn run_to_dir(
         "summary.csv".to_string(),
         "budget.csv".to_string(),
     ];
-    if let Some(fixed) = &fixed_reps {
-        let fixed_h: Vec<Vec<f64>> = fixed
+    if let Some(fixed) = fixed {
+        let chance_var = fixed.variances();
+        let fixed_summary = fixed.finish();
+        let share: Vec<f64> = total_var
             .iter()
-            .map(|r| stats::horizon_values(&plan, r))
-            .collect();
-        let fixed_summary = stats::summarize_cells(&fixed_h, names.len(), |v, c| v[c]);
-        let share: Vec<f64> = (0..names.len())
-            .map(|c| {
-                let total = stats::variance(horizon.iter().map(|v| v[c]));
-                let chance = stats::variance(fixed_h.iter().map(|v| v[c]));
+            .zip(&chance_var)
+            .map(|(&total, &chance)| {
                 if total > 0.0 {
                     (1.0 - chance / total).clamp(0.0, 1.0)
                 } else {
@@ -173,9 +196,6 @@ pub fn run_to_dir(
         files.push("parameters.csv".to_string());
     }
     if opts.per_replication {
-        let mut f = dir.create("replications.csv").map_err(dir_err)?;
-        export::replications_csv(&mut f, &plan, 0, &reps, true).map_err(dir_err)?;
-        std::io::Write::flush(&mut f).map_err(dir_err)?;
         files.push("replications.csv".to_string());
     }
     let elapsed = clock.elapsed().as_secs_f64();

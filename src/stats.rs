@@ -2,14 +2,137 @@
 //! month, per calendar year and over the whole horizon.
 //!
 //! Quantiles are statrs' `OrderStatistics::quantile`, which is Hyndman–Fan
-//! type 8 (median-unbiased). Every reduction runs in replication order in one
-//! thread per cell, so results do not depend on the thread count.
+//! type 8 (median-unbiased), exact up to [`EXACT_REPLICATIONS`]
+//! replications. Beyond that an [`Accumulator`] folds each block of values
+//! into a t-digest per cell, so memory stays flat in the number of
+//! replications and the quantiles become estimates (the mean stays exact).
+//! Every reduction runs in replication order, so results do not depend on
+//! the thread count.
 
 use crate::engine::Replication;
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::plan::Plan;
 use rayon::prelude::*;
 use statrs::statistics::{Data, OrderStatistics};
+use tdigest::TDigest;
+
+/// Replications whose values are kept exactly; past this, blocks of this
+/// many are folded into t-digests.
+pub const EXACT_REPLICATIONS: usize = 1000;
+
+/// Centroids of a t-digest (its accuracy).
+const DIGEST_SIZE: usize = 200;
+
+/// Streaming summaries of `cells` quantities, fed one replication at a
+/// time in replication order.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    buf: Vec<Vec<f64>>,
+    digests: Vec<Option<TDigest>>,
+    mean: Vec<f64>,
+    m2: Vec<f64>,
+    below: Vec<u32>,
+    above: Vec<u32>,
+    n: usize,
+}
+
+impl Accumulator {
+    pub fn new(cells: usize) -> Accumulator {
+        Accumulator {
+            buf: vec![Vec::new(); cells],
+            digests: vec![None; cells],
+            mean: vec![0.0; cells],
+            m2: vec![0.0; cells],
+            below: vec![0; cells],
+            above: vec![0; cells],
+            n: 0,
+        }
+    }
+
+    /// Number of replications pushed.
+    pub fn count(&self) -> usize {
+        self.n
+    }
+
+    /// Adds one replication's values, in cell order.
+    pub fn push(&mut self, values: impl IntoIterator<Item = f64>) {
+        // A full block is folded only when more values come, so that up to
+        // EXACT_REPLICATIONS values stay exact.
+        if self
+            .buf
+            .first()
+            .is_some_and(|b| b.len() == EXACT_REPLICATIONS)
+        {
+            self.fold();
+        }
+        self.n += 1;
+        let n = self.n as f64;
+        for (c, v) in values.into_iter().enumerate().take(self.buf.len()) {
+            // Welford's update: mean and sum of squared deviations.
+            let d = v - self.mean[c];
+            self.mean[c] += d / n;
+            self.m2[c] += d * (v - self.mean[c]);
+            self.below[c] += (v < 0.0) as u32;
+            self.above[c] += (v > 0.0) as u32;
+            self.buf[c].push(v);
+        }
+    }
+
+    /// Share of replications with a value below zero (`lower`) or above
+    /// zero, per cell: for a paired difference, how often the alternative
+    /// is lower (or higher) than the baseline.
+    pub fn share_signed(&self, lower: bool) -> Vec<f64> {
+        let n = self.n.max(1) as f64;
+        let counts = if lower { &self.below } else { &self.above };
+        counts.iter().map(|&k| k as f64 / n).collect()
+    }
+
+    fn fold(&mut self) {
+        for (buf, digest) in self.buf.iter_mut().zip(self.digests.iter_mut()) {
+            let values = std::mem::take(buf);
+            let d = digest
+                .take()
+                .unwrap_or_else(|| TDigest::new_with_size(DIGEST_SIZE));
+            *digest = Some(d.merge_unsorted(values));
+        }
+    }
+
+    /// Sample variance of each cell.
+    pub fn variances(&self) -> Vec<f64> {
+        let d = (self.n.max(2) - 1) as f64;
+        self.m2.iter().map(|m| m / d).collect()
+    }
+
+    /// Summaries per cell, computed in parallel, in cell order.
+    pub fn finish(mut self) -> Vec<Summary> {
+        let exact = self.digests.first().is_none_or(Option::is_none);
+        if !exact {
+            self.fold();
+        }
+        let Accumulator {
+            buf, digests, mean, ..
+        } = self;
+        buf.into_par_iter()
+            .zip(digests)
+            .zip(mean)
+            .map(|((values, digest), mean)| match digest {
+                Some(d) if !exact => {
+                    let q = |p: f64| d.estimate_quantile(p).unwrap_or(f64::NAN);
+                    Summary {
+                        mean,
+                        p05: q(0.05),
+                        p50: q(0.5),
+                        p95: q(0.95),
+                    }
+                }
+                _ => Summary {
+                    mean,
+                    ..summarize(values)
+                },
+            })
+            .collect()
+    }
+}
 
 /// Mean and quantiles of one quantity over replications.
 #[derive(Debug, Clone, Copy, PartialEq)]

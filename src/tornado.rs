@@ -118,15 +118,6 @@ pub struct Bar {
     pub swing: f64,
 }
 
-fn mean_of(plan: &Plan, m: &Measure, reps: &[Replication], base: Option<&[f64]>) -> f64 {
-    let n = reps.len().max(1) as f64;
-    reps.iter()
-        .enumerate()
-        .map(|(k, r)| m.value(plan, r) - base.map_or(0.0, |b| b[k]))
-        .sum::<f64>()
-        / n
-}
-
 /// Runs the tornado. `baseline` is the declared baseline, if any.
 pub fn tornado(
     model: &Model,
@@ -147,18 +138,31 @@ pub fn tornado(
         .num_threads(threads)
         .build()?;
     let n = model.base.replications as u64;
-    let plan = Plan::new(&model.base);
-    let base_values: Option<Vec<f64>> = match baseline {
-        Some(b) => {
-            let reps = pool.install(|| b.run(0, n, &Draw::Median, progress))?;
-            let bp = Plan::new(&b.base);
-            Some(reps.iter().map(|r| measure.value(&bp, r)).collect())
+    // Replications run in chunks so that memory holds one chunk, plus one
+    // number per replication for the baseline's paired values.
+    let values = |m: &Model, draw: &Draw| -> anyhow::Result<Vec<f64>> {
+        let p = Plan::new(&m.base);
+        let mut out = Vec::with_capacity(n as usize);
+        let mut first = 0;
+        while first < n {
+            let count = crate::run::CHUNK.min(n - first);
+            let reps = pool.install(|| m.run(first, count, draw, progress))?;
+            out.extend(reps.iter().map(|r| measure.value(&p, r)));
+            first += count;
         }
+        Ok(out)
+    };
+    let base_values: Option<Vec<f64>> = match baseline {
+        Some(b) => Some(values(b, &Draw::Median)?),
         None => None,
     };
     let run = |draw: Draw| -> anyhow::Result<f64> {
-        let reps = pool.install(|| model.run(0, n, &draw, progress))?;
-        Ok(mean_of(&plan, measure, &reps, base_values.as_deref()))
+        let v = values(model, &draw)?;
+        let diff = v
+            .iter()
+            .enumerate()
+            .map(|(k, x)| x - base_values.as_ref().map_or(0.0, |b| b[k]));
+        Ok(diff.sum::<f64>() / v.len().max(1) as f64)
     };
     let centre = run(Draw::Median)?;
     let mut bars = Vec::new();
