@@ -26,6 +26,7 @@
 //!
 //! The modules, in the order data flows:
 //! - [`file`]: the sweep file's syntax (unknown keys are errors).
+//! - [`axes`]: grid axis values and the Latin hypercube.
 //! - [`design`]: [`Sweep`], the file resolved against its base scenario:
 //!   axes expanded, hypercube drawn, every value tried, the design hashed.
 //! - [`point`]: one point → its rows of `points.csv` and `results.csv`.
@@ -51,6 +52,7 @@
 //! byte; a part folder exists only when complete; memory is flat in the
 //! number of points.
 
+pub mod axes;
 pub mod design;
 pub mod file;
 pub mod manifest;
