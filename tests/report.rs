@@ -425,6 +425,13 @@ fn bad_input_exits_2_and_says_what_is_allowed() {
     refused(&[&os(&run)], &out, &["monthly.csv", "no column `month`"]);
     std::fs::write(&monthly, text.replacen("2016-09", "2016-9", 1)).unwrap();
     refused(&[&os(&run)], &out, &["monthly.csv", "`2016-9`", "YYYY-MM"]);
+    let no_share: String = text
+        .lines()
+        .filter(|l| !l.contains(",ly_share,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&monthly, no_share).unwrap();
+    refused(&[&os(&run)], &out, &["monthly.csv", "`ly_share`"]);
     std::fs::write(&monthly, &text).unwrap();
 
     let manifest = run.join("manifest.json");

@@ -369,6 +369,13 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
     for s in monthly.values_mut() {
         s.sort_by_key(|(m, _)| *m);
     }
+    if let Some(missing) = CHARTED.iter().find(|m| !monthly.contains_key(**m)) {
+        return Err(err(format!(
+            "`{}` has no rows for the metric `{missing}`: the report needs {} (as `fleksim run` writes them)",
+            path.display(),
+            CHARTED.map(|m| format!("`{m}`")).join(", ")
+        )));
+    }
     let mut years: BTreeMap<i32, BudgetYear> = BTreeMap::new();
     for r in read_csv::<QRow>(&dir.join("budget.csv"), BUDGET)? {
         let y = years.entry(r.year).or_insert_with(|| BudgetYear {
@@ -402,6 +409,9 @@ fn parse_month(path: &Path, row: usize, text: &str) -> Result<Month, InputError>
         ))
     })
 }
+
+/// The monthly metrics the report charts.
+const CHARTED: [&str; 4] = ["ly_share", "progression_share", "ly_stock", "flex_stock"];
 
 const MONTHLY: &[&str] = &["month", "metric", "mean", "p05", "p50", "p95"];
 const BUDGET: &[&str] = &["year", "metric", "mean", "p05", "p50", "p95"];

@@ -365,6 +365,55 @@ mod tests {
     }
 
     #[test]
+    fn values_that_are_not_numbers_leave_gaps() {
+        let first = Month::parse("2016-09").unwrap();
+        let q = |v: f64| Quantiles {
+            mean: v,
+            p05: v - 1.0,
+            p50: v,
+            p95: v + 1.0,
+            p25: Some(f64::NAN),
+            p75: None,
+        };
+        let points = (0..24)
+            .map(|t| {
+                (
+                    first.plus(t),
+                    q(if t % 5 == 0 { f64::NAN } else { t as f64 }),
+                )
+            })
+            .collect();
+        let chart = TimeChart {
+            title: "t".into(),
+            x_desc: "x".into(),
+            shade: vec![(first.plus(3), first.plus(40))],
+            shade_label: "s".into(),
+            median_label: "m".into(),
+            band90_label: "b".into(),
+            band50_label: "c".into(),
+            panels: vec![Panel {
+                caption: None,
+                y_desc: "y".into(),
+                unit: Unit::People,
+                lines: vec![Line {
+                    label: "l".into(),
+                    color: PALETTE[0],
+                    points,
+                    bands: true,
+                }],
+                refs: vec![],
+                markers: vec![Marker {
+                    month: first.plus(100),
+                    label: "outside".into(),
+                }],
+            }],
+        };
+        let svg = time_chart(&chart, Lang::En).unwrap();
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        assert!(svg.contains("<title>t</title>") && !svg.contains("outside"));
+    }
+
+    #[test]
     fn januaries_are_ticks() {
         let first = Month::parse("2016-09").unwrap();
         assert_eq!(month_ticks(first, 30), vec![4.0, 16.0, 28.0]);

@@ -140,7 +140,16 @@ fn draw_panel(
     )?;
 
     for l in &p.lines {
-        let pts: Vec<(f64, Quantiles)> = l.points.iter().map(|(m, q)| (x(*m), *q)).collect();
+        // A value that is not a number (e.g. a share of nobody) leaves a gap
+        // in the data, not a broken SVG.
+        let pts: Vec<(f64, Quantiles)> = l
+            .points
+            .iter()
+            .filter(|(_, q)| {
+                q.p50.is_finite() && (!l.bands || (q.p05.is_finite() && q.p95.is_finite()))
+            })
+            .map(|(m, q)| (x(*m), *q))
+            .collect();
         if l.bands {
             type Pick = fn(&Quantiles) -> Option<f64>;
             let band = |lo: Pick, hi: Pick| -> Vec<(f64, f64)> {
@@ -153,7 +162,10 @@ fn draw_panel(
                 outer,
                 l.color.mix(BAND90).filled(),
             )))?;
-            let inner = band(|q| q.p25, |q| q.p75);
+            let inner = band(
+                |q| q.p25.filter(|v| v.is_finite()),
+                |q| q.p75.filter(|v| v.is_finite()),
+            );
             if !inner.is_empty() && inner.len() == 2 * pts.len() {
                 chart.draw_series(std::iter::once(Polygon::new(
                     inner,
