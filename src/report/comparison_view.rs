@@ -6,12 +6,12 @@
 
 use super::charts::{self, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
-use super::format::{
-    capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
-};
 use super::html::{figure, heading, list, para, table};
 use super::i18n::Lang;
 use super::run_view::{self, RunView};
+use super::values::{
+    capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
+};
 use crate::error::InputError;
 use crate::month::Month;
 

@@ -9,10 +9,14 @@
 //!
 //! Every problem is an [`InputError`] that names the file (and line) and
 //! says what is allowed; nothing here panics on what a user can change.
+//! The file formats' details are in [`super::files`], the scenario JSON's
+//! in [`super::scenario_info`].
 
+use super::files::{self, parse_month, read_csv, read_json, Field};
+use super::scenario_info::scenario_info;
+pub use super::scenario_info::{union_windows, ScenarioInfo};
 use crate::error::InputError;
 use crate::month::Month;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -81,16 +85,6 @@ pub struct BudgetYear {
     pub months: u32,
     /// Metric → mean over replications.
     pub mean: BTreeMap<String, f64>,
-}
-
-/// What the report shows of a scenario: from a manifest's scenario JSON.
-#[derive(Debug, Clone, Default)]
-pub struct ScenarioInfo {
-    pub name: String,
-    pub description: String,
-    pub assumptions: Vec<String>,
-    /// Windows `[from, to]` (inclusive months) of the enabled policies.
-    pub policy_windows: Vec<(Month, Month)>,
 }
 
 /// The simulation's results for one scenario.
@@ -242,6 +236,9 @@ pub enum Folder {
     Tornado(Box<TornadoData>),
 }
 
+/// The monthly metrics the report charts.
+const CHARTED: [&str; 4] = ["ly_share", "progression_share", "ly_stock", "flex_stock"];
+
 fn err(msg: String) -> InputError {
     InputError(msg)
 }
@@ -287,7 +284,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
             scenario_name: field.string("scenario_name")?,
             metric: field.string("metric")?,
             at: field.string("at")?,
-            rows: read_csv(&dir.join("tornado.csv"), TORNADO)?,
+            rows: read_csv(&dir.join("tornado.csv"), files::TORNADO)?,
         }))),
         other => Err(err(format!(
             "`{}`: key `kind` is `{other}`: the report reads `run`, `comparison` or `tornado` folders",
@@ -332,7 +329,10 @@ fn read_comparison(
     }
     let path = dir.join("comparison.csv");
     let mut diffs: BTreeMap<(String, String), Series> = BTreeMap::new();
-    for (line, r) in read_csv::<QRow>(&path, COMPARISON)?.into_iter().enumerate() {
+    for (line, r) in read_csv::<QRow>(&path, files::COMPARISON)?
+        .into_iter()
+        .enumerate()
+    {
         let month = parse_month(&path, line, &r.month)?;
         let q = r.q();
         diffs
@@ -350,9 +350,12 @@ fn read_comparison(
         alternatives,
         scenarios,
         diffs,
-        summary: read_csv(&dir.join("comparison_summary.csv"), COMPARISON_SUMMARY)?,
-        payback: read_csv(&dir.join("payback.csv"), PAYBACK)?,
-        steering: read_csv(&dir.join("steering.csv"), STEERING)?,
+        summary: read_csv(
+            &dir.join("comparison_summary.csv"),
+            files::COMPARISON_SUMMARY,
+        )?,
+        payback: read_csv(&dir.join("payback.csv"), files::PAYBACK)?,
+        steering: read_csv(&dir.join("steering.csv"), files::STEERING)?,
         runs,
     })
 }
@@ -361,7 +364,10 @@ fn read_comparison(
 pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
     let path = dir.join("monthly.csv");
     let mut monthly: BTreeMap<String, Series> = BTreeMap::new();
-    for (line, r) in read_csv::<QRow>(&path, MONTHLY)?.into_iter().enumerate() {
+    for (line, r) in read_csv::<QRow>(&path, files::MONTHLY)?
+        .into_iter()
+        .enumerate()
+    {
         let month = parse_month(&path, line, &r.month)?;
         let q = r.q();
         monthly.entry(r.metric).or_default().push((month, q));
@@ -377,7 +383,7 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
         )));
     }
     let mut years: BTreeMap<i32, BudgetYear> = BTreeMap::new();
-    for r in read_csv::<QRow>(&dir.join("budget.csv"), BUDGET)? {
+    for r in read_csv::<QRow>(&dir.join("budget.csv"), files::BUDGET)? {
         let y = years.entry(r.year).or_insert_with(|| BudgetYear {
             year: r.year,
             months: 12,
@@ -389,7 +395,7 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
             y.mean.insert(r.metric, r.mean);
         }
     }
-    let summary = read_csv::<QRow>(&dir.join("summary.csv"), SUMMARY)?
+    let summary = read_csv::<QRow>(&dir.join("summary.csv"), files::SUMMARY)?
         .into_iter()
         .map(|r| (r.metric.clone(), r.q()))
         .collect();
@@ -398,220 +404,6 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
         budget: years.into_values().collect(),
         summary,
     })
-}
-
-fn parse_month(path: &Path, row: usize, text: &str) -> Result<Month, InputError> {
-    Month::parse(text).ok_or_else(|| {
-        err(format!(
-            "`{}` line {}: `{text}` is not a month: write YYYY-MM, e.g. 2018-03",
-            path.display(),
-            row + 2
-        ))
-    })
-}
-
-/// The monthly metrics the report charts.
-const CHARTED: [&str; 4] = ["ly_share", "progression_share", "ly_stock", "flex_stock"];
-
-const MONTHLY: &[&str] = &["month", "metric", "mean", "p05", "p50", "p95"];
-const BUDGET: &[&str] = &["year", "metric", "mean", "p05", "p50", "p95"];
-const SUMMARY: &[&str] = &["metric", "mean", "p05", "p50", "p95"];
-const COMPARISON: &[&str] = &[
-    "scenario",
-    "month",
-    "metric",
-    "mean_diff",
-    "p05",
-    "p50",
-    "p95",
-];
-const COMPARISON_SUMMARY: &[&str] = &[
-    "scenario",
-    "metric",
-    "period",
-    "mean_diff",
-    "p05",
-    "p50",
-    "p95",
-    "prob_better",
-];
-const PAYBACK: &[&str] = &["scenario", "payback_month", "share_paid_back"];
-const STEERING: &[&str] = &[
-    "scenario",
-    "indicator",
-    "unit",
-    "target",
-    "p50",
-    "p05",
-    "p95",
-];
-const TORNADO: &[&str] = &[
-    "parameter",
-    "low_value",
-    "high_value",
-    "metric_low",
-    "metric_high",
-    "swing",
-    "base",
-];
-
-/// Reads a CSV file with a header into rows after checking that it has the
-/// `required` columns; names the file, the line and the expected columns on
-/// any problem.
-fn read_csv<T: DeserializeOwned>(path: &Path, required: &[&str]) -> Result<Vec<T>, InputError> {
-    let expected = required.join(",");
-    let mut reader = csv::Reader::from_path(path).map_err(|e| {
-        err(format!(
-            "cannot read `{}`: {e}; a fleksim results folder has this file with the columns `{expected}`",
-            path.display()
-        ))
-    })?;
-    let headers = reader.headers().map_err(|e| {
-        err(format!(
-            "`{}` has no readable header: {e}; expected the columns `{expected}`",
-            path.display()
-        ))
-    })?;
-    if let Some(missing) = required.iter().find(|c| !headers.iter().any(|h| h == **c)) {
-        return Err(err(format!(
-            "`{}` has no column `{missing}`: expected the columns `{expected}`",
-            path.display()
-        )));
-    }
-    let mut rows = Vec::new();
-    for record in reader.deserialize() {
-        let row: T = record.map_err(|e| {
-            let line = e
-                .position()
-                .map_or(String::new(), |p| format!(" line {}", p.line()));
-            err(format!(
-                "`{}`{line} is not a valid fleksim CSV: {e}; expected the columns `{expected}` with numbers where fleksim writes them",
-                path.display()
-            ))
-        })?;
-        rows.push(row);
-    }
-    Ok(rows)
-}
-
-fn read_json(path: &Path) -> Result<Value, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| err(format!("cannot read `{}`: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        err(format!(
-            "`{}` is not valid JSON: {e}; it should be the manifest a fleksim command wrote",
-            path.display()
-        ))
-    })
-}
-
-/// Typed access to a manifest's keys with errors that name file and key.
-struct Field<'a> {
-    file: &'a Path,
-    json: &'a Value,
-}
-
-impl Field<'_> {
-    fn get(&self, key: &str) -> Result<&Value, InputError> {
-        self.json.get(key).ok_or_else(|| {
-            err(format!(
-                "`{}` has no key `{key}`: it is not a manifest of this fleksim version",
-                self.file.display()
-            ))
-        })
-    }
-
-    fn wrong(&self, key: &str, allowed: &str) -> InputError {
-        err(format!(
-            "`{}`: key `{key}` must be {allowed}",
-            self.file.display()
-        ))
-    }
-
-    fn string(&self, key: &str) -> Result<String, InputError> {
-        self.get(key)?
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| self.wrong(key, "a string"))
-    }
-
-    fn uint(&self, key: &str) -> Result<u64, InputError> {
-        self.get(key)?
-            .as_u64()
-            .ok_or_else(|| self.wrong(key, "a whole number ≥ 0"))
-    }
-}
-
-/// Reads what the report needs from a scenario as JSON. Lenient: keys the
-/// report does not need may be missing or of any shape.
-fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInfo, InputError> {
-    let text = |k: &str| {
-        json.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let month = |v: Option<&Value>, what: &str| -> Result<Option<Month>, InputError> {
-        match v.and_then(Value::as_str) {
-            None => Ok(None),
-            Some(s) => Month::parse(s).map(Some).ok_or_else(|| {
-                err(format!(
-                    "`{}`: key `{key}.{what}` is `{s}`: write a month as YYYY-MM",
-                    file.display()
-                ))
-            }),
-        }
-    };
-    let start = month(json.get("start"), "start")?;
-    let horizon = json.get("horizon_months").and_then(Value::as_u64);
-    let end = match (start, horizon) {
-        (Some(s), Some(h)) if h > 0 => Some(s.plus(h.min(12_000) as i32 - 1)),
-        _ => None,
-    };
-    let mut policy_windows = Vec::new();
-    if let Some(policies) = json.get("policy").and_then(Value::as_object) {
-        for (name, p) in policies {
-            if p.get("enabled").and_then(Value::as_bool) != Some(true) {
-                continue;
-            }
-            let from = month(p.get("from"), &format!("policy.{name}.from"))?.or(start);
-            let to = month(p.get("to"), &format!("policy.{name}.to"))?.or(end);
-            if let (Some(f), Some(t)) = (from, to) {
-                if f <= t {
-                    policy_windows.push((f, t));
-                }
-            }
-        }
-    }
-    Ok(ScenarioInfo {
-        name: text("name"),
-        description: text("description"),
-        assumptions: json
-            .get("assumptions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        policy_windows,
-    })
-}
-
-/// Merges windows `[from, to]` into disjoint, sorted windows (touching
-/// windows join).
-pub fn union_windows(mut windows: Vec<(Month, Month)>) -> Vec<(Month, Month)> {
-    windows.sort();
-    let mut out: Vec<(Month, Month)> = Vec::new();
-    for (f, t) in windows {
-        match out.last_mut() {
-            Some(last) if f <= last.1.plus(1) => last.1 = last.1.max(t),
-            _ => out.push((f, t)),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -623,21 +415,6 @@ mod tests {
     }
 
     #[test]
-    fn windows_merge() {
-        let w = union_windows(vec![
-            (m("2017-01"), m("2018-06")),
-            (m("2017-01"), m("2017-06")),
-            (m("2018-07"), m("2018-09")),
-            (m("2020-01"), m("2020-02")),
-        ]);
-        assert_eq!(
-            w,
-            vec![(m("2017-01"), m("2018-09")), (m("2020-01"), m("2020-02"))]
-        );
-        assert!(union_windows(vec![]).is_empty());
-    }
-
-    #[test]
     fn kpi_month_falls_back_to_the_last() {
         assert_eq!(
             kpi_month(&[m("2018-02"), m("2018-03"), m("2018-04")]),
@@ -645,32 +422,5 @@ mod tests {
         );
         assert_eq!(kpi_month(&[m("2016-09"), m("2017-12")]), Some(m("2017-12")));
         assert_eq!(kpi_month(&[]), None);
-    }
-
-    #[test]
-    fn enabled_policies_give_windows() {
-        let json: Value = serde_json::json!({
-            "name": "x", "start": "2016-09", "horizon_months": 24,
-            "policy": {
-                "jobclub": {"enabled": true, "from": "2017-01", "to": "2017-06"},
-                "followup": {"enabled": false, "from": "2016-09", "to": "2018-08"},
-                "screening": {"enabled": true}
-            }
-        });
-        let info = scenario_info(Path::new("m.json"), "scenario", &json).unwrap();
-        let mut w = info.policy_windows;
-        w.sort();
-        assert_eq!(
-            w,
-            vec![(m("2016-09"), m("2018-08")), (m("2017-01"), m("2017-06"))]
-        );
-        let bad = serde_json::json!({"policy": {"jobclub": {"enabled": true, "from": "2017"}}});
-        let e = scenario_info(Path::new("m.json"), "scenario", &bad)
-            .unwrap_err()
-            .0;
-        assert!(
-            e.contains("policy.jobclub.from") && e.contains("YYYY-MM"),
-            "{e}"
-        );
     }
 }

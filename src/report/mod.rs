@@ -3,10 +3,11 @@
 //! scripts, fonts or anything else fetched from a network.
 //!
 //! The pipeline is one way: [`data`] reads each folder ([`data::Folder`]:
-//! a run, a comparison or a tornado) → the views ([`run_view`],
+//! a run, a comparison or a tornado; through [`files`] and
+//! [`scenario_info`]) → the views ([`run_view`],
 //! [`comparison_view`], [`tornado_view`]) turn each into a section of
 //! HTML, drawing charts through [`charts`] and printing numbers through
-//! [`format`] in the [`i18n::Lang`] asked for → [`html::page`] wraps the
+//! [`values`] in the [`i18n::Lang`] asked for → [`html::page`] wraps the
 //! sections → [`write_atomic`] puts the file in place.
 //!
 //! Invariants: the page depends only on the folders and the language (no
@@ -16,11 +17,13 @@
 pub mod charts;
 pub mod comparison_view;
 pub mod data;
-pub mod format;
+pub mod files;
 pub mod html;
 pub mod i18n;
 pub mod run_view;
+pub mod scenario_info;
 pub mod tornado_view;
+pub mod values;
 
 use crate::error::InputError;
 use data::Folder;

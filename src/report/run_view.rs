@@ -3,9 +3,9 @@
 
 use super::charts::{self, Bars, Line, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
-use super::format::Measure;
 use super::html::{figure, heading, list, para, table};
 use super::i18n::Lang;
+use super::values::Measure;
 use crate::month::Month;
 use plotters::style::RGBColor;
 

@@ -3,10 +3,10 @@
 
 use super::charts::{self, Tornado};
 use super::data::TornadoData;
-use super::format::{capitalized, metric_name, Measure};
 use super::html::{figure, heading, para, table};
 use super::i18n::Lang;
 use super::run_view::provenance_line;
+use super::values::{capitalized, metric_name, Measure};
 
 /// The section for a `fleksim tornado` folder.
 pub fn section(t: &TornadoData, lang: Lang) -> anyhow::Result<String> {
