@@ -1,0 +1,196 @@
+//! Bar charts: the yearly budget (stacked) and the tornado.
+
+use super::*;
+
+/// Draws stacked bars.
+pub fn bar_chart(b: &Bars, lang: Lang) -> anyhow::Result<String> {
+    let n = b.categories.len();
+    if n == 0 {
+        anyhow::bail!("chart `{}` has no data", b.title);
+    }
+    let mut lo: f64 = 0.0;
+    let mut hi: f64 = 0.0;
+    for k in 0..n {
+        let vals = || {
+            b.parts
+                .iter()
+                .map(|(_, _, v)| v.get(k).copied().unwrap_or(0.0))
+        };
+        lo = lo.min(vals().filter(|v| *v < 0.0).sum());
+        hi = hi.max(vals().filter(|v| *v > 0.0).sum());
+    }
+    for v in &b.total.1 {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    let (y0, y1) = padded(lo, hi, b.unit);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let (plot, legend) = canvas(&root, &b.title)?;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(8)
+            .margin_right(16)
+            .x_label_area_size(52)
+            .y_label_area_size(78)
+            .build_cartesian_2d(
+                key_axis(-0.5..n as f64 - 0.5, (0..n).map(|k| k as f64).collect()),
+                y0..y1,
+            )?;
+        let xfmt = |v: &f64| {
+            let k = v.round();
+            if k >= 0.0 {
+                b.categories.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let yfmt = |v: &f64| b.unit.tick(*v, y1 - y0, lang);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc(b.x_desc.as_str())
+            .y_desc(b.y_desc.as_str())
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
+            .y_labels(8)
+            .label_style(text_style(15))
+            .axis_desc_style(text_style(16))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        let mut up = vec![0.0; n];
+        let mut down = vec![0.0; n];
+        let mut items = Vec::new();
+        for (label, color, values) in &b.parts {
+            let mut rects = Vec::new();
+            for (k, v) in values.iter().enumerate().take(n) {
+                let (from, to) = if *v >= 0.0 {
+                    up[k] += v;
+                    (up[k] - v, up[k])
+                } else {
+                    down[k] += v;
+                    (down[k], down[k] - v)
+                };
+                let xk = k as f64;
+                rects.push(Rectangle::new(
+                    [(xk - 0.36, from), (xk + 0.36, to)],
+                    color.filled(),
+                ));
+            }
+            chart.draw_series(rects)?;
+            items.push(item(label, Swatch::Fill(color.to_rgba())));
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+            BLACK.stroke_width(1),
+        )))?;
+        chart.draw_series(
+            b.total
+                .1
+                .iter()
+                .enumerate()
+                .map(|(k, v)| Circle::new((k as f64, *v), 6, BLACK.filled())),
+        )?;
+        items.push(item(&b.total.0, Swatch::Dot));
+        draw_legend(&legend, &items)?;
+        root.present()?;
+    }
+    Ok(finish(svg, &b.title))
+}
+
+/// Draws a tornado chart.
+pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
+    let n = t.rows.len();
+    if n == 0 {
+        anyhow::bail!("chart `{}` has no data", t.title);
+    }
+    let mut lo = t.base;
+    let mut hi = t.base;
+    for (_, a, b) in &t.rows {
+        lo = lo.min(*a).min(*b);
+        hi = hi.max(*a).max(*b);
+    }
+    let (x0, x1) = padded(lo, hi, t.unit);
+    let longest = t
+        .rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(10);
+    let height = (HEIGHT as usize).max(150 + 46 * n) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let (plot, legend) = canvas(&root, &t.title)?;
+        // Row 0 at the top: y runs from -(n - 0.5) at the bottom to 0.5.
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(52)
+            .y_label_area_size((longest as u32 * 7 + 36).min(WIDTH / 2))
+            .build_cartesian_2d(
+                x0..x1,
+                key_axis(
+                    -(n as f64) + 0.5..0.5,
+                    (0..n).map(|k| -(k as f64)).collect(),
+                ),
+            )?;
+        let xfmt = |v: &f64| t.unit.tick(*v, x1 - x0, lang);
+        let yfmt = |v: &f64| {
+            let k = -v.round();
+            if k >= 0.0 {
+                t.rows
+                    .get(k as usize)
+                    .map(|r| r.0.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(t.x_desc.as_str())
+            .y_desc(t.y_desc.as_str())
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
+            .x_labels(7)
+            .label_style(text_style(15))
+            .axis_desc_style(text_style(16))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        let low = PALETTE[0].to_rgba();
+        let high = PALETTE[0].mix(0.35);
+        let bar = |k: usize, v: f64| {
+            let y = -(k as f64);
+            let (a, b) = if v < t.base { (v, t.base) } else { (t.base, v) };
+            [(a, y - 0.32), (b, y + 0.32)]
+        };
+        chart.draw_series(
+            t.rows
+                .iter()
+                .enumerate()
+                .map(|(k, r)| Rectangle::new(bar(k, r.1), low.filled())),
+        )?;
+        chart.draw_series(
+            t.rows
+                .iter()
+                .enumerate()
+                .map(|(k, r)| Rectangle::new(bar(k, r.2), high.filled())),
+        )?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(t.base, -(n as f64) + 0.5), (t.base, 0.5)],
+            BLACK.stroke_width(2),
+        )))?;
+        let items = [
+            item(&t.low_label, Swatch::Fill(low)),
+            item(&t.high_label, Swatch::Fill(high)),
+            item(&t.base_label, Swatch::Line(BLACK)),
+        ];
+        draw_legend(&legend, &items)?;
+        root.present()?;
+    }
+    Ok(finish(svg, &t.title))
+}

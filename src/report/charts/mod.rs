@@ -1,0 +1,425 @@
+//! Charts as inline SVG, drawn with plotters' SVG backend (no fonts are
+//! read: the browser renders the text).
+//!
+//! Three kinds of chart, each a plain description the caller fills in:
+//! - [`TimeChart`]: months on the x axis, one or more [`Panel`]s side by
+//!   side, each with [`Line`]s (a median with its bands, or a plain line),
+//!   reference lines, month markers, and shaded windows (the project period);
+//! - [`Bars`]: one stacked bar a year, positive parts up and negative parts
+//!   down from zero, with a dot for the total;
+//! - [`Tornado`]: one horizontal bar a parameter around the base result.
+//!
+//! Every chart carries its title twice: drawn at the top and as the SVG's
+//! `<title>` (read by screen readers and by the tests). Legends sit in a
+//! strip right of the plot, so they never hide data.
+
+mod bars;
+mod time;
+
+pub use bars::{bar_chart, tornado_chart};
+pub use time::time_chart;
+
+use super::data::Quantiles;
+use super::i18n::Lang;
+use crate::month::Month;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+
+/// Chart size in pixels (the page scales it down on narrow screens).
+pub const WIDTH: u32 = 1000;
+pub const HEIGHT: u32 = 440;
+/// Width of the legend strip.
+const LEGEND_WIDTH: u32 = 230;
+
+/// Colours of the series, in order; chosen to stay apart for the common
+/// colour-vision deficiencies.
+pub const PALETTE: [RGBColor; 5] = [
+    RGBColor(31, 119, 180),
+    RGBColor(230, 97, 1),
+    RGBColor(26, 150, 65),
+    RGBColor(117, 80, 160),
+    RGBColor(120, 120, 120),
+];
+/// Reference lines: the target and the start value.
+pub const TARGET: RGBColor = RGBColor(200, 30, 30);
+pub const START: RGBColor = RGBColor(90, 90, 90);
+const AXIS_TEXT: RGBColor = RGBColor(40, 40, 40);
+const FONT: &str = "sans-serif";
+
+/// What the values of an axis are, and so how its ticks print.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    /// A share, printed as a percentage.
+    Share,
+    /// A difference of shares, printed in percentage points.
+    Points,
+    /// A count of people.
+    People,
+    /// DKK, printed in thousands.
+    KiloDkk,
+    /// DKK, printed in millions.
+    MegaDkk,
+    /// Any other number.
+    Plain,
+}
+
+impl Unit {
+    fn scale(self) -> f64 {
+        match self {
+            Unit::Share | Unit::Points => 100.0,
+            Unit::KiloDkk => 1e-3,
+            Unit::MegaDkk => 1e-6,
+            Unit::People | Unit::Plain => 1.0,
+        }
+    }
+
+    /// A tick label; `span` is the axis range, which sets the decimals.
+    pub fn tick(self, v: f64, span: f64, lang: Lang) -> String {
+        let s = (span * self.scale()).abs();
+        let decimals = if s >= 20.0 {
+            0
+        } else if s >= 2.0 {
+            1
+        } else if s >= 0.2 {
+            2
+        } else {
+            3
+        };
+        let text = lang.num(v * self.scale(), decimals);
+        if self == Unit::Share {
+            format!("{text} %")
+        } else {
+            text
+        }
+    }
+}
+
+/// A series over months: a median (or any value) line, and its bands when
+/// `bands` is set (p05–p95, and p25–p75 where stored).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub color: RGBColor,
+    pub points: Vec<(Month, Quantiles)>,
+    pub bands: bool,
+}
+
+/// A horizontal reference line.
+#[derive(Debug, Clone)]
+pub struct RefLine {
+    pub value: f64,
+    pub label: String,
+    pub color: RGBColor,
+}
+
+/// A vertical line at a month (e.g. the payback month).
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub month: Month,
+    pub label: String,
+}
+
+/// One plot of a [`TimeChart`].
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub caption: Option<String>,
+    pub y_desc: String,
+    pub unit: Unit,
+    pub lines: Vec<Line>,
+    pub refs: Vec<RefLine>,
+    pub markers: Vec<Marker>,
+}
+
+/// A chart over months.
+#[derive(Debug, Clone)]
+pub struct TimeChart {
+    pub title: String,
+    pub x_desc: String,
+    /// Shaded windows `[from, to]` (inclusive months), e.g. the project period.
+    pub shade: Vec<(Month, Month)>,
+    pub shade_label: String,
+    /// Legend words for a panel with a single banded line.
+    pub median_label: String,
+    pub band90_label: String,
+    pub band50_label: String,
+    pub panels: Vec<Panel>,
+}
+
+/// Stacked bars, one per category.
+#[derive(Debug, Clone)]
+pub struct Bars {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub unit: Unit,
+    pub categories: Vec<String>,
+    /// (label, colour, one value per category); negative values stack down.
+    pub parts: Vec<(String, RGBColor, Vec<f64>)>,
+    /// (label, one value per category), drawn as dots.
+    pub total: (String, Vec<f64>),
+}
+
+/// A tornado chart: one bar per parameter from the result at its low value
+/// to the result at its high value.
+#[derive(Debug, Clone)]
+pub struct Tornado {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub unit: Unit,
+    /// (parameter, result at low value, result at high value), top first.
+    pub rows: Vec<(String, f64, f64)>,
+    pub base: f64,
+    pub low_label: String,
+    pub high_label: String,
+    pub base_label: String,
+}
+
+/// A linear f64 axis whose ticks sit at given points (e.g. Januaries).
+struct KeyAxis {
+    lo: f64,
+    hi: f64,
+    keys: Vec<f64>,
+}
+
+impl Ranged for KeyAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let f = (v - self.lo) / (self.hi - self.lo);
+        (limit.0 as f64 + f * (limit.1 - limit.0) as f64).round() as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
+        self.keys.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+fn key_axis(range: std::ops::Range<f64>, keys: Vec<f64>) -> KeyAxis {
+    KeyAxis {
+        lo: range.start,
+        hi: range.end,
+        keys,
+    }
+}
+
+/// What a legend entry shows beside its words.
+#[derive(Debug, Clone)]
+enum Swatch {
+    Fill(RGBAColor),
+    Line(RGBColor),
+    Dashed(RGBColor),
+    Dot,
+}
+
+#[derive(Debug, Clone)]
+struct LegendItem {
+    label: String,
+    swatch: Swatch,
+}
+
+fn item(label: &str, swatch: Swatch) -> LegendItem {
+    LegendItem {
+        label: label.to_string(),
+        swatch,
+    }
+}
+
+/// Splits `text` into lines of at most about `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Draws the legend entries top-down into the strip `area`.
+fn draw_legend(area: &Area, items: &[LegendItem]) -> anyhow::Result<()> {
+    let mut y = 46;
+    for it in items {
+        let cy = y + 8;
+        match &it.swatch {
+            Swatch::Fill(c) => {
+                area.draw(&Rectangle::new([(6, cy - 7), (30, cy + 7)], c.filled()))?
+            }
+            Swatch::Line(c) => area.draw(&PathElement::new(
+                vec![(6, cy), (30, cy)],
+                c.stroke_width(3),
+            ))?,
+            Swatch::Dashed(c) => {
+                for x in [6, 16, 26] {
+                    area.draw(&PathElement::new(
+                        vec![(x, cy), (x + 5, cy)],
+                        c.stroke_width(2),
+                    ))?;
+                }
+            }
+            Swatch::Dot => area.draw(&Circle::new((18, cy), 5, BLACK.filled()))?,
+        }
+        let lines = wrap(&it.label, 25);
+        for (k, l) in lines.iter().enumerate() {
+            area.draw(&Text::new(
+                l.clone(),
+                (38, y + 17 * k as i32),
+                text_style(15),
+            ))?;
+        }
+        y += 17 * lines.len().max(1) as i32 + 9;
+    }
+    Ok(())
+}
+
+/// The SVG canvas of a chart: the title on top, the plot area and the
+/// legend strip below it.
+fn canvas<'a>(root: &Area<'a>, title: &str) -> anyhow::Result<(Area<'a>, Area<'a>)> {
+    root.fill(&WHITE)?;
+    let body = root.titled(title, (FONT, 24).into_font().color(&BLACK))?;
+    let (plot, legend) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
+    Ok((plot, legend))
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+fn text_style(size: i32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&AXIS_TEXT)
+}
+
+/// Pads a value range by 6 % (and widens an empty one).
+fn padded(lo: f64, hi: f64, unit: Unit) -> (f64, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() && lo <= hi {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let span = hi - lo;
+    let min_span = match unit {
+        Unit::Share | Unit::Points => 0.01,
+        _ => 1.0,
+    };
+    if span < min_span * 1e-6 {
+        return (lo - min_span / 2.0, hi + min_span / 2.0);
+    }
+    (lo - span * 0.06, hi + span * 0.06)
+}
+
+/// Adds the `<title>` and the `role` to plotters' SVG.
+fn finish(svg: String, title: &str) -> String {
+    let title = format!("<title>{}</title>\n", super::html::escape(title));
+    match svg.find(">\n") {
+        Some(i) if svg.starts_with("<svg ") => {
+            let (head, rest) = svg.split_at(i);
+            format!("{head} role=\"img\">\n{title}{}", &rest[2..])
+        }
+        _ => svg,
+    }
+}
+
+/// Months shown as x-axis ticks: Januaries (every second one over long
+/// spans), or every quarter when fewer than two Januaries are in range.
+fn month_ticks(first: Month, n: usize) -> Vec<f64> {
+    let jan: Vec<usize> = (0..n)
+        .filter(|&t| first.plus(t as i32).month() == 1)
+        .collect();
+    let step = if n > 96 { 2 } else { 1 };
+    if jan.len() >= 2 {
+        jan.iter()
+            .filter(|&&t| first.plus(t as i32).year() % step == 0)
+            .map(|&t| t as f64)
+            .collect()
+    } else {
+        (0..n).step_by(3).map(|t| t as f64).collect()
+    }
+}
+
+fn month_label(first: Month, x: f64) -> String {
+    let m = first.plus(x.round() as i32);
+    if m.month() == 1 {
+        m.year().to_string()
+    } else {
+        m.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_print_in_the_unit() {
+        assert_eq!(Unit::Share.tick(0.153, 0.05, Lang::En), "15.3 %");
+        assert_eq!(Unit::Share.tick(0.15, 0.5, Lang::Da), "15 %");
+        assert_eq!(Unit::MegaDkk.tick(12_345_678.0, 50e6, Lang::Da), "12");
+        assert_eq!(Unit::People.tick(1234.0, 400.0, Lang::En), "1,234");
+    }
+
+    #[test]
+    fn values_that_are_not_numbers_leave_gaps() {
+        let first = Month::parse("2016-09").unwrap();
+        let q = |v: f64| Quantiles {
+            mean: v,
+            p05: v - 1.0,
+            p50: v,
+            p95: v + 1.0,
+            p25: Some(f64::NAN),
+            p75: None,
+        };
+        let points = (0..24)
+            .map(|t| {
+                (
+                    first.plus(t),
+                    q(if t % 5 == 0 { f64::NAN } else { t as f64 }),
+                )
+            })
+            .collect();
+        let chart = TimeChart {
+            title: "t".into(),
+            x_desc: "x".into(),
+            shade: vec![(first.plus(3), first.plus(40))],
+            shade_label: "s".into(),
+            median_label: "m".into(),
+            band90_label: "b".into(),
+            band50_label: "c".into(),
+            panels: vec![Panel {
+                caption: None,
+                y_desc: "y".into(),
+                unit: Unit::People,
+                lines: vec![Line {
+                    label: "l".into(),
+                    color: PALETTE[0],
+                    points,
+                    bands: true,
+                }],
+                refs: vec![],
+                markers: vec![Marker {
+                    month: first.plus(100),
+                    label: "outside".into(),
+                }],
+            }],
+        };
+        let svg = time_chart(&chart, Lang::En).unwrap();
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        assert!(svg.contains("<title>t</title>") && !svg.contains("outside"));
+    }
+
+    #[test]
+    fn januaries_are_ticks() {
+        let first = Month::parse("2016-09").unwrap();
+        assert_eq!(month_ticks(first, 30), vec![4.0, 16.0, 28.0]);
+        assert_eq!(month_label(first, 4.0), "2017");
+        assert_eq!(month_label(first, 1.0), "2016-10");
+        // Under two Januaries: quarters.
+        assert_eq!(month_ticks(first, 8), vec![0.0, 3.0, 6.0]);
+    }
+}

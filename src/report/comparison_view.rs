@@ -1,0 +1,335 @@
+//! The part of the page for a comparison: who is compared, the
+//! steering-group table, the scenarios' share on LY side by side, the
+//! paired differences of net cost and of the share on LY (with the payback
+//! month), a table of differences by period, and then each scenario's own
+//! header and charts.
+
+use super::charts::{self, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
+use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
+use super::html::{figure, heading, list, para, table};
+use super::i18n::Lang;
+use super::run_view::{self, RunView};
+use super::values::{
+    capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
+};
+use crate::error::InputError;
+use crate::month::Month;
+
+/// Metrics of the table of differences, in order.
+const DIFF_METRICS: [&str; 5] = [
+    "ly_share",
+    "progression_share",
+    "ly_stock",
+    "flex_stock",
+    "net_municipal_cost",
+];
+
+/// The section for a `fleksim compare` folder.
+pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
+    let w = lang.words();
+    let empty = ScenarioInfo::default();
+    let info = |name: &str| c.scenarios.get(name).unwrap_or(&empty);
+    let mut out = String::from("<section class=\"kind comparison\">\n");
+    out.push_str(&heading(
+        2,
+        &format!(
+            "{}: {} — {}",
+            w.comparison,
+            c.alternatives.join(", "),
+            c.baseline
+        ),
+    ));
+    let mut who = vec![describe(w.baseline, &c.baseline, info(&c.baseline))];
+    for a in &c.alternatives {
+        who.push(describe(w.alternative, a, info(a)));
+    }
+    out.push_str(&list("scenarios", &who));
+    out.push_str(&para(
+        "meta",
+        &run_view::provenance_line(&c.provenance, lang),
+    ));
+
+    out.push_str(&heading(3, w.steering_table));
+    out.push_str(&steering(c, lang));
+    out.push_str(&para("aid", w.steering_aid));
+
+    let mut runs: Vec<(&str, &RunData)> = Vec::new();
+    for name in std::iter::once(&c.baseline).chain(&c.alternatives) {
+        if let Some(d) = c.runs.get(name) {
+            runs.push((name, d));
+        }
+    }
+    let shade = union_windows(
+        c.alternatives
+            .iter()
+            .flat_map(|a| info(a).policy_windows.clone())
+            .collect(),
+    );
+    out.push_str(&run_view::fan_figure(&runs, &shade, lang, true)?);
+
+    for (i, alt) in c.alternatives.iter().enumerate() {
+        out.push_str(&differences(c, alt, i, &shade, lang)?);
+    }
+
+    out.push_str(&heading(3, w.differences));
+    out.push_str(&summary_table(c, lang));
+    out.push_str(&para("aid", w.differences_aid));
+
+    for (name, d) in &runs {
+        out.push_str(&heading(3, &format!("{}: {name}", w.details_of)));
+        let view = RunView {
+            name,
+            info: info(name),
+            provenance: &c.provenance,
+            data: d,
+        };
+        out.push_str(&run_view::header(&view, lang, false));
+        out.push_str(&run_view::charts_after_fan(d, lang)?);
+        out.push_str(&run_view::assumptions(&view, lang, 4));
+    }
+    out.push_str("</section>\n");
+    Ok(out)
+}
+
+fn describe(role: &str, name: &str, info: &ScenarioInfo) -> String {
+    if info.description.is_empty() {
+        format!("{role}: {name}")
+    } else {
+        format!("{role}: {name} — {}", info.description)
+    }
+}
+
+/// The steering-group table: one row per indicator, one column per scenario.
+fn steering(c: &ComparisonData, lang: Lang) -> String {
+    let w = lang.words();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for name in std::iter::once(&c.baseline).chain(&c.alternatives) {
+        if c.steering.iter().any(|r| &r.scenario == name) {
+            scenarios.push(name);
+        }
+    }
+    for r in &c.steering {
+        if !scenarios.contains(&r.scenario.as_str()) {
+            scenarios.push(&r.scenario);
+        }
+    }
+    let mut indicators: Vec<(&str, &str, Option<&str>)> = Vec::new();
+    for r in &c.steering {
+        if !indicators.iter().any(|(i, _, _)| *i == r.indicator) {
+            indicators.push((&r.indicator, &r.unit, r.target.as_deref()));
+        }
+    }
+    let mut head = vec![
+        w.indicator.to_string(),
+        w.unit.to_string(),
+        capitalized(w.target),
+    ];
+    head.extend(
+        scenarios
+            .iter()
+            .map(|s| format!("{s}: {}", w.median_interval)),
+    );
+    let mut rows = Vec::new();
+    for (indicator, unit, target) in indicators {
+        let label = w
+            .steering_names
+            .iter()
+            .find(|(k, _)| *k == indicator)
+            .map_or(indicator, |(_, v)| v);
+        let target = match target.map(str::trim) {
+            Some(t) if !t.is_empty() => steering_value(unit, Some(t), lang),
+            _ => "–".to_string(),
+        };
+        let mut row = vec![label.to_string(), steering_unit(unit, lang), target];
+        for s in &scenarios {
+            let cell = c
+                .steering
+                .iter()
+                .find(|r| r.scenario == *s && r.indicator == indicator)
+                .map_or("–".to_string(), |r| {
+                    steering_interval(
+                        unit,
+                        r.p50.as_deref(),
+                        r.p05.as_deref(),
+                        r.p95.as_deref(),
+                        lang,
+                    )
+                });
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    table(&head, &rows)
+}
+
+/// The paired-difference charts of one alternative.
+fn differences(
+    c: &ComparisonData,
+    alt: &str,
+    i: usize,
+    shade: &[(Month, Month)],
+    lang: Lang,
+) -> anyhow::Result<String> {
+    let w = lang.words();
+    let series = |metric: &str| -> Result<&Vec<(Month, Quantiles)>, InputError> {
+        c.diffs
+            .get(&(alt.to_string(), metric.to_string()))
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                InputError(format!(
+                    "`{}` has no rows for scenario `{alt}` and metric `{metric}`: a comparison has the paired differences of every alternative",
+                    c.dir.join("comparison.csv").display()
+                ))
+            })
+    };
+    let color = PALETTE[(i + 1) % PALETTE.len()];
+    let cost = series("net_municipal_cost")?;
+    let share = series("ly_share")?;
+    let payback = c.payback.iter().find(|p| p.scenario == alt);
+    let payback_month = payback
+        .and_then(|p| p.payback_month.as_deref())
+        .and_then(Month::parse);
+    let markers: Vec<Marker> = payback_month
+        .map(|m| {
+            let share = payback
+                .and_then(|p| p.share_paid_back)
+                .map(|s| format!(" ({} {})", lang.pct(s, 0), w.paid_back_share))
+                .unwrap_or_default();
+            Marker {
+                month: m,
+                label: format!("{} {m}{share}", w.payback),
+            }
+        })
+        .into_iter()
+        .collect();
+    let zero = RefLine {
+        value: 0.0,
+        label: String::new(),
+        color: charts::START,
+    };
+    let chart =
+        |title: &str, y_desc: &str, unit: Unit, line: Line, markers: Vec<Marker>| TimeChart {
+            title: format!("{title} ({alt})"),
+            x_desc: w.month_axis.to_string(),
+            shade: shade.to_vec(),
+            shade_label: w.project_period.to_string(),
+            median_label: w.median.to_string(),
+            band90_label: w.band90.to_string(),
+            band50_label: w.band50.to_string(),
+            panels: vec![Panel {
+                caption: None,
+                y_desc: y_desc.to_string(),
+                unit,
+                lines: vec![line],
+                refs: vec![zero.clone()],
+                markers,
+            }],
+        };
+    let banded = |s: &Vec<(Month, Quantiles)>| Line {
+        label: alt.to_string(),
+        color,
+        points: s.clone(),
+        bands: true,
+    };
+    // The mean adds up over months, so its running sum is exact.
+    let mut acc = 0.0;
+    let cumulative: Vec<(Month, Quantiles)> = cost
+        .iter()
+        .map(|(m, q)| {
+            acc += q.mean;
+            let v = acc;
+            (
+                *m,
+                Quantiles {
+                    mean: v,
+                    p05: v,
+                    p50: v,
+                    p95: v,
+                    p25: None,
+                    p75: None,
+                },
+            )
+        })
+        .collect();
+    let mut out = String::new();
+    let monthly = chart(
+        w.diff_cost_title,
+        w.kdkk_month_unit,
+        Unit::KiloDkk,
+        banded(cost),
+        markers.clone(),
+    );
+    out.push_str(&figure(
+        &charts::time_chart(&monthly, lang)?,
+        w.diff_cost_aid,
+    ));
+    let mut cum = chart(
+        w.cum_cost_title,
+        w.mdkk_unit,
+        Unit::MegaDkk,
+        Line {
+            label: w.net.to_string(),
+            color,
+            points: cumulative,
+            bands: false,
+        },
+        markers,
+    );
+    cum.median_label = w.net.to_string();
+    out.push_str(&figure(&charts::time_chart(&cum, lang)?, w.cum_cost_aid));
+    let share_chart = chart(
+        w.diff_share_title,
+        w.pp_unit,
+        Unit::Points,
+        banded(share),
+        vec![],
+    );
+    out.push_str(&figure(
+        &charts::time_chart(&share_chart, lang)?,
+        w.diff_share_aid,
+    ));
+    Ok(out)
+}
+
+/// Differences at the manifest's months and over the whole horizon.
+fn summary_table(c: &ComparisonData, lang: Lang) -> String {
+    let w = lang.words();
+    let head = vec![
+        w.metric.to_string(),
+        capitalized(w.alternative),
+        capitalized(w.period),
+        capitalized(w.mean_diff),
+        capitalized(w.prob_better),
+    ];
+    let mut rows = Vec::new();
+    for metric in DIFF_METRICS {
+        let m = Measure::of(metric);
+        for r in c.summary.iter().filter(|r| r.metric == metric) {
+            let is_month = Month::parse(&r.period).is_some();
+            if !(is_month || r.period == "horizon") {
+                continue;
+            }
+            let period = if r.period == "horizon" {
+                w.whole_horizon.to_string()
+            } else {
+                r.period.clone()
+            };
+            let q = Quantiles {
+                mean: r.mean_diff,
+                p05: r.p05,
+                p50: r.mean_diff,
+                p95: r.p95,
+                p25: None,
+                p75: None,
+            };
+            rows.push(vec![
+                metric_name(metric, lang),
+                r.scenario.clone(),
+                period,
+                m.interval(&q, true, lang),
+                r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
+            ]);
+        }
+    }
+    table(&head, &rows)
+}

@@ -1,0 +1,426 @@
+//! Reading results folders into memory: the only part of the report that
+//! touches the file system's inputs.
+//!
+//! A folder's `manifest.json` names its [`Folder`] kind:
+//! - `run` ([`RunData`]): `monthly.csv`, `budget.csv`, `summary.csv`;
+//! - `comparison` ([`ComparisonData`]): paired differences, payback,
+//!   the steering-group table and `runs/<scenario>/` for every scenario;
+//! - `tornado` ([`TornadoData`]): one-way sensitivity rows.
+//!
+//! Every problem is an [`InputError`] that names the file (and line) and
+//! says what is allowed; nothing here panics on what a user can change.
+//! The file formats' details are in [`super::files`], the scenario JSON's
+//! in [`super::scenario_info`].
+
+use super::files::{self, parse_month, read_csv, read_json, Field};
+use super::scenario_info::scenario_info;
+pub use super::scenario_info::{union_windows, ScenarioInfo};
+use crate::error::InputError;
+use crate::month::Month;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The KPI month of the seed (target 13 % on LY, 35 % progression).
+pub const KPI_MONTH: &str = "2018-03";
+
+/// Mean and quantiles over replications; `p25`/`p75` where a file has them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p25: Option<f64>,
+    pub p75: Option<f64>,
+}
+
+/// A row of any file of quantiles: `monthly.csv`, `budget.csv`,
+/// `summary.csv`, `comparison.csv` (`mean` is `mean_diff` there). Key
+/// columns a file lacks stay empty; [`read_csv`] checks each file's
+/// required columns first. (The csv crate cannot `flatten` numbers, hence
+/// one wide row type.)
+#[derive(Debug, Deserialize)]
+struct QRow {
+    #[serde(default)]
+    scenario: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: i32,
+    metric: String,
+    #[serde(alias = "mean_diff")]
+    mean: f64,
+    p05: f64,
+    p50: f64,
+    p95: f64,
+    #[serde(default)]
+    p25: Option<f64>,
+    #[serde(default)]
+    p75: Option<f64>,
+}
+
+impl QRow {
+    fn q(&self) -> Quantiles {
+        Quantiles {
+            mean: self.mean,
+            p05: self.p05,
+            p50: self.p50,
+            p95: self.p95,
+            p25: self.p25,
+            p75: self.p75,
+        }
+    }
+}
+
+/// A metric month by month, in month order.
+pub type Series = Vec<(Month, Quantiles)>;
+
+/// One calendar year of `budget.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetYear {
+    pub year: i32,
+    /// Simulated months in the year (12 unless partial).
+    pub months: u32,
+    /// Metric → mean over replications.
+    pub mean: BTreeMap<String, f64>,
+}
+
+/// The simulation's results for one scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunData {
+    pub monthly: BTreeMap<String, Series>,
+    pub budget: Vec<BudgetYear>,
+    pub summary: BTreeMap<String, Quantiles>,
+}
+
+impl RunData {
+    pub fn series(&self, metric: &str) -> &[(Month, Quantiles)] {
+        self.monthly.get(metric).map_or(&[], Vec::as_slice)
+    }
+
+    /// All months of the results, in order.
+    pub fn months(&self) -> Vec<Month> {
+        let mut all: Vec<Month> = self
+            .monthly
+            .values()
+            .flat_map(|s| s.iter().map(|(m, _)| *m))
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The KPI month (2018-03) if the results cover it, else the last month.
+    pub fn kpi_month(&self) -> Option<Month> {
+        kpi_month(&self.months())
+    }
+
+    /// A metric's value in a month.
+    pub fn at(&self, metric: &str, month: Month) -> Option<Quantiles> {
+        self.series(metric)
+            .iter()
+            .find(|(m, _)| *m == month)
+            .map(|(_, q)| *q)
+    }
+}
+
+/// The KPI month if `months` covers it, else the last month.
+pub fn kpi_month(months: &[Month]) -> Option<Month> {
+    let kpi = Month::parse(KPI_MONTH)?;
+    if months.contains(&kpi) {
+        Some(kpi)
+    } else {
+        months.last().copied()
+    }
+}
+
+/// Provenance every kind of folder has.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub version: String,
+    pub seed: u64,
+    pub replications: u64,
+}
+
+/// A `fleksim run` folder.
+#[derive(Debug, Clone)]
+pub struct RunFolder {
+    pub dir: PathBuf,
+    pub provenance: Provenance,
+    pub scenario: ScenarioInfo,
+    pub data: RunData,
+}
+
+/// One row of `comparison_summary.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryRow {
+    pub scenario: String,
+    pub metric: String,
+    pub period: String,
+    pub mean_diff: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub prob_better: Option<f64>,
+}
+
+/// One row of `payback.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaybackRow {
+    pub scenario: String,
+    pub payback_month: Option<String>,
+    pub share_paid_back: Option<f64>,
+}
+
+/// One row of `steering.csv`: `p50`/`p05`/`p95` are text because the
+/// payback indicator holds months.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SteeringRow {
+    pub scenario: String,
+    pub indicator: String,
+    pub unit: String,
+    pub target: Option<String>,
+    pub p50: Option<String>,
+    pub p05: Option<String>,
+    pub p95: Option<String>,
+}
+
+/// A `fleksim compare` folder.
+#[derive(Debug, Clone)]
+pub struct ComparisonData {
+    pub dir: PathBuf,
+    pub provenance: Provenance,
+    pub baseline: String,
+    pub alternatives: Vec<String>,
+    /// Scenario name → what its manifest says about it.
+    pub scenarios: BTreeMap<String, ScenarioInfo>,
+    /// (alternative, metric) → paired differences by month.
+    pub diffs: BTreeMap<(String, String), Series>,
+    pub summary: Vec<SummaryRow>,
+    pub payback: Vec<PaybackRow>,
+    pub steering: Vec<SteeringRow>,
+    /// Scenario name → its run, from `runs/<name>/`.
+    pub runs: BTreeMap<String, RunData>,
+}
+
+/// One row of `tornado.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TornadoRow {
+    pub parameter: String,
+    pub low_value: f64,
+    pub high_value: f64,
+    pub metric_low: f64,
+    pub metric_high: f64,
+    pub swing: f64,
+    pub base: f64,
+}
+
+/// A `fleksim tornado` folder.
+#[derive(Debug, Clone)]
+pub struct TornadoData {
+    pub dir: PathBuf,
+    pub provenance: Provenance,
+    pub scenario_name: String,
+    pub metric: String,
+    pub at: String,
+    pub rows: Vec<TornadoRow>,
+}
+
+/// A results folder of any kind.
+#[derive(Debug, Clone)]
+pub enum Folder {
+    Run(Box<RunFolder>),
+    Comparison(Box<ComparisonData>),
+    Tornado(Box<TornadoData>),
+}
+
+/// The monthly metrics the report charts.
+const CHARTED: [&str; 4] = ["ly_share", "progression_share", "ly_stock", "flex_stock"];
+
+fn err(msg: String) -> InputError {
+    InputError(msg)
+}
+
+/// Reads a results folder of any kind.
+pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
+    if !dir.is_dir() {
+        return Err(err(format!(
+            "`{}` is not a folder: give results folders written by `fleksim run`, `fleksim compare` or `fleksim tornado`",
+            dir.display()
+        )));
+    }
+    let path = dir.join("manifest.json");
+    if !path.is_file() {
+        return Err(err(format!(
+            "`{}` is not a fleksim results folder (no manifest.json): give a folder written by `fleksim run`, `fleksim compare` or `fleksim tornado`",
+            dir.display()
+        )));
+    }
+    let manifest = read_json(&path)?;
+    let field = Field {
+        file: &path,
+        json: &manifest,
+    };
+    let provenance = Provenance {
+        version: field.string("version")?,
+        seed: field.uint("seed")?,
+        replications: field.uint("replications")?,
+    };
+    match field.string("kind")?.as_str() {
+        "run" => Ok(Folder::Run(Box::new(RunFolder {
+            dir: dir.to_path_buf(),
+            provenance,
+            scenario: scenario_info(&path, "scenario", field.get("scenario")?)?,
+            data: read_run(dir)?,
+        }))),
+        "comparison" => Ok(Folder::Comparison(Box::new(read_comparison(
+            dir, &field, provenance,
+        )?))),
+        "tornado" => Ok(Folder::Tornado(Box::new(TornadoData {
+            dir: dir.to_path_buf(),
+            provenance,
+            scenario_name: field.string("scenario_name")?,
+            metric: field.string("metric")?,
+            at: field.string("at")?,
+            rows: read_csv(&dir.join("tornado.csv"), files::TORNADO)?,
+        }))),
+        other => Err(err(format!(
+            "`{}`: key `kind` is `{other}`: the report reads `run`, `comparison` or `tornado` folders",
+            path.display()
+        ))),
+    }
+}
+
+fn read_comparison(
+    dir: &Path,
+    field: &Field,
+    provenance: Provenance,
+) -> Result<ComparisonData, InputError> {
+    let baseline = field.string("baseline")?;
+    let alternatives: Vec<String> = match field.get("alternatives")? {
+        Value::Array(a) => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<_>>(),
+        _ => None,
+    }
+    .ok_or_else(|| field.wrong("alternatives", "a list of scenario names"))?;
+    let scenarios_json = field
+        .get("scenarios")?
+        .as_object()
+        .ok_or_else(|| field.wrong("scenarios", "an object of scenario name → scenario"))?;
+    let mut scenarios = BTreeMap::new();
+    for (name, json) in scenarios_json {
+        let key = format!("scenarios.{name}");
+        scenarios.insert(name.clone(), scenario_info(field.file, &key, json)?);
+    }
+    let mut runs = BTreeMap::new();
+    for name in std::iter::once(&baseline).chain(&alternatives) {
+        let run_dir = dir.join("runs").join(name);
+        if !run_dir.is_dir() {
+            return Err(err(format!(
+                "`{}` is missing: a comparison folder holds `runs/<scenario>/` for the baseline and each alternative",
+                run_dir.display()
+            )));
+        }
+        runs.insert(name.clone(), read_run(&run_dir)?);
+    }
+    let path = dir.join("comparison.csv");
+    let mut diffs: BTreeMap<(String, String), Series> = BTreeMap::new();
+    for (line, r) in read_csv::<QRow>(&path, files::COMPARISON)?
+        .into_iter()
+        .enumerate()
+    {
+        let month = parse_month(&path, line, &r.month)?;
+        let q = r.q();
+        diffs
+            .entry((r.scenario, r.metric))
+            .or_default()
+            .push((month, q));
+    }
+    for s in diffs.values_mut() {
+        s.sort_by_key(|(m, _)| *m);
+    }
+    Ok(ComparisonData {
+        dir: dir.to_path_buf(),
+        provenance,
+        baseline,
+        alternatives,
+        scenarios,
+        diffs,
+        summary: read_csv(
+            &dir.join("comparison_summary.csv"),
+            files::COMPARISON_SUMMARY,
+        )?,
+        payback: read_csv(&dir.join("payback.csv"), files::PAYBACK)?,
+        steering: read_csv(&dir.join("steering.csv"), files::STEERING)?,
+        runs,
+    })
+}
+
+/// Reads `monthly.csv`, `budget.csv` and `summary.csv` of a run.
+pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
+    let path = dir.join("monthly.csv");
+    let mut monthly: BTreeMap<String, Series> = BTreeMap::new();
+    for (line, r) in read_csv::<QRow>(&path, files::MONTHLY)?
+        .into_iter()
+        .enumerate()
+    {
+        let month = parse_month(&path, line, &r.month)?;
+        let q = r.q();
+        monthly.entry(r.metric).or_default().push((month, q));
+    }
+    for s in monthly.values_mut() {
+        s.sort_by_key(|(m, _)| *m);
+    }
+    if let Some(missing) = CHARTED.iter().find(|m| !monthly.contains_key(**m)) {
+        return Err(err(format!(
+            "`{}` has no rows for the metric `{missing}`: the report needs {} (as `fleksim run` writes them)",
+            path.display(),
+            CHARTED.map(|m| format!("`{m}`")).join(", ")
+        )));
+    }
+    let mut years: BTreeMap<i32, BudgetYear> = BTreeMap::new();
+    for r in read_csv::<QRow>(&dir.join("budget.csv"), files::BUDGET)? {
+        let y = years.entry(r.year).or_insert_with(|| BudgetYear {
+            year: r.year,
+            months: 12,
+            ..BudgetYear::default()
+        });
+        if r.metric == "months" {
+            y.months = r.mean.round().clamp(0.0, 12.0) as u32;
+        } else {
+            y.mean.insert(r.metric, r.mean);
+        }
+    }
+    let summary = read_csv::<QRow>(&dir.join("summary.csv"), files::SUMMARY)?
+        .into_iter()
+        .map(|r| (r.metric.clone(), r.q()))
+        .collect();
+    Ok(RunData {
+        monthly,
+        budget: years.into_values().collect(),
+        summary,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn kpi_month_falls_back_to_the_last() {
+        assert_eq!(
+            kpi_month(&[m("2018-02"), m("2018-03"), m("2018-04")]),
+            Some(m("2018-03"))
+        );
+        assert_eq!(kpi_month(&[m("2016-09"), m("2017-12")]), Some(m("2017-12")));
+        assert_eq!(kpi_month(&[]), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The page: one HTML document with its style sheet inline and the charts
+//! as inline SVG, so it opens anywhere without a network.
+//!
+//! The markup is also well-formed XML (every element closed, attributes
+//! quoted, text escaped), so a strict XML parser can check the whole page;
+//! the tests do.
+
+use super::i18n::Lang;
+
+/// Escapes text for HTML/XML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// No selector uses `>` or `&`, so the sheet is also valid XML text.
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;
+  color: #222; background: #fff; margin: 0 auto; max-width: 960px; padding: 16px 24px 48px;
+  line-height: 1.45; }
+h1 { font-size: 1.6em; margin: 0.4em 0 0.2em; }
+h2 { font-size: 1.3em; margin: 1.6em 0 0.3em; border-bottom: 2px solid #1f77b4; padding-bottom: 2px; }
+h3 { font-size: 1.1em; margin: 1.2em 0 0.3em; }
+p.meta { color: #555; margin: 0.2em 0; }
+figure.chart { margin: 0.8em 0 1.2em; }
+figure.chart svg { max-width: 100%; height: auto; display: block; border: 1px solid #e4e4e4; }
+figure.chart figcaption { font-size: 0.9em; color: #444; margin-top: 4px; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; vertical-align: top; }
+th { background: #f3f6fa; }
+th.row, td.text { text-align: left; }
+p.aid { font-size: 0.9em; color: #444; margin-top: -0.6em; }
+ul.assumptions { font-size: 0.9em; color: #333; }
+section.kind { margin-bottom: 2em; }
+";
+
+/// A whole page around the sections' HTML.
+pub fn page(lang: Lang, sections: &[String]) -> String {
+    let w = lang.words();
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n");
+    out.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.code()));
+    out.push_str("<meta charset=\"utf-8\"/>\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    out.push_str(&format!("<title>{}</title>\n", escape(w.page_title)));
+    out.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
+    out.push_str(&format!("<h1>{}</h1>\n", escape(w.page_title)));
+    out.push_str(&format!("<p class=\"meta\">{}</p>\n", escape(w.intro)));
+    for s in sections {
+        out.push_str(s);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// A chart with its reading aid under it.
+pub fn figure(svg: &str, aid: &str) -> String {
+    format!(
+        "<figure class=\"chart\">\n{svg}<figcaption>{}</figcaption>\n</figure>\n",
+        escape(aid)
+    )
+}
+
+/// A heading of `level` (2 or 3).
+pub fn heading(level: u8, text: &str) -> String {
+    format!("<h{level}>{}</h{level}>\n", escape(text))
+}
+
+/// A paragraph of class `class`.
+pub fn para(class: &str, text: &str) -> String {
+    format!("<p class=\"{class}\">{}</p>\n", escape(text))
+}
+
+/// A bulleted list.
+pub fn list(class: &str, items: &[String]) -> String {
+    let mut out = format!("<ul class=\"{class}\">\n");
+    for i in items {
+        out.push_str(&format!("<li>{}</li>\n", escape(i)));
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+/// A table: the first column holds row headers (left-aligned), the rest
+/// numbers (right-aligned).
+pub fn table(head: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<table>\n<thead><tr>");
+    for (i, h) in head.iter().enumerate() {
+        let class = if i == 0 { " class=\"row\"" } else { "" };
+        out.push_str(&format!("<th{class}>{}</th>", escape(h)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&format!(
+                    "<th class=\"row\" scope=\"row\">{}</th>",
+                    escape(c)
+                ));
+            } else {
+                out.push_str(&format!("<td>{}</td>", escape(c)));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("a < b & \"c\" 'd' >"),
+            "a &lt; b &amp; &quot;c&quot; &#39;d&#39; &gt;"
+        );
+    }
+
+    #[test]
+    fn style_sheet_is_xml_text() {
+        assert!(!STYLE.contains('<') && !STYLE.contains('&') && !STYLE.contains("url("));
+    }
+}

@@ -1,0 +1,336 @@
+//! The part of the page for one scenario's run: a header (description,
+//! provenance, key figures, assumptions) and its four charts.
+
+use super::charts::{self, Bars, Line, Panel, RefLine, TimeChart, Unit, PALETTE};
+use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
+use super::html::{figure, heading, list, para, table};
+use super::i18n::Lang;
+use super::values::Measure;
+use crate::month::Month;
+use plotters::style::RGBColor;
+
+/// The seed's KPI 1 in June 2016 and its target for March 2018.
+pub const LY_SHARE_START: f64 = 0.153;
+pub const LY_SHARE_TARGET: f64 = 0.13;
+/// The seed's KPI 2 target for March 2018.
+pub const PROGRESSION_TARGET: f64 = 0.35;
+
+/// One scenario as the page shows it.
+pub struct RunView<'a> {
+    pub name: &'a str,
+    pub info: &'a ScenarioInfo,
+    pub provenance: &'a Provenance,
+    pub data: &'a RunData,
+}
+
+/// The section for a `fleksim run` folder.
+pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
+    let w = lang.words();
+    let name = if f.scenario.name.is_empty() {
+        f.dir.display().to_string()
+    } else {
+        f.scenario.name.clone()
+    };
+    let view = RunView {
+        name: &name,
+        info: &f.scenario,
+        provenance: &f.provenance,
+        data: &f.data,
+    };
+    let mut out = String::from("<section class=\"kind run\">\n");
+    out.push_str(&heading(2, &format!("{}: {name}", w.run)));
+    out.push_str(&header(&view, lang, true));
+    let shade = union_windows(f.scenario.policy_windows.clone());
+    out.push_str(&fan_figure(&[(&name, &f.data)], &shade, lang, false)?);
+    out.push_str(&charts_after_fan(&f.data, lang)?);
+    out.push_str(&assumptions(&view, lang, 3));
+    out.push_str("</section>\n");
+    Ok(out)
+}
+
+/// Description, provenance and key figures.
+pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
+    let w = lang.words();
+    let mut out = String::new();
+    if !v.info.description.is_empty() {
+        out.push_str(&para("description", &v.info.description));
+    }
+    let months = v.data.months();
+    let mut meta = Vec::new();
+    if provenance {
+        meta.push(provenance_line(v.provenance, lang));
+    }
+    if let (Some(first), Some(last)) = (months.first(), months.last()) {
+        meta.push(format!("{} {first} – {last}", w.period));
+    }
+    if !meta.is_empty() {
+        out.push_str(&para("meta", &meta.join(" · ")));
+    }
+    out.push_str(&key_figures(v.data, lang));
+    out
+}
+
+/// `seed 2016 · 200 replications · fleksim version 0.1.0`.
+pub fn provenance_line(p: &Provenance, lang: Lang) -> String {
+    let w = lang.words();
+    format!(
+        "{} {} · {} {} · {} {}",
+        w.seed,
+        p.seed,
+        lang.num(p.replications as f64, 0),
+        w.replications,
+        w.version,
+        p.version
+    )
+}
+
+/// The key figures at the KPI month and at the horizon, and the whole
+/// horizon's net cost.
+pub fn key_figures(d: &RunData, lang: Lang) -> String {
+    let w = lang.words();
+    let months = d.months();
+    let (Some(kpi), Some(last)) = (d.kpi_month(), months.last().copied()) else {
+        return String::new();
+    };
+    let head = vec![
+        format!("{} — {}", w.key_figures, w.median_interval),
+        format!("{} {kpi}", w.kpi_month),
+        format!("{} {last}", w.horizon),
+    ];
+    let mut rows = Vec::new();
+    for (metric, label) in [
+        ("ly_share", w.ly_share),
+        ("progression_share", w.progression_share),
+        ("ly_stock", w.ly_stock),
+        ("flex_stock", w.flex_stock),
+    ] {
+        let m = Measure::of(metric);
+        let cell = |month: Month| {
+            d.at(metric, month)
+                .map_or("–".to_string(), |q| m.interval(&q, false, lang))
+        };
+        rows.push(vec![label.to_string(), cell(kpi), cell(last)]);
+    }
+    for (metric, label) in [
+        ("net_municipal_cost_total", w.net_cost_total),
+        ("net_municipal_cost_npv", w.net_cost_npv),
+    ] {
+        if let Some(q) = d.summary.get(metric) {
+            let money = Measure::Money.interval(q, false, lang);
+            rows.push(vec![label.to_string(), String::new(), money]);
+        }
+    }
+    table(&head, &rows)
+}
+
+/// The scenario's assumptions.
+pub fn assumptions(v: &RunView, lang: Lang, level: u8) -> String {
+    let w = lang.words();
+    let mut out = heading(level, w.assumptions);
+    if v.info.assumptions.is_empty() {
+        out.push_str(&para("meta", w.no_assumptions));
+    } else {
+        out.push_str(&list("assumptions", &v.info.assumptions));
+    }
+    out
+}
+
+fn banded(label: &str, color: RGBColor, d: &RunData, metric: &str) -> Line {
+    Line {
+        label: label.to_string(),
+        color,
+        points: d.series(metric).to_vec(),
+        bands: true,
+    }
+}
+
+fn has_50(d: &RunData, metric: &str) -> bool {
+    let s = d.series(metric);
+    !s.is_empty() && s.iter().all(|(_, q)| q.p25.is_some() && q.p75.is_some())
+}
+
+/// The fan chart of the share on LY for one or more scenarios, with the
+/// start value, the target and the project period.
+pub fn fan_figure(
+    runs: &[(&str, &RunData)],
+    shade: &[(Month, Month)],
+    lang: Lang,
+    compare: bool,
+) -> anyhow::Result<String> {
+    let w = lang.words();
+    let lines = runs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, d))| banded(name, PALETTE[i % PALETTE.len()], d, "ly_share"))
+        .collect();
+    let chart = TimeChart {
+        title: if compare {
+            w.compare_fan_title
+        } else {
+            w.fan_title
+        }
+        .to_string(),
+        x_desc: w.month_axis.to_string(),
+        shade: shade.to_vec(),
+        shade_label: w.project_period.to_string(),
+        median_label: w.median.to_string(),
+        band90_label: w.band90.to_string(),
+        band50_label: w.band50.to_string(),
+        panels: vec![Panel {
+            caption: None,
+            y_desc: w.share_unit.to_string(),
+            unit: Unit::Share,
+            lines,
+            refs: vec![
+                RefLine {
+                    value: LY_SHARE_START,
+                    label: w.start_value.to_string(),
+                    color: charts::START,
+                },
+                RefLine {
+                    value: LY_SHARE_TARGET,
+                    label: format!("{} {} (2018-03)", w.target, lang.pct(LY_SHARE_TARGET, 0)),
+                    color: charts::TARGET,
+                },
+            ],
+            markers: vec![],
+        }],
+    };
+    let aid = if compare {
+        w.compare_fan_aid
+    } else if runs.iter().all(|(_, d)| has_50(d, "ly_share")) {
+        w.fan_aid_50
+    } else {
+        w.fan_aid
+    };
+    Ok(figure(&charts::time_chart(&chart, lang)?, aid))
+}
+
+/// Stocks, progression and the yearly budget.
+pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
+    let w = lang.words();
+    let band_note = |text: &str, metric: &str| {
+        if has_50(d, metric) {
+            text.to_string()
+        } else {
+            format!("{text} {}", w.bands_not_stored)
+        }
+    };
+    let base = |title: &str, panels: Vec<Panel>| TimeChart {
+        title: title.to_string(),
+        x_desc: w.month_axis.to_string(),
+        shade: vec![],
+        shade_label: w.project_period.to_string(),
+        median_label: w.median.to_string(),
+        band90_label: w.band90.to_string(),
+        band50_label: w.band50.to_string(),
+        panels,
+    };
+    let panel = |caption: &str, metric: &str, color: RGBColor| Panel {
+        caption: Some(caption.to_string()),
+        y_desc: w.people_unit.to_string(),
+        unit: Unit::People,
+        lines: vec![banded(caption, color, d, metric)],
+        refs: vec![],
+        markers: vec![],
+    };
+    let stocks = base(
+        w.stocks_title,
+        vec![
+            panel(w.ly_stock, "ly_stock", PALETTE[0]),
+            panel(w.flex_stock, "flex_stock", PALETTE[2]),
+        ],
+    );
+    let progression = base(
+        w.progression_title,
+        vec![Panel {
+            caption: None,
+            y_desc: w.progression_unit.to_string(),
+            unit: Unit::Share,
+            lines: vec![banded(
+                w.progression_share,
+                PALETTE[3],
+                d,
+                "progression_share",
+            )],
+            refs: vec![RefLine {
+                value: PROGRESSION_TARGET,
+                label: format!("{} {} (2018-03)", w.target, lang.pct(PROGRESSION_TARGET, 0)),
+                color: charts::TARGET,
+            }],
+            markers: vec![],
+        }],
+    );
+    let mut out = figure(
+        &charts::time_chart(&stocks, lang)?,
+        &band_note(w.stocks_aid, "ly_stock"),
+    );
+    out.push_str(&figure(
+        &charts::time_chart(&progression, lang)?,
+        w.progression_aid,
+    ));
+    if !d.budget.is_empty() {
+        out.push_str(&figure(
+            &charts::bar_chart(&budget(d, lang), lang)?,
+            w.budget_aid,
+        ));
+    }
+    Ok(out)
+}
+
+/// The yearly budget as stacked bars: spending up, refusion down, net dots.
+fn budget(d: &RunData, lang: Lang) -> Bars {
+    let w = lang.words();
+    let get = |metrics: &[&str], sign: f64| -> Vec<f64> {
+        d.budget
+            .iter()
+            .map(|y| sign * metrics.iter().filter_map(|m| y.mean.get(*m)).sum::<f64>())
+            .collect()
+    };
+    Bars {
+        title: w.budget_title.to_string(),
+        x_desc: w.year_axis.to_string(),
+        y_desc: w.mdkk_year_unit.to_string(),
+        unit: Unit::MegaDkk,
+        categories: d
+            .budget
+            .iter()
+            .map(|y| {
+                if y.months < 12 {
+                    format!("{}* ({})", y.year, y.months)
+                } else {
+                    y.year.to_string()
+                }
+            })
+            .collect(),
+        parts: vec![
+            (w.gross_ly.to_string(), PALETTE[0], get(&["cost_ly"], 1.0)),
+            (
+                w.flex_subsidy.to_string(),
+                PALETTE[1],
+                get(&["cost_flex_subsidy"], 1.0),
+            ),
+            (
+                w.old_scheme.to_string(),
+                RGBColor(253, 184, 99),
+                get(&["cost_old_scheme"], 1.0),
+            ),
+            (
+                w.staff.to_string(),
+                PALETTE[3],
+                get(&["cost_staff_municipal"], 1.0),
+            ),
+            (
+                w.measures.to_string(),
+                PALETTE[2],
+                get(&["cost_measures"], 1.0),
+            ),
+            (
+                w.refusion.to_string(),
+                RGBColor(160, 160, 160),
+                get(&["refusion_ly", "refusion_flex"], -1.0),
+            ),
+        ],
+        total: (w.net.to_string(), get(&["net_municipal_cost"], 1.0)),
+    }
+}

@@ -1,0 +1,145 @@
+//! What the report reads of a scenario: the resolved scenario's JSON as a
+//! manifest holds it ([`ScenarioInfo`]: name, description, assumptions and
+//! the windows of the enabled policies, which make the project period).
+
+use crate::error::InputError;
+use crate::month::Month;
+use serde_json::Value;
+use std::path::Path;
+
+/// What the report shows of a scenario: from a manifest's scenario JSON.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub assumptions: Vec<String>,
+    /// Windows `[from, to]` (inclusive months) of the enabled policies.
+    pub policy_windows: Vec<(Month, Month)>,
+}
+
+fn err(msg: String) -> InputError {
+    InputError(msg)
+}
+
+/// Reads what the report needs from a scenario as JSON. Lenient: keys the
+/// report does not need may be missing or of any shape.
+pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInfo, InputError> {
+    let text = |k: &str| {
+        json.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let month = |v: Option<&Value>, what: &str| -> Result<Option<Month>, InputError> {
+        match v.and_then(Value::as_str) {
+            None => Ok(None),
+            Some(s) => Month::parse(s).map(Some).ok_or_else(|| {
+                err(format!(
+                    "`{}`: key `{key}.{what}` is `{s}`: write a month as YYYY-MM",
+                    file.display()
+                ))
+            }),
+        }
+    };
+    let start = month(json.get("start"), "start")?;
+    let horizon = json.get("horizon_months").and_then(Value::as_u64);
+    let end = match (start, horizon) {
+        (Some(s), Some(h)) if h > 0 => Some(s.plus(h.min(12_000) as i32 - 1)),
+        _ => None,
+    };
+    let mut policy_windows = Vec::new();
+    if let Some(policies) = json.get("policy").and_then(Value::as_object) {
+        for (name, p) in policies {
+            if p.get("enabled").and_then(Value::as_bool) != Some(true) {
+                continue;
+            }
+            let from = month(p.get("from"), &format!("policy.{name}.from"))?.or(start);
+            let to = month(p.get("to"), &format!("policy.{name}.to"))?.or(end);
+            if let (Some(f), Some(t)) = (from, to) {
+                if f <= t {
+                    policy_windows.push((f, t));
+                }
+            }
+        }
+    }
+    Ok(ScenarioInfo {
+        name: text("name"),
+        description: text("description"),
+        assumptions: json
+            .get("assumptions")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        policy_windows,
+    })
+}
+
+/// Merges windows `[from, to]` into disjoint, sorted windows (touching
+/// windows join).
+pub fn union_windows(mut windows: Vec<(Month, Month)>) -> Vec<(Month, Month)> {
+    windows.sort();
+    let mut out: Vec<(Month, Month)> = Vec::new();
+    for (f, t) in windows {
+        match out.last_mut() {
+            Some(last) if f <= last.1.plus(1) => last.1 = last.1.max(t),
+            _ => out.push((f, t)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn windows_merge() {
+        let w = union_windows(vec![
+            (m("2017-01"), m("2018-06")),
+            (m("2017-01"), m("2017-06")),
+            (m("2018-07"), m("2018-09")),
+            (m("2020-01"), m("2020-02")),
+        ]);
+        assert_eq!(
+            w,
+            vec![(m("2017-01"), m("2018-09")), (m("2020-01"), m("2020-02"))]
+        );
+        assert!(union_windows(vec![]).is_empty());
+    }
+
+    #[test]
+    fn enabled_policies_give_windows() {
+        let json: Value = serde_json::json!({
+            "name": "x", "start": "2016-09", "horizon_months": 24,
+            "policy": {
+                "jobclub": {"enabled": true, "from": "2017-01", "to": "2017-06"},
+                "followup": {"enabled": false, "from": "2016-09", "to": "2018-08"},
+                "screening": {"enabled": true}
+            }
+        });
+        let info = scenario_info(Path::new("m.json"), "scenario", &json).unwrap();
+        let mut w = info.policy_windows;
+        w.sort();
+        assert_eq!(
+            w,
+            vec![(m("2016-09"), m("2018-08")), (m("2017-01"), m("2017-06"))]
+        );
+        let bad = serde_json::json!({"policy": {"jobclub": {"enabled": true, "from": "2017"}}});
+        let e = scenario_info(Path::new("m.json"), "scenario", &bad)
+            .unwrap_err()
+            .0;
+        assert!(
+            e.contains("policy.jobclub.from") && e.contains("YYYY-MM"),
+            "{e}"
+        );
+    }
+}
