@@ -310,7 +310,7 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
         "scenario_sha256": crate::run::scenario_hash(&model.base),
         "baseline": baseline.as_ref().map(|b| b.base.name.clone()),
         "metric": label,
-        "at": a.at.map(|m| m.to_string()),
+        "at": a.at.map_or_else(|| "horizon".to_string(), |m| m.to_string()),
         "seed": model.base.seed,
         "replications": model.base.replications,
         "parameters": model.params,

@@ -154,7 +154,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             "Net municipal cost: alternative minus baseline, per month (aalborg-project)",
             [
                 time("DKK thousand per month"),
-                vec!["payback 2017-11 (60 % of replications paid back)"],
+                vec!["payback 2017-01 (60 % of replications paid back)"],
             ]
             .concat(),
         ),
@@ -172,7 +172,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "Parameter",
                 "Share of the scheme on LY at 2018-03 (%)",
                 "policy.jobclub.effect",
-                "base 13.4 %",
+                "base 13.2 %",
             ],
         ),
     ])

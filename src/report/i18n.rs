@@ -196,7 +196,7 @@ pub struct Words {
     pub share: &'static str,
     pub dkk_year: &'static str,
     pub month: &'static str,
-    pub steering_names: [(&'static str, &'static str); 6],
+    pub steering_names: [(&'static str, &'static str); 7],
 }
 
 const EN: Words = Words {
@@ -300,6 +300,7 @@ const EN: Words = Words {
         ("ly_share_at_kpi", "Share on LY at the KPI month"),
         ("progression_share_at_kpi", "Progression share at the KPI month"),
         ("ly_stock_at_kpi", "On LY at the KPI month"),
+        ("net_cost_per_year", "Net municipal cost per year"),
         ("net_cost_diff_per_year", "Net cost difference per year"),
         ("positions_paid", "Consultant positions the savings pay"),
         ("payback_month", "Payback month"),
@@ -407,6 +408,7 @@ const DA: Words = Words {
         ("ly_share_at_kpi", "Andel på ledighedsydelse i KPI-måneden"),
         ("progression_share_at_kpi", "Progressionsandel i KPI-måneden"),
         ("ly_stock_at_kpi", "På ledighedsydelse i KPI-måneden"),
+        ("net_cost_per_year", "Kommunal nettoudgift pr. år"),
         ("net_cost_diff_per_year", "Forskel i nettoudgift pr. år"),
         ("positions_paid", "Konsulentstillinger besparelsen betaler"),
         ("payback_month", "Tilbagebetalingsmåned"),
