@@ -47,7 +47,7 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
     /// Months at which to report differences (`YYYY-MM`, repeatable)
     /// [default: 2018-03, the KPI month, if simulated, and the last month].
-    #[arg(long = "at", value_name = "YYYY-MM", value_parser = parse_month)]
+    #[arg(long = "at", value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Vec<Month>,
     /// Worker threads (0 = all cores); results do not depend on it.
     #[arg(long, default_value_t = 0)]
@@ -58,10 +58,6 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
-}
-
-fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse(s).ok_or_else(|| format!("`{s}` is not a month: write YYYY-MM, e.g. 2018-03"))
 }
 
 /// The KPI month of the seed project (KPIs measured March 2018).
@@ -101,12 +97,25 @@ impl RunAcc {
         }
     }
 
-    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) {
+    /// Adds a replication; returns its horizon and yearly figures so that
+    /// the paired differences reuse them instead of computing them again.
+    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> Figures {
+        let f = Figures {
+            horizon: stats::horizon_values(plan, r),
+            yearly: stats::yearly_values(plan, r),
+        };
         self.monthly.push(r.values.iter().copied());
-        self.horizon.push(stats::horizon_values(plan, r));
-        self.yearly.push(stats::yearly_values(plan, r));
+        self.horizon.push(f.horizon.iter().copied());
+        self.yearly.push(f.yearly.iter().copied());
         self.levels.push(levels(plan, r, kpi));
+        f
     }
+}
+
+/// Whole-horizon and yearly figures of one replication.
+struct Figures {
+    horizon: Vec<f64>,
+    yearly: Vec<f64>,
 }
 
 /// Figures at the KPI month (and the yearly net cost), in this order.
@@ -186,19 +195,17 @@ impl DiffAcc {
         }
     }
 
-    fn push(&mut self, plan: &Plan, b: &Replication, a: &Replication, at: &[usize], cost: f64) {
+    fn push(&mut self, plan: &Plan, pair: [(&Replication, &Figures); 2], at: &[usize], cost: f64) {
+        let [(b, fb), (a, fa)] = pair;
         let d: Vec<f64> = a.values.iter().zip(&b.values).map(|(x, y)| x - y).collect();
         self.at.push(
             at.iter()
                 .flat_map(|&t| d[t * mx::N..(t + 1) * mx::N].iter().copied()),
         );
-        let (yb, ya) = (stats::yearly_values(plan, b), stats::yearly_values(plan, a));
-        self.yearly.push(ya.iter().zip(&yb).map(|(x, y)| x - y));
-        let (hb, ha) = (
-            stats::horizon_values(plan, b),
-            stats::horizon_values(plan, a),
-        );
-        self.horizon.push(ha.iter().zip(&hb).map(|(x, y)| x - y));
+        self.yearly
+            .push(fa.yearly.iter().zip(&fb.yearly).map(|(x, y)| x - y));
+        self.horizon
+            .push(fa.horizon.iter().zip(&fb.horizon).map(|(x, y)| x - y));
         let mut cum = Vec::with_capacity(plan.months);
         let mut acc = 0.0;
         for t in 0..plan.months {
@@ -440,17 +447,18 @@ pub fn compare_to_dir(
     while first < reps {
         let count = crate::run::CHUNK.min(reps - first);
         let base = pool.install(|| models[0].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
+        let mut base_figures = Vec::with_capacity(base.len());
         for r in &base {
-            runs[0].push(&plans[0], r, kpi_idx);
+            base_figures.push(runs[0].push(&plans[0], r, kpi_idx));
             person_months += r.person_months;
         }
         for i in 1..models.len() {
             let alt =
                 pool.install(|| models[i].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
             let cost = models[i].base.money.consultant_annual_cost;
-            for (b, a) in base.iter().zip(&alt) {
-                runs[i].push(&plans[i], a, kpi_idx);
-                diffs[i - 1].push(&plan, b, a, &at_idx, cost);
+            for ((b, fb), a) in base.iter().zip(&base_figures).zip(&alt) {
+                let fa = runs[i].push(&plans[i], a, kpi_idx);
+                diffs[i - 1].push(&plan, [(b, fb), (a, &fa)], &at_idx, cost);
                 person_months += a.person_months;
             }
         }

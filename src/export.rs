@@ -31,7 +31,7 @@ impl AtomicDir {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
                     format!(
-                        "`{}` exists and is not a fleksim results folder (no manifest.json);                          choose another --out or remove it",
+                        "`{}` exists and is not a fleksim results folder (no manifest.json); choose another --out or remove it",
                         target.display()
                     ),
                 ));

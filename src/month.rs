@@ -27,6 +27,12 @@ impl Month {
         Month::new(y.parse().ok()?, m.parse().ok()?)
     }
 
+    /// Parses a command-line month, with a message for clap.
+    pub fn parse_arg(text: &str) -> Result<Month, String> {
+        Month::parse(text)
+            .ok_or_else(|| format!("`{text}` is not a month: write YYYY-MM, e.g. 2018-03"))
+    }
+
     pub fn year(self) -> i32 {
         self.0.div_euclid(12)
     }

@@ -34,7 +34,7 @@ pub struct TornadoArgs {
     pub metric: Option<String>,
     /// Month at which a monthly metric is read [default: the last month;
     /// flows are summed over the horizon].
-    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    #[arg(long, value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Option<Month>,
     /// Replications per parameter end [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
@@ -50,10 +50,6 @@ pub struct TornadoArgs {
     pub sets: Vec<String>,
     #[arg(long)]
     pub quiet: bool,
-}
-
-fn parse_month(s: &str) -> Result<Month, String> {
-    Month::parse(s).ok_or_else(|| format!("`{s}` is not a month: write YYYY-MM, e.g. 2018-03"))
 }
 
 /// How the metric is read off a replication.
