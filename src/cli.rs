@@ -102,12 +102,7 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            let mut source = e.source();
-            while let Some(s) = source {
-                eprintln!("  caused by: {s}");
-                source = s.source();
-            }
+            eprint!("{}", error_text(&e));
             if is_input_error(&e) {
                 ExitCode::from(EXIT_INPUT)
             } else {
@@ -117,14 +112,35 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Whether an error is the user's input (exit 2) rather than a failure.
+/// What an error prints: its message, then each cause that the text so
+/// far does not already say, so that every cause is said once.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = format!("error: {e}\n");
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(&format!("  caused by: {c}\n"));
+        }
+    }
+    text
+}
+
+/// Whether an error is the user's input (exit 2) rather than a failure:
+/// a scenario, a flag, a file or a results location that is refused.
 fn is_input_error(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<ScenarioError>().is_some()
-        || e.downcast_ref::<crate::error::InputError>().is_some()
-        || matches!(
-            e.downcast_ref::<run::RunError>(),
-            Some(run::RunError::Scenario(_))
-        )
+    e.chain().any(|c| {
+        c.is::<ScenarioError>()
+            || c.is::<crate::error::InputError>()
+            || matches!(
+                c.downcast_ref::<crate::output::OutputError>(),
+                Some(crate::output::OutputError::Refused(_))
+            )
+            || matches!(
+                c.downcast_ref::<run::RunError>(),
+                Some(run::RunError::Scenario(_))
+                    | Some(run::RunError::Output(crate::output::OutputError::Refused(_)))
+            )
+    })
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {

@@ -17,7 +17,8 @@
 use crate::cli::progress_bar;
 use crate::engine::Replication;
 use crate::error::InputError;
-use crate::export::{self, num, AtomicDir};
+use crate::export::{self, num};
+use crate::output::{AtomicDir, FolderKind};
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
 use crate::plan::Plan;
@@ -398,7 +399,7 @@ pub fn compare_to_dir(
     check_aligned(models)?;
     let started = SystemTime::now();
     let clock = Instant::now();
-    let dir = AtomicDir::new(out)?;
+    let dir = AtomicDir::new(out, FolderKind::Comparison)?;
     let names = unique_names(models);
     let plan = Plan::new(&models[0].base);
     let months = plan.months;

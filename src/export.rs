@@ -1,111 +1,13 @@
-//! Writing results. One place writes files: [`AtomicDir`] builds a result
-//! folder under a temporary name next to the target and renames it into place
-//! only when every file is complete, so a failed run leaves nothing behind
-//! and does not touch earlier results.
+//! The bytes of result files (CSV). Folders are written by
+//! [`crate::output::AtomicDir`].
 
 use crate::engine::Replication;
 use crate::metrics::{self as mx, METRICS};
 use crate::plan::Plan;
 use crate::stats::{self, Summary};
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
 
-/// A result folder being written.
-pub struct AtomicDir {
-    target: PathBuf,
-    tmp: PathBuf,
-    committed: bool,
-}
-
-impl AtomicDir {
-    /// Starts a folder that will become `target`. Refuses a target that is
-    /// a file, or a non-empty folder that fleksim did not write (no
-    /// `manifest.json`), so that `--out src` cannot wipe a source tree.
-    pub fn new(target: &Path) -> io::Result<AtomicDir> {
-        if target.exists() {
-            let ours = target.is_dir()
-                && (target.join("manifest.json").is_file()
-                    || fs::read_dir(target)?.next().is_none());
-            if !ours {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!(
-                        "`{}` exists and is not a fleksim results folder (no manifest.json); choose another --out or remove it",
-                        target.display()
-                    ),
-                ));
-            }
-        }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "results".into());
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp)?;
-        }
-        fs::create_dir(&tmp)?;
-        Ok(AtomicDir {
-            target: target.to_path_buf(),
-            tmp,
-            committed: false,
-        })
-    }
-
-    /// Creates a file in the folder.
-    pub fn create(&self, name: &str) -> io::Result<BufWriter<File>> {
-        Ok(BufWriter::with_capacity(
-            1 << 16,
-            File::create(self.tmp.join(name))?,
-        ))
-    }
-
-    /// Creates a subfolder (e.g. `runs/baseline`).
-    pub fn create_dir(&self, name: &str) -> io::Result<()> {
-        fs::create_dir_all(self.tmp.join(name))
-    }
-
-    /// Writes a whole file.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut f = self.create(name)?;
-        f.write_all(bytes)?;
-        f.flush()
-    }
-
-    /// Moves the folder into place, replacing an earlier one.
-    pub fn commit(mut self) -> io::Result<PathBuf> {
-        if self.target.exists() {
-            let old = self.tmp.with_extension("old");
-            if old.exists() {
-                fs::remove_dir_all(&old)?;
-            }
-            fs::rename(&self.target, &old)?;
-            if let Err(e) = fs::rename(&self.tmp, &self.target) {
-                let _ = fs::rename(&old, &self.target);
-                return Err(e);
-            }
-            fs::remove_dir_all(&old)?;
-        } else {
-            fs::rename(&self.tmp, &self.target)?;
-        }
-        self.committed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for AtomicDir {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
+pub use crate::output::AtomicDir;
+use std::io::{self, Write};
 
 /// Formats a number for CSV: shortest round-trip form; `NaN` stays `NaN`.
 pub fn num(v: f64) -> String {

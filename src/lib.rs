@@ -28,6 +28,7 @@ pub mod load;
 pub mod metrics;
 pub mod money;
 pub mod month;
+pub mod output;
 pub mod plan;
 pub mod population;
 pub mod report;

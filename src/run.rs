@@ -1,6 +1,7 @@
 //! The `run` pipeline: plan → replications → statistics → files.
 
-use crate::export::{self, AtomicDir};
+use crate::export;
+use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::load;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
@@ -73,12 +74,8 @@ pub enum RunError {
     },
     #[error(transparent)]
     Scenario(#[from] crate::error::ScenarioError),
-    #[error("cannot write results to `{dir}`: {source}")]
-    Write {
-        dir: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
 /// Runs a scenario and writes its results atomically to `out`.
@@ -90,12 +87,9 @@ pub fn run_to_dir(
 ) -> Result<(PathBuf, Manifest), RunError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let dir_err = |source| RunError::Write {
-        dir: out.display().to_string(),
-        source,
-    };
     // Claim the output first: a bad --out fails before the work is done.
-    let dir = AtomicDir::new(out).map_err(dir_err)?;
+    let dir = AtomicDir::new(out, FolderKind::Run)?;
+    let io_err = |name: &str, e| OutputError::io("write", &dir.display(name), e);
     let scenario = &model.base;
     let plan = Plan::new(scenario);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -122,7 +116,7 @@ pub fn run_to_dir(
     // at its median separate chance from parameter uncertainty.
     let mut fixed = (model.is_uncertain() && !opts.fixed).then(|| Accumulator::new(names.len()));
     let mut per_rep = if opts.per_replication {
-        Some(dir.create("replications.csv").map_err(dir_err)?)
+        Some(dir.create("replications.csv")?)
     } else {
         None
     };
@@ -138,7 +132,8 @@ pub fn run_to_dir(
             person_months += r.person_months;
         }
         if let Some(w) = per_rep.as_mut() {
-            export::replications_csv(w, &plan, first, &reps, first == 0).map_err(dir_err)?;
+            export::replications_csv(w, &plan, first, &reps, first == 0)
+                .map_err(|e| io_err("replications.csv", e))?;
         }
         if let Some(acc) = fixed.as_mut() {
             let reps = pool.install(|| model.run(first, count, &Draw::Median, &|| ()))?;
@@ -148,8 +143,8 @@ pub fn run_to_dir(
         }
         first += count;
     }
-    if let Some(mut w) = per_rep {
-        std::io::Write::flush(&mut w).map_err(dir_err)?;
+    if let Some(w) = per_rep {
+        dir.finish("replications.csv", w)?;
     }
     let threads = pool.current_num_threads();
     let total_var = horizon.variances();
@@ -158,8 +153,8 @@ pub fn run_to_dir(
     let budget = yearly.finish();
 
     let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
-        let bytes = bytes.map_err(dir_err)?;
-        dir.write(name, &bytes).map_err(dir_err)
+        let bytes = bytes.map_err(|e| io_err(name, e))?;
+        Ok(dir.write(name, &bytes)?)
     };
     write("monthly.csv", export::monthly_csv(&plan, &monthly))?;
     write("summary.csv", export::summary_csv(&names, &summary))?;
@@ -191,7 +186,7 @@ pub fn run_to_dir(
     }
     if model.is_uncertain() && opts.per_replication {
         let mut w = Vec::new();
-        export::parameters_csv(&mut w, model, n, &draw).map_err(dir_err)?;
+        export::parameters_csv(&mut w, model, n, &draw).map_err(|e| io_err("parameters.csv", e))?;
         write("parameters.csv", Ok(w))?;
         files.push("parameters.csv".to_string());
     }
@@ -220,8 +215,8 @@ pub fn run_to_dir(
         uncertain: model.params.clone(),
         fixed: opts.fixed,
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| dir_err(e.into()))?;
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;
     write("manifest.json", Ok(json))?;
-    let path = dir.commit().map_err(dir_err)?;
+    let path = dir.commit()?;
     Ok((path, manifest))
 }

@@ -12,7 +12,8 @@
 use crate::cli::progress_bar;
 use crate::engine::Replication;
 use crate::error::InputError;
-use crate::export::{num, AtomicDir};
+use crate::export::num;
+use crate::output::{AtomicDir, FolderKind};
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
 use crate::plan::Plan;
@@ -289,7 +290,7 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(format!("tornado-{}", model.base.name)));
-    let dir = AtomicDir::new(&out)?;
+    let dir = AtomicDir::new(&out, FolderKind::Tornado)?;
     let runs = (2 * model.params.len() as u64 + 1 + baseline.is_some() as u64)
         * model.base.replications as u64;
     let bar = progress_bar(runs, a.quiet, "tornado");

@@ -506,14 +506,17 @@ fn rerun_replaces_an_existing_out_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
     let args = [MARKOV, "--replications", "5", "--set", "horizon_months=6"];
-    run_ok(&args, &out);
-    std::fs::write(out.join("stale.txt"), "from before").unwrap();
+    run_ok(&[&args[..], &["--per-replication"]].concat(), &out);
+    assert!(out.join("replications.csv").exists());
     let before = std::fs::read(out.join("monthly.csv")).unwrap();
     run_ok(
         &[MARKOV, "--replications", "5", "--set", "horizon_months=12"],
         &out,
     );
-    assert!(!out.join("stale.txt").exists(), "old folder not replaced");
+    assert!(
+        !out.join("replications.csv").exists(),
+        "old folder not replaced whole"
+    );
     let after = std::fs::read(out.join("monthly.csv")).unwrap();
     assert_ne!(before, after);
     assert_eq!(

@@ -13,8 +13,8 @@ use super::manifest::{
 };
 use super::point::{points_header, run_point, PointOutput, RESULTS_HEADER};
 use super::shard;
-use crate::error::InputError;
-use crate::export::AtomicDir;
+use crate::output::folder::{self, Claim};
+use crate::output::{AtomicDir, FolderKind, OutputError};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -72,38 +72,11 @@ fn timestamp(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
-/// Refuses an output folder that is a file, or a non-empty folder with
-/// nothing of a sweep in it, so that `--out src` cannot touch a source tree.
-pub fn claim(out: &Path) -> Result<(), InputError> {
-    if !out.exists() {
-        return Ok(());
-    }
-    let refuse = || {
-        InputError(format!(
-            "--out `{}` exists and is not a fleksim sweep folder (no manifest.json, no \
-             part-K-of-N); choose another --out or remove it",
-            out.display()
-        ))
-    };
-    let entries = fs::read_dir(out).map_err(|_| refuse())?;
-    let mut empty = true;
-    for e in entries.flatten() {
-        empty = false;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name == "manifest.json"
-            || name == "slurm"
-            || shard::parse_part_name(&name).is_some()
-            || name.starts_with(".part-")
-            || name.starts_with(".sweep.tmp-")
-        {
-            return Ok(());
-        }
-    }
-    if empty {
-        Ok(())
-    } else {
-        Err(refuse())
-    }
+/// Refuses an output folder that is not a fleksim sweep folder (see
+/// [`crate::output::folder`]): a link, a file, or a folder holding anything
+/// a sweep does not write. Called before any work is done.
+pub fn claim(out: &Path) -> Result<(), OutputError> {
+    folder::check_target(out, FolderKind::Sweep)
 }
 
 /// What computing a set of points gave.
@@ -199,10 +172,8 @@ pub fn write_part(
             })?,
         }
     }
-    shard::clean_leftovers(out, s).map_err(|e| write_err(out, e))?;
-    let dir = AtomicDir::new(&target).map_err(|e| write_err(&target, e))?;
-    let create = |name| dir.create(name).map_err(|e| write_err(&target, e));
-    let files = [create(DATA_FILES[0])?, create(DATA_FILES[1])?];
+    let dir = AtomicDir::new(&target, FolderKind::SweepPart)?;
+    let files = [dir.create(DATA_FILES[0])?, dir.create(DATA_FILES[1])?];
     let c = compute(
         sweep,
         shard::points(sweep.points, Some(s)),
@@ -221,9 +192,8 @@ pub fn write_part(
         files: c.files,
     };
     let json = serde_json::to_vec_pretty(&manifest)?;
-    dir.write("manifest.json", &json)
-        .map_err(|e| write_err(&target, e))?;
-    let path = dir.commit().map_err(|e| write_err(&target, e))?;
+    dir.write("manifest.json", &json)?;
+    let path = dir.commit()?;
     Ok((path, PartOutcome::Written(manifest)))
 }
 
@@ -247,29 +217,46 @@ pub fn final_manifest_bytes(
 
 /// Final files being written: a temporary folder inside `out` whose files
 /// are moved into `out` when complete, `manifest.json` last (and the old one
-/// removed first), so a reader that finds a manifest finds its files.
+/// removed first), so a reader that finds a manifest finds its files. The
+/// claim on `out` (its lock) is held throughout, so two merges or unsharded
+/// sweeps never write the same folder at once.
 pub struct Staging {
+    claim: Claim,
     out: PathBuf,
     tmp: PathBuf,
+    /// Whether `out` was created here (and is removed again on failure).
+    created: bool,
     done: bool,
 }
 
 impl Staging {
     pub fn new(out: &Path) -> anyhow::Result<Staging> {
-        fs::create_dir_all(out).map_err(|e| write_err(out, e))?;
-        // Leftovers of killed runs.
-        if let Ok(entries) = fs::read_dir(out) {
-            for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(".sweep.tmp-") {
-                    let _ = fs::remove_dir_all(e.path());
-                }
+        let claim = Claim::new(out, FolderKind::Sweep)?;
+        let created = !out.exists();
+        if created {
+            fs::create_dir(out).map_err(|e| OutputError::io("create the folder", out, e))?;
+        }
+        // Leftovers of killed runs: no live process owns them (we hold the
+        // lock), and the claim checked they hold only a sweep's files.
+        let entries = fs::read_dir(out).map_err(|e| OutputError::io("list", out, e))?;
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(folder::SWEEP_STAGING_PREFIX) {
+                fs::remove_dir_all(e.path())
+                    .map_err(|err| OutputError::io("remove the leftover folder", &e.path(), err))?;
             }
         }
-        let tmp = out.join(format!(".sweep.tmp-{}", std::process::id()));
-        fs::create_dir(&tmp).map_err(|e| write_err(&tmp, e))?;
+        let tmp = out.join(format!(
+            "{}{}",
+            folder::SWEEP_STAGING_PREFIX,
+            std::process::id()
+        ));
+        fs::create_dir(&tmp).map_err(|e| OutputError::io("create the folder", &tmp, e))?;
         Ok(Staging {
+            claim,
             out: out.to_path_buf(),
             tmp,
+            created,
             done: false,
         })
     }
@@ -278,29 +265,35 @@ impl Staging {
         let p = self.tmp.join(name);
         Ok(BufWriter::with_capacity(
             1 << 16,
-            fs::File::create(&p).map_err(|e| write_err(&p, e))?,
+            fs::File::create(&p).map_err(|e| OutputError::io("create", &p, e))?,
         ))
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let p = self.tmp.join(name);
         let mut f = self.create(name)?;
-        f.write_all(bytes)?;
-        f.flush()?;
+        f.write_all(bytes)
+            .and_then(|_| f.flush())
+            .map_err(|e| OutputError::io("write", &p, e))?;
         Ok(())
     }
 
     /// Moves `names` into place, then `manifest.json`.
     pub fn publish(mut self, names: &[&str]) -> anyhow::Result<PathBuf> {
+        // Checked again: nothing foreign may have arrived meanwhile.
+        folder::check_target(&self.out, FolderKind::Sweep)?;
         let manifest = self.out.join("manifest.json");
         if manifest.exists() {
-            fs::remove_file(&manifest).map_err(|e| write_err(&manifest, e))?;
+            fs::remove_file(&manifest).map_err(|e| OutputError::io("remove", &manifest, e))?;
         }
         for name in names.iter().chain(&["manifest.json"]) {
             let to = self.out.join(name);
-            fs::rename(self.tmp.join(name), &to).map_err(|e| write_err(&to, e))?;
+            fs::rename(self.tmp.join(name), &to)
+                .map_err(|e| OutputError::io("move into place", &to, e))?;
         }
-        fs::remove_dir(&self.tmp).map_err(|e| write_err(&self.tmp, e))?;
+        fs::remove_dir(&self.tmp).map_err(|e| OutputError::io("remove", &self.tmp, e))?;
         self.done = true;
+        self.claim.keep_parents();
         Ok(self.out.clone())
     }
 }
@@ -309,6 +302,9 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
             let _ = fs::remove_dir_all(&self.tmp);
+            if self.created {
+                let _ = fs::remove_dir(&self.out);
+            }
         }
     }
 }

@@ -99,24 +99,6 @@ pub fn points(total: u64, s: Option<ShardInfo>) -> impl Iterator<Item = u64> {
     (s.index..total).step_by(s.count.max(1) as usize)
 }
 
-/// Removes what an interrupted run of this part left behind: the temporary
-/// folders `.part-K-of-N.tmp-<pid>` (a process killed before it renamed
-/// its part into place) and the `.old` folder of an interrupted replace.
-pub fn clean_leftovers(out: &Path, s: ShardInfo) -> std::io::Result<()> {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(());
-    };
-    let tmp = format!(".{}.tmp-", part_name(s));
-    let old = format!(".{}.old", part_name(s));
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if (name.starts_with(&tmp) || name == old) && e.path().is_dir() {
-            std::fs::remove_dir_all(e.path())?;
-        }
-    }
-    Ok(())
-}
-
 /// Removes an invalid part folder, if it holds only what a part holds (so a
 /// mistaken `--out` never deletes anything else).
 pub fn remove_part(dir: &Path) -> std::io::Result<()> {

@@ -1,0 +1,6 @@
+//! Writing results: the only code that creates, replaces or removes a
+//! results folder.
+
+pub mod folder;
+
+pub use folder::{AtomicDir, FolderKind, OutputError};
