@@ -3,7 +3,7 @@
 //! bad folders with exit code 2, and a real browser draws it.
 //!
 //! Inputs are the committed folders under tests/fixtures/report/ (made by
-//! its make_fixtures.py). Snapshots of the page's text are
+//! its make_fixtures.sh). Snapshots of the page's text are
 //! tests/fixtures/report/expected-{en,da}.txt; run with
 //! `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change.
 
