@@ -136,15 +136,173 @@ mod tests {
         }
     }
 
-    /// A snapshot: if a dependency bump changes the generator, this fails.
+    /// Snapshots pinned to literal values computed once from this module:
+    /// if a dependency bump or an edit changes any stream, these fail, and
+    /// every result of every scenario would change with them.
+    const SEED: u64 = 42;
+    const KEY: u64 = 0x0004_0000_0000_0000; // key(Group::Visitation, 0)
+
+    /// Every purpose with its stream seed and the first three outputs of its
+    /// stream for `(SEED, replication 0, KEY)`.
+    const STREAMS: [(Purpose, u64, [u64; 3]); 6] = [
+        (
+            Purpose::Arrivals,
+            0x4E31_DA06_E1CE_9806,
+            [
+                0xCBF6_09EB_5045_A0D2,
+                0xB22C_B3EF_3523_1EFC,
+                0xFB53_78DF_F675_2EE3,
+            ],
+        ),
+        (
+            Purpose::Attributes,
+            0x65DE_8DC3_E2FF_3CAE,
+            [
+                0xB2C1_AE09_F826_1D7D,
+                0xC647_977E_1399_BBF2,
+                0xAFF7_115F_AF98_3799,
+            ],
+        ),
+        (
+            Purpose::Events,
+            0x895F_08F9_B743_27AC,
+            [
+                0x0658_C81F_F2AA_3BC3,
+                0x6A83_E35F_E048_E2AC,
+                0x461C_0C3D_FA2B_16FE,
+            ],
+        ),
+        (
+            Purpose::Hours,
+            0x97A1_43E1_1E4E_04D6,
+            [
+                0x6DCC_BAF3_335C_D91B,
+                0x3CE4_1D1F_FB10_932F,
+                0x36DD_1507_68CF_FDB1,
+            ],
+        ),
+        (
+            Purpose::Parameters,
+            0xD905_5511_A80E_0E37,
+            [
+                0xFB9A_D63E_FFC1_CAAB,
+                0xF2E3_FE38_8621_D67A,
+                0xA9D5_19E8_DD9C_3261,
+            ],
+        ),
+        (
+            Purpose::Frailty,
+            0x4B80_96B0_F99A_0E58,
+            [
+                0x890A_64AF_6203_CE92,
+                0x7817_0304_2805_9D36,
+                0x4E03_7558_DACA_C14E,
+            ],
+        ),
+    ];
+
+    /// The mixing functions and keys.
+    #[test]
+    fn mixing_snapshot() {
+        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(key(Group::Visitation, 0), KEY);
+        assert_eq!(base(SEED, 0, KEY), 0x9997_7857_A1BE_C7CF);
+        for (purpose, seed, _) in STREAMS {
+            assert_eq!(stream_seed(SEED, 0, KEY, purpose), seed, "{purpose:?}");
+        }
+    }
+
+    /// The first outputs of every purpose's stream, built both ways the
+    /// module offers (`stream` and `stream_from` a `base` hash).
     #[test]
     fn generator_snapshot() {
-        let mut r = stream(42, 0, key(Group::Visitation, 0), Purpose::Events);
-        let first = r.next_u64();
+        let b = base(SEED, 0, KEY);
+        for (purpose, _, first) in STREAMS {
+            let mut r = stream(SEED, 0, KEY, purpose);
+            let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+            assert_eq!(got, first, "stream {purpose:?}");
+            let mut r = stream_from(b, purpose);
+            let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+            assert_eq!(got, first, "stream_from {purpose:?}");
+        }
+        // An arrival stream as the engine keys it (month 1, visitations).
+        let mut r = stream(SEED, 5, key(Group::Replication, 4), Purpose::Arrivals);
+        assert_eq!(r.next_u64(), 0x988E_21E6_2E95_EBAE);
+        assert_eq!(uniform(&mut r).to_bits(), 0x3FE9_E98F_EDAA_05D6);
+    }
+
+    /// Fixed-position draws of every purpose (the engine uses `Attributes`
+    /// and `Parameters`), as the bits of the uniform number.
+    #[test]
+    fn fixed_position_snapshot() {
+        let b = base(SEED, 0, KEY);
+        let want: [(Purpose, [u64; 3]); 6] = [
+            (
+                Purpose::Arrivals,
+                [
+                    0x3FED_BF9E_FCB1_66BF,
+                    0x3FDC_ACA5_6E23_E040,
+                    0x3FE3_9AA1_D6DF_996D,
+                ],
+            ),
+            (
+                Purpose::Attributes,
+                [
+                    0x3F90_650D_4BAE_C7E0,
+                    0x3FDE_96ED_F408_910C,
+                    0x3FB0_3217_A945_9170,
+                ],
+            ),
+            (
+                Purpose::Events,
+                [
+                    0x3FE0_09E9_7994_D31A,
+                    0x3FE5_053D_1354_DC46,
+                    0x3FD2_BEEE_98AC_16D4,
+                ],
+            ),
+            (
+                Purpose::Hours,
+                [
+                    0x3FC4_8368_83E9_8264,
+                    0x3FD1_97B2_BE41_697A,
+                    0x3FE1_1523_FFF4_1C0A,
+                ],
+            ),
+            (
+                Purpose::Parameters,
+                [
+                    0x3FC1_27E6_DC63_F5A0,
+                    0x3FA2_B574_C99C_3410,
+                    0x3FDB_9697_3847_67AE,
+                ],
+            ),
+            (
+                Purpose::Frailty,
+                [
+                    0x3F50_A55E_C34C_BE00,
+                    0x3FEA_F3B2_F931_75C9,
+                    0x3FEB_990C_74DA_CE7F,
+                ],
+            ),
+        ];
+        for (purpose, bits) in want {
+            let got: Vec<u64> = (0..3)
+                .map(|k| nth_uniform(b, purpose, k).to_bits())
+                .collect();
+            assert_eq!(got, bits, "nth_uniform {purpose:?}");
+        }
+    }
+
+    /// `uniform` maps a stream's first output to [0, 1) by its top 53 bits.
+    #[test]
+    fn uniform_snapshot() {
+        let mut r = stream(SEED, 0, KEY, Purpose::Events);
+        let u = uniform(&mut r);
         assert_eq!(
-            first,
-            stream(42, 0, key(Group::Visitation, 0), Purpose::Events).next_u64()
+            u,
+            (0x0658_C81F_F2AA_3BC3u64 >> 11) as f64 / (1u64 << 53) as f64
         );
-        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(u.to_bits(), 0x3F99_6320_7FCA_A8E0);
     }
 }

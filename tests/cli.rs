@@ -266,7 +266,7 @@ fn set_value_that_is_invalid() {
     );
 }
 
-/// MODEL.md and the issue ask every message to name the file.
+/// Every error message names the file it is about.
 #[test]
 fn set_path_error_names_the_file() {
     let c = Case::new();

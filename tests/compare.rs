@@ -1,4 +1,4 @@
-//! `fleksim compare` (MODEL.md "What comes out": paired differences with
+//! `fleksim compare` (docs/model.md "What comes out": paired differences with
 //! common random numbers): zero against itself, far less noise than two
 //! independent runs, a difference known by hand, bad input, and the files.
 

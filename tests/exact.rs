@@ -1,6 +1,6 @@
 //! The exact check: with every mechanism off (scenarios/markov-check.toml)
-//! the expected stocks follow a linear recursion that MODEL.md's order of
-//! events gives by hand. The simulated means must match it within 4
+//! the expected stocks follow a linear recursion that the order of events
+//! of docs/model.md ("Order of events within month `t`") gives by hand. The simulated means must match it within 4
 //! standard errors.
 
 mod common;
@@ -18,7 +18,7 @@ fn single(name: &str, steps: &[fleksim::scenario::Step]) -> f64 {
     steps[0].monthly()
 }
 
-/// Expected values per month, by the recursion of MODEL.md: arrivals join at
+/// Expected values per month, by the recursion of docs/model.md: arrivals join at
 /// the start of the month and are exposed to that month's risks; stocks are
 /// recorded at the end of the month.
 struct Expected {

@@ -1,9 +1,10 @@
-//! Money (MODEL.md "Money", DOMAIN.md "Rules and amounts"): single-person
+//! Money (docs/model.md "Money and refusion", docs/domain.md "Rules and
+//! amounts"): single-person
 //! cases computed by hand from the rules, the net-cost identity, properties
 //! of refusion, bad money input, and the budget files.
 //!
 //! The expected numbers are computed here from the rules and the law table
-//! of DOMAIN.md, never by calling the library's own price functions.
+//! of docs/domain.md, never by calling the library's own price functions.
 
 mod common;
 
@@ -13,7 +14,8 @@ use fleksim::population::{Factory, F_NEW_REFUSION};
 use fleksim::Plan;
 use proptest::prelude::*;
 
-/// DP-max per month by year (DOMAIN.md; 2016 derived from 836 DKK a day).
+/// DP-max per month by year (docs/domain.md "Rules and amounts"; 2016
+/// derived from 836 DKK a day).
 fn dp_max(year: i32) -> f64 {
     match year {
         2016 => 18_113.0,
@@ -23,7 +25,8 @@ fn dp_max(year: i32) -> f64 {
     }
 }
 
-/// Maximum flex subsidy and threshold of 2017 (DOMAIN.md).
+/// Maximum flex subsidy and threshold of 2017 (docs/domain.md "Rules and
+/// amounts").
 const SUBSIDY_MAX_2017: f64 = 18_027.0;
 const THRESHOLD_2017: f64 = 14_116.0;
 
@@ -236,8 +239,8 @@ fn staircase_counts_flexjob_months_of_the_initial_stock() {
 fn staircase_counts_flexjob_weeks_from_before_a_regime_change() {
     // In a flexjob from 2015-07 under the 2013–2015 rules; the staircase
     // from 2016-01 must see the 26 weeks of flex subsidy already received
-    // (MODEL.md: weeks on public benefits counted so far; the flex subsidy
-    // counts). LY months are counted whatever the regime (the LY twin below
+    // (docs/model.md "Money and refusion": weeks on public benefits counted
+    // so far; the flex subsidy counts). LY months are counted whatever the regime (the LY twin below
     // passes).
     let (plan, r) = simulate_one(&one_person(&[
         "start=2015-07",
