@@ -138,7 +138,9 @@ fn is_input_error(e: &anyhow::Error) -> bool {
             || matches!(
                 c.downcast_ref::<run::RunError>(),
                 Some(run::RunError::Scenario(_))
-                    | Some(run::RunError::Output(crate::output::OutputError::Refused(_)))
+                    | Some(run::RunError::Output(crate::output::OutputError::Refused(
+                        _
+                    )))
             )
     })
 }

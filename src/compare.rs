@@ -3,7 +3,7 @@
 //!
 //! Every scenario runs with the same seed, so the same people arrive at the
 //! same times and draw the same personal random numbers wherever the
-//! scenarios agree (common random numbers, MODEL.md "Randomness"). Each
+//! scenarios agree (common random numbers, docs/model.md "Randomness and reproducibility"). Each
 //! alternative is then compared with the baseline replication by
 //! replication: the paired difference has far less noise than the
 //! difference of two independent runs, and is exactly zero where the
@@ -18,9 +18,9 @@ use crate::cli::progress_bar;
 use crate::engine::Replication;
 use crate::error::InputError;
 use crate::export::{self, num};
-use crate::output::{AtomicDir, FolderKind};
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
+use crate::output::{AtomicDir, FolderKind};
 use crate::plan::Plan;
 use crate::run::scenario_hash;
 use crate::stats::{self, Accumulator, Summary};

@@ -7,7 +7,7 @@
 //! - Results do not depend on the thread count: each replication has its own
 //!   random streams, and [`run`] returns replications in index order.
 //!
-//! Order of events within month `t` (MODEL.md): arrivals join; everyone
+//! Order of events within month `t` (docs/model.md, "Order of events"): arrivals join; everyone
 //! present is exposed to the month's risks, and the state held at the start
 //! of the month decides the month's costs; stocks are recorded at the end.
 
@@ -574,7 +574,7 @@ fn tally_contact(
 }
 
 /// Two competing monthly probabilities; if they sum past 1 they are
-/// scaled to 1 (MODEL.md).
+/// scaled to 1 (docs/model.md, "Order of events", step 3).
 #[inline]
 pub fn competing(a: f64, b: f64) -> (f64, f64) {
     let sum = a + b;

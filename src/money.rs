@@ -8,7 +8,7 @@
 use crate::month::Month;
 use serde::{Deserialize, Serialize};
 
-/// One calendar year of the law tables (DOMAIN.md, "Rules and amounts").
+/// One calendar year of the law tables (docs/domain.md, "Rules and amounts").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LawYear {
@@ -54,7 +54,7 @@ const fn law(year: i32, dp_max: f64, subsidy_max: f64, threshold: f64) -> LawYea
     }
 }
 
-/// Refusion regimes (MODEL.md "Money").
+/// Refusion regimes (docs/model.md "Money and refusion").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {

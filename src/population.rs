@@ -14,7 +14,7 @@ use crate::rng::{self, key, uniform, Group, Purpose};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, Gamma};
 
-/// State of a person (MODEL.md "Who is simulated"). `gone` people are
+/// State of a person (docs/model.md "Who is simulated"). `gone` people are
 /// removed from the population at once.
 pub const LY: u8 = 0;
 /// In a flexjob under the 2013 rules (with the hours model).

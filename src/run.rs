@@ -1,8 +1,8 @@
 //! The `run` pipeline: plan → replications → statistics → files.
 
 use crate::export;
-use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::load;
+use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use crate::stats::{self, Accumulator};
@@ -215,7 +215,8 @@ pub fn run_to_dir(
         uncertain: model.params.clone(),
         fixed: opts.fixed,
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;
+    let json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;
     write("manifest.json", Ok(json))?;
     let path = dir.commit()?;
     Ok((path, manifest))

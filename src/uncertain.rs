@@ -9,7 +9,7 @@
 //!
 //! A [`Model`] is a scenario with its uncertain parameters. Each replication
 //! draws every parameter once, by inversion of one uniform number from a
-//! stream keyed by the parameter's dotted path (MODEL.md "Randomness"), so
+//! stream keyed by the parameter's dotted path (docs/model.md "Randomness and reproducibility"), so
 //! adding or changing one parameter's distribution never changes another's
 //! draws. [`Draw::Median`] (`--fixed`) sets every parameter to its median,
 //! which separates parameter uncertainty from chance.

@@ -280,7 +280,10 @@ fn run_and_sweep_do_not_write_over_each_others_folders() {
         ]);
     }
     c.ok(&["merge", "sw", "--quiet"]);
-    c.refused(&run_args("sw", &[]), &["fleksim sweep", "not of `fleksim run`"]);
+    c.refused(
+        &run_args("sw", &[]),
+        &["fleksim sweep", "not of `fleksim run`"],
+    );
     c.ok(&run_args("r", &[]));
     c.refused(
         &["sweep", s(&sweep), "--out", "r", "--quiet"],
@@ -322,7 +325,10 @@ fn links_and_files_as_out_are_refused_before_any_work() {
             &["run", &big, "--out", "dangling", "--quiet"],
             &["symbolic link"],
         );
-        c.refused(&["run", &big, "--out", "link", "--quiet"], &["symbolic link"]);
+        c.refused(
+            &["run", &big, "--out", "link", "--quiet"],
+            &["symbolic link"],
+        );
         assert!(start.elapsed() < Duration::from_secs(5), "refused late");
     }
 }
@@ -444,7 +450,10 @@ fn a_killed_run_leaves_earlier_results_and_the_next_run_cleans_up() {
     }
     victim.kill().unwrap();
     victim.wait().unwrap();
-    assert!(scratch(), "the killed run should have left its scratch folder");
+    assert!(
+        scratch(),
+        "the killed run should have left its scratch folder"
+    );
     assert_eq!(snapshot(&c.path("r")), before, "earlier results changed");
     c.ok(&run_args("r", &[]));
     let left: Vec<String> = std::fs::read_dir(c.dir.path())

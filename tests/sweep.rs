@@ -545,7 +545,7 @@ fn a_bad_sweep_file_exits_2_naming_the_key() {
     std::fs::write(c.path("src/lib.rs"), "").unwrap();
     c.refused(
         &["sweep", s(&good), "--out", s(&c.path("src"))],
-        &["not a fleksim sweep folder"],
+        &["no manifest.json written by fleksim"],
     );
 }
 
