@@ -44,13 +44,15 @@ pub fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<PathBuf, InputError> {
     let parent = parent_of(out);
     let folder = match parent.canonicalize() {
         Ok(f) if f.is_dir() => f,
-        _ => return Err(refuse(
-            out,
-            format!(
+        _ => {
+            return Err(refuse(
+                out,
+                format!(
                 "is in the folder `{}`, which does not exist; create it or choose another --out",
                 parent.display()
             ),
-        )),
+            ))
+        }
     };
     let target = match std::fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => linked(out, &folder)?,
