@@ -40,7 +40,9 @@ pub struct ReportArgs {
     /// (each gets its own section, in the order given).
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// The HTML file to write [default: report.html in the first DIR].
+    /// The HTML file to write [default: report.html in the first DIR]. An
+    /// existing file is replaced only if it is a report fleksim wrote; an
+    /// input, a folder or a link out of its folder is refused.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Language of labels and numbers: `en` (1,234.5) or `da` (1.234,5).

@@ -63,28 +63,41 @@ pub fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<PathBuf, InputError> {
     for dir in dirs {
         refuse_input(out, &target, dir)?;
     }
-    match std::fs::metadata(&target) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(target),
-        Err(e) => Err(refuse(out, format!("cannot be checked: {e}"))),
-        Ok(m) if m.is_dir() => Err(refuse(
+    let meta = match std::fs::metadata(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(target),
+        Err(e) => return Err(refuse(out, format!("cannot be checked: {e}"))),
+        Ok(m) => m,
+    };
+    if meta.is_dir() {
+        return Err(refuse(
             out,
             format!(
                 "is a folder: give a file name, e.g. `{}`",
                 out.join("report.html").display()
             ),
-        )),
-        Ok(m) if !m.is_file() => Err(refuse(
+        ));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
             out,
             "is not a regular file (a device, pipe or socket): give the name of a new file or of a report fleksim wrote".into(),
-        )),
-        Ok(_) if is_report(&target).map_err(|e| refuse(out, format!("cannot be read to check that it is a fleksim report: {e}")))? => Ok(target),
-        Ok(_) => Err(refuse(
+        ));
+    }
+    let ours = is_report(&target).map_err(|e| {
+        refuse(
+            out,
+            format!("cannot be read to check that it is a report fleksim wrote: {e}"),
+        )
+    })?;
+    if !ours {
+        return Err(refuse(
             out,
             format!(
                 "exists and is not a report written by fleksim (its head has no `{GENERATOR_MARKER}…\">`): fleksim overwrites only its own reports; move the file away or choose another --out"
             ),
-        )),
+        ));
     }
+    Ok(target)
 }
 
 /// The file a symbolic link `out` in the canonical folder `folder` leads

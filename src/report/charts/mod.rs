@@ -472,7 +472,7 @@ mod tests {
         for (lo, hi) in EXTREMES {
             for unit in [Unit::Share, Unit::People, Unit::MegaDkk] {
                 let (a, b) = padded(lo, hi, unit);
-                assert!(drawable(a, b), "padded({lo}, {hi}) = ({a}, {b})");
+                assert!(drawable(a, b), "padded({lo:e}, {hi:e}) = ({a:e}, {b:e})");
             }
         }
         // Ordinary ranges keep their padding.
@@ -542,7 +542,7 @@ mod tests {
                 high_label: "h".into(),
                 base_label: "b".into(),
             };
-            let what = format!("charts of ({lo}, {hi})");
+            let what = format!("charts of ({lo:e}, {hi:e})");
             let svgs = finishes(&what, move || {
                 [
                     time_chart(&time, Lang::En).map_err(|e| e.to_string()),
