@@ -251,7 +251,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
             dir.display()
         )));
     }
-    let path = dir.join("manifest.json");
+    let path = dir.join(files::MANIFEST);
     if !path.is_file() {
         return Err(err(format!(
             "`{}` is not a fleksim results folder (no manifest.json): give a folder written by `fleksim run`, `fleksim compare` or `fleksim tornado`",
@@ -284,7 +284,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
             scenario_name: field.string("scenario_name")?,
             metric: field.string("metric")?,
             at: field.string("at")?,
-            rows: read_csv(&dir.join("tornado.csv"), files::TORNADO)?,
+            rows: read_csv(&dir.join(files::TORNADO_FILE), files::TORNADO)?,
         }))),
         other => Err(err(format!(
             "`{}`: key `kind` is `{other}`: the report reads `run`, `comparison` or `tornado` folders",
@@ -318,7 +318,18 @@ fn read_comparison(
     }
     let mut runs = BTreeMap::new();
     for name in std::iter::once(&baseline).chain(&alternatives) {
-        let run_dir = dir.join("runs").join(name);
+        if !is_plain_name(name) {
+            let key = if *name == baseline {
+                "baseline"
+            } else {
+                "alternatives"
+            };
+            return Err(err(format!(
+                "`{}`: key `{key}` holds `{name}`, which is not a plain folder name: a scenario's run is read from `runs/<scenario>/` inside the comparison folder",
+                field.file.display()
+            )));
+        }
+        let run_dir = dir.join(files::RUNS).join(name);
         if !run_dir.is_dir() {
             return Err(err(format!(
                 "`{}` is missing: a comparison folder holds `runs/<scenario>/` for the baseline and each alternative",
@@ -327,7 +338,8 @@ fn read_comparison(
         }
         runs.insert(name.clone(), read_run(&run_dir)?);
     }
-    let path = dir.join("comparison.csv");
+    let [comparison, comparison_summary, payback, steering] = files::COMPARISON_FILES;
+    let path = dir.join(comparison);
     let mut diffs: BTreeMap<(String, String), Series> = BTreeMap::new();
     for (line, r) in read_csv::<QRow>(&path, files::COMPARISON)?
         .into_iter()
@@ -350,19 +362,27 @@ fn read_comparison(
         alternatives,
         scenarios,
         diffs,
-        summary: read_csv(
-            &dir.join("comparison_summary.csv"),
-            files::COMPARISON_SUMMARY,
-        )?,
-        payback: read_csv(&dir.join("payback.csv"), files::PAYBACK)?,
-        steering: read_csv(&dir.join("steering.csv"), files::STEERING)?,
+        summary: read_csv(&dir.join(comparison_summary), files::COMPARISON_SUMMARY)?,
+        payback: read_csv(&dir.join(payback), files::PAYBACK)?,
+        steering: read_csv(&dir.join(steering), files::STEERING)?,
         runs,
     })
 }
 
+/// Whether `name` is one plain path component (no `/`, `..` or root), so
+/// that `runs/<name>/` stays inside the comparison folder.
+fn is_plain_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    ) && !name.contains('/')
+}
+
 /// Reads `monthly.csv`, `budget.csv` and `summary.csv` of a run.
 pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
-    let path = dir.join("monthly.csv");
+    let [monthly_csv, budget_csv, summary_csv] = files::RUN_FILES;
+    let path = dir.join(monthly_csv);
     let mut monthly: BTreeMap<String, Series> = BTreeMap::new();
     for (line, r) in read_csv::<QRow>(&path, files::MONTHLY)?
         .into_iter()
@@ -383,7 +403,7 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
         )));
     }
     let mut years: BTreeMap<i32, BudgetYear> = BTreeMap::new();
-    for r in read_csv::<QRow>(&dir.join("budget.csv"), files::BUDGET)? {
+    for r in read_csv::<QRow>(&dir.join(budget_csv), files::BUDGET)? {
         let y = years.entry(r.year).or_insert_with(|| BudgetYear {
             year: r.year,
             months: 12,
@@ -395,7 +415,7 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
             y.mean.insert(r.metric, r.mean);
         }
     }
-    let summary = read_csv::<QRow>(&dir.join("summary.csv"), files::SUMMARY)?
+    let summary = read_csv::<QRow>(&dir.join(summary_csv), files::SUMMARY)?
         .into_iter()
         .map(|r| (r.metric.clone(), r.q()))
         .collect();

@@ -44,6 +44,15 @@ ul.assumptions { font-size: 0.9em; color: #333; }
 section.kind { margin-bottom: 2em; }
 ";
 
+/// The start of the `<meta>` element that marks a page as fleksim's (the
+/// version follows). `--out` overwrites an existing file only if its first
+/// [`MARKER_WINDOW`] bytes hold this.
+pub const GENERATOR_MARKER: &str = "<meta name=\"generator\" content=\"fleksim ";
+
+/// How much of an existing file is read to find [`GENERATOR_MARKER`]: the
+/// page puts it in the first lines of its head.
+pub const MARKER_WINDOW: usize = 4096;
+
 /// A whole page around the sections' HTML.
 pub fn page(lang: Lang, sections: &[String]) -> String {
     let w = lang.words();
@@ -51,6 +60,10 @@ pub fn page(lang: Lang, sections: &[String]) -> String {
     out.push_str("<!DOCTYPE html>\n");
     out.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.code()));
     out.push_str("<meta charset=\"utf-8\"/>\n");
+    out.push_str(&format!(
+        "{GENERATOR_MARKER}{}\"/>\n",
+        escape(env!("CARGO_PKG_VERSION"))
+    ));
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
     out.push_str(&format!("<title>{}</title>\n", escape(w.page_title)));
     out.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
@@ -128,6 +141,17 @@ mod tests {
             escape("a < b & \"c\" 'd' >"),
             "a &lt; b &amp; &quot;c&quot; &#39;d&#39; &gt;"
         );
+    }
+
+    #[test]
+    fn the_marker_opens_the_page() {
+        let page = page(Lang::En, &["<p>x</p>\n".repeat(10_000)]);
+        let at = page.find(GENERATOR_MARKER).expect("no generator meta");
+        assert!(at + GENERATOR_MARKER.len() < 200, "marker at byte {at}");
+        assert!(page[at..].starts_with(&format!(
+            "<meta name=\"generator\" content=\"fleksim {}\"/>",
+            env!("CARGO_PKG_VERSION")
+        )));
     }
 
     #[test]

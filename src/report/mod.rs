@@ -8,7 +8,9 @@
 //! [`comparison_view`], [`tornado_view`]) turn each into a section of
 //! HTML, drawing charts through [`charts`] and printing numbers through
 //! [`values`] in the [`i18n::Lang`] asked for → [`html::page`] wraps the
-//! sections → [`write_atomic`] puts the file in place.
+//! sections → [`write_atomic`] puts the file in place, after
+//! [`output::check_out`] made sure, before any work, that `--out` is no
+//! input, folder or file of the user's.
 //!
 //! Invariants: the page depends only on the folders and the language (no
 //! clock, no paths of the machine beyond what the folders name); bad input
@@ -20,6 +22,7 @@ pub mod data;
 pub mod files;
 pub mod html;
 pub mod i18n;
+pub mod output;
 pub mod run_view;
 pub mod scenario_info;
 pub mod tornado_view;
@@ -28,8 +31,8 @@ pub mod values;
 use crate::error::InputError;
 use data::Folder;
 use i18n::Lang;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+pub use output::write_atomic;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -37,7 +40,9 @@ pub struct ReportArgs {
     /// (each gets its own section, in the order given).
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// The HTML file to write [default: report.html in the first DIR].
+    /// The HTML file to write [default: report.html in the first DIR]. An
+    /// existing file is replaced only if it is a report fleksim wrote; an
+    /// input, a folder or a link out of its folder is refused.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Language of labels and numbers: `en` (1,234.5) or `da` (1.234,5).
@@ -55,9 +60,11 @@ pub fn command(a: ReportArgs) -> anyhow::Result<()> {
         .into());
     };
     let out = a.out.clone().unwrap_or_else(|| first.join("report.html"));
-    check_out(&out)?;
+    output::check_out(&out, &a.dirs)?;
     let page = render(&a.dirs, lang)?;
-    write_atomic(&out, page.as_bytes())?;
+    // Checked again: the folders may have changed while the page was made.
+    let target = output::check_out(&out, &a.dirs)?;
+    write_atomic(&target, page.as_bytes())?;
     eprintln!("report → {}", out.display());
     Ok(())
 }
@@ -77,54 +84,4 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         });
     }
     Ok(html::page(lang, &sections))
-}
-
-/// Refuses an `--out` that is a folder or whose folder does not exist,
-/// before any work is done.
-fn check_out(out: &Path) -> Result<(), InputError> {
-    if out.is_dir() {
-        return Err(InputError(format!(
-            "--out `{}` is a folder: give a file name, e.g. `{}`",
-            out.display(),
-            out.join("report.html").display()
-        )));
-    }
-    let parent = parent_of(out);
-    if !parent.is_dir() {
-        return Err(InputError(format!(
-            "--out `{}`: the folder `{}` does not exist; create it or choose another --out",
-            out.display(),
-            parent.display()
-        )));
-    }
-    Ok(())
-}
-
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it into
-/// place, so a reader never sees half a page and a failure leaves the old
-/// file as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report.html".into());
-    let tmp = parent_of(path).join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("cannot write `{}`: {e}", path.display());
-    }
-    Ok(())
 }

@@ -296,22 +296,52 @@ fn text_style(size: i32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&AXIS_TEXT)
 }
 
-/// Pads a value range by 6 % (and widens an empty one).
+/// The largest value an axis reaches; a range beyond it (or not finite)
+/// falls back to [`UNIT_RANGE`]. Results are far smaller (the report
+/// refuses files with values over [`super::files::MAX_ABS_VALUE`]); this
+/// guards the charts on their own.
+const AXIS_LIMIT: f64 = 1e100;
+/// The smallest span of an axis relative to its largest value: below it
+/// the ticks could not be told apart in f64 and plotters' search for tick
+/// steps would never end.
+const MIN_RELATIVE_SPAN: f64 = 1e-9;
+/// The range of an axis with nothing sensible to show.
+const UNIT_RANGE: (f64, f64) = (0.0, 1.0);
+
+/// Whether `(lo, hi)` is a range plotters can put ticks on: finite, within
+/// [`AXIS_LIMIT`], and wide enough for its size.
+fn drawable(lo: f64, hi: f64) -> bool {
+    let size = lo.abs().max(hi.abs());
+    lo.is_finite() && hi.is_finite() && size <= AXIS_LIMIT && hi - lo > size * MIN_RELATIVE_SPAN
+}
+
+/// Pads a value range by 6 % (and widens an empty one). The result is
+/// always [`drawable`]: a range that is not finite, too large or too
+/// narrow for its size falls back to [`UNIT_RANGE`] or is widened, so that
+/// computing ticks always ends.
 fn padded(lo: f64, hi: f64, unit: Unit) -> (f64, f64) {
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() && lo <= hi {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
-    };
+    let sane = lo.is_finite()
+        && hi.is_finite()
+        && lo <= hi
+        && lo.abs() <= AXIS_LIMIT / 2.0
+        && hi.abs() <= AXIS_LIMIT / 2.0;
+    let (lo, hi) = if sane { (lo, hi) } else { UNIT_RANGE };
     let span = hi - lo;
-    let min_span = match unit {
+    let min_span: f64 = match unit {
         Unit::Share | Unit::Points => 0.01,
         _ => 1.0,
     };
-    if span < min_span * 1e-6 {
-        return (lo - min_span / 2.0, hi + min_span / 2.0);
+    let min_span = min_span.max(lo.abs().max(hi.abs()) * 1e-6);
+    let (a, b) = if span < min_span * 1e-6 {
+        (lo - min_span / 2.0, hi + min_span / 2.0)
+    } else {
+        (lo - span * 0.06, hi + span * 0.06)
+    };
+    if drawable(a, b) {
+        (a, b)
+    } else {
+        UNIT_RANGE
     }
-    (lo - span * 0.06, hi + span * 0.06)
 }
 
 /// Adds the `<title>` and the `role` to plotters' SVG.
@@ -411,6 +441,120 @@ mod tests {
         let svg = time_chart(&chart, Lang::En).unwrap();
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
         assert!(svg.contains("<title>t</title>") && !svg.contains("outside"));
+    }
+
+    /// Runs `f` on another thread and fails if it takes longer than 60 s
+    /// (a chart whose range made plotting loop would never return).
+    fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{what} did not finish within 60 s"))
+    }
+
+    const EXTREMES: [(f64, f64); 10] = [
+        (-1e308, 1e308),
+        (-f64::MAX, f64::MAX),
+        (1e308, 1e308),
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (f64::NAN, 1.0),
+        (0.0, f64::NAN),
+        (1e300, 1e300 + 1e285),
+        (1e15, 1e15),
+        (5.0, -5.0),
+        (-1e-300, 1e-300),
+    ];
+
+    #[test]
+    fn padded_ranges_are_always_drawable() {
+        for (lo, hi) in EXTREMES {
+            for unit in [Unit::Share, Unit::People, Unit::MegaDkk] {
+                let (a, b) = padded(lo, hi, unit);
+                assert!(drawable(a, b), "padded({lo:e}, {hi:e}) = ({a:e}, {b:e})");
+            }
+        }
+        // Ordinary ranges keep their padding.
+        assert_eq!(padded(0.0, 100.0, Unit::People), (-6.0, 106.0));
+        assert_eq!(padded(332.0, 332.0, Unit::People), (331.5, 332.5));
+        assert_eq!(padded(-1e308, 1e308, Unit::People), (-0.06, 1.06));
+    }
+
+    #[test]
+    fn charts_of_extreme_values_finish() {
+        for (lo, hi) in EXTREMES {
+            let first = Month::parse("2016-09").unwrap();
+            let q = |v: f64| Quantiles {
+                mean: v,
+                p05: lo,
+                p50: v,
+                p95: hi,
+                p25: None,
+                p75: None,
+            };
+            let time = TimeChart {
+                title: "t".into(),
+                x_desc: "x".into(),
+                shade: vec![],
+                shade_label: "s".into(),
+                median_label: "m".into(),
+                band90_label: "b".into(),
+                band50_label: "c".into(),
+                panels: vec![Panel {
+                    caption: None,
+                    y_desc: "y".into(),
+                    unit: Unit::MegaDkk,
+                    lines: vec![Line {
+                        label: "l".into(),
+                        color: PALETTE[0],
+                        points: (0..12).map(|t| (first.plus(t), q(hi))).collect(),
+                        bands: true,
+                    }],
+                    refs: vec![RefLine {
+                        value: lo,
+                        label: "r".into(),
+                        color: TARGET,
+                    }],
+                    markers: vec![],
+                }],
+            };
+            let bars = Bars {
+                title: "b".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                unit: Unit::MegaDkk,
+                categories: vec!["2016".into(), "2017".into()],
+                parts: vec![
+                    ("a".into(), PALETTE[0], vec![hi, hi]),
+                    ("b".into(), PALETTE[1], vec![lo, hi]),
+                ],
+                total: ("t".into(), vec![lo, hi]),
+            };
+            let tornado = Tornado {
+                title: "t".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                unit: Unit::Plain,
+                rows: vec![("p".into(), lo, hi), ("q".into(), hi, hi)],
+                base: lo,
+                low_label: "l".into(),
+                high_label: "h".into(),
+                base_label: "b".into(),
+            };
+            let what = format!("charts of ({lo:e}, {hi:e})");
+            let svgs = finishes(&what, move || {
+                [
+                    time_chart(&time, Lang::En).map_err(|e| e.to_string()),
+                    bar_chart(&bars, Lang::Da).map_err(|e| e.to_string()),
+                    tornado_chart(&tornado, Lang::En).map_err(|e| e.to_string()),
+                ]
+            });
+            for svg in svgs {
+                let svg = svg.unwrap_or_else(|e| panic!("{what}: {e}"));
+                assert!(svg.starts_with("<svg "), "{what}");
+            }
+        }
     }
 
     #[test]
