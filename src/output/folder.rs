@@ -148,7 +148,10 @@ impl FolderKind {
 /// `x` of `.x.tmp-…`: the scratch file of an atomic write of `x`.
 fn scratch_base(name: &str) -> Option<&str> {
     let rest = name.strip_prefix('.')?;
-    let (base, _) = rest.split_once(".tmp-")?;
+    // `.x.tmp-…` (folders) and `.x.fleksim-tmp-…` (the report's page).
+    let (base, _) = rest
+        .split_once(".fleksim-tmp-")
+        .or_else(|| rest.split_once(".tmp-"))?;
     (!base.is_empty()).then_some(base)
 }
 
@@ -759,6 +762,10 @@ mod tests {
     fn scratch_names_derive_from_allowed_names() {
         assert_eq!(scratch_base(".monthly.csv.tmp-1"), Some("monthly.csv"));
         assert_eq!(scratch_base(".tmp-1"), None);
+        assert_eq!(
+            scratch_base(".report.html.fleksim-tmp-1-2-3"),
+            Some("report.html")
+        );
         assert!(is_part_scratch(".part-1-of-3.old-5-6"));
         assert!(!is_part_scratch(".parts.old-5"));
     }
