@@ -5,8 +5,7 @@ use crate::error::ScenarioError;
 use crate::run::{self, RunOptions};
 use crate::uncertain::Model;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
+use crate::progress::progress_bar;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -119,11 +118,12 @@ pub fn main() -> ExitCode {
 
 /// Whether an error is the user's input (exit 2) rather than a failure.
 fn is_input_error(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<ScenarioError>().is_some()
+    e.downcast_ref::<ScenarioError>()
+        .is_some_and(ScenarioError::is_input)
         || e.downcast_ref::<crate::error::InputError>().is_some()
         || matches!(
             e.downcast_ref::<run::RunError>(),
-            Some(run::RunError::Scenario(_))
+            Some(run::RunError::Scenario(s)) if s.is_input()
         )
 }
 
@@ -137,7 +137,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Report(a) => crate::report::command(a),
         Command::Validate(a) => {
             let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
-            print!("{}", m.resolved_toml());
+            print!("{}", m.resolved_toml()?);
             if m.is_uncertain() {
                 eprintln!("{} uncertain parameter(s):", m.params.len());
                 for p in &m.params {
@@ -147,21 +147,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// A progress bar on stderr, hidden when quiet or when stderr is not a terminal.
-pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg} [{bar:30}] {pos}/{len} replications ({eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what.to_string());
-    bar
 }
 
 fn run_command(a: RunArgs) -> anyhow::Result<()> {
@@ -178,12 +163,12 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&scenario.name));
-    let bar = progress_bar(scenario.replications as u64, a.quiet, &scenario.name);
     let opts = RunOptions {
         threads: a.threads,
         per_replication: a.per_replication,
         fixed: a.fixed,
     };
+    let bar = progress_bar(run::work(&model, &opts), a.quiet, &scenario.name);
     let (path, manifest) = run::run_to_dir(&model, &opts, &out, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if !a.quiet {

@@ -1,11 +1,11 @@
-//! The engine: one replication, month by month, and many replications in
-//! parallel.
+//! The engine: one replication, month by month. Many replications run in
+//! parallel in [`crate::runner`].
 //!
 //! Invariants:
 //! - The engine does no IO; it is a pure function of the plan (scenario and
 //!   seed) and the replication index.
 //! - Results do not depend on the thread count: each replication has its own
-//!   random streams, and [`run`] returns replications in index order.
+//!   random streams.
 //!
 //! Order of events within month `t` (MODEL.md): arrivals join; everyone
 //! present is exposed to the month's risks, and the state held at the start
@@ -20,7 +20,6 @@ use crate::population::{
 use crate::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
-use rayon::prelude::*;
 
 /// The result of one replication: `months × metrics::N` values.
 #[derive(Debug, Clone, PartialEq)]
@@ -693,35 +692,4 @@ struct Counts {
 /// Simulates replication `rep`.
 pub fn simulate(plan: &Plan, rep: u64) -> Replication {
     simulate_with(plan, rep, &mut Population::default())
-}
-
-/// Runs replications `first..first + count` on the current rayon pool and
-/// returns them in index order. `progress` is called once per replication.
-pub fn run_range(
-    plan: &Plan,
-    first: u64,
-    count: u64,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Replication> {
-    (first..first + count)
-        .into_par_iter()
-        .map_init(Population::default, |pop, r| {
-            let out = simulate_with(plan, r, pop);
-            progress();
-            out
-        })
-        .collect()
-}
-
-/// Runs `count` replications on a pool of `threads` threads (0 = all cores).
-pub fn run(
-    plan: &Plan,
-    count: u64,
-    threads: usize,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Replication>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
-    Ok(pool.install(|| run_range(plan, 0, count, progress)))
 }
