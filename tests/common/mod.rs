@@ -2,7 +2,7 @@
 //! through these few functions, so that an API change is fixed here once.
 #![allow(dead_code)]
 
-use fleksim::engine::Replication;
+use fleksim::engine::{self, Replication};
 use fleksim::runner::{Lane, Runner};
 use fleksim::uncertain::{Draw, Model};
 use fleksim::{load, metrics, Plan, Scenario, ScenarioError};
