@@ -8,6 +8,14 @@
 use crate::month::Month;
 use serde::{Deserialize, Serialize};
 
+/// The full-time working week in hours: 37, the week of the collective
+/// agreements that flexjob hours are measured against (docs/domain.md). A
+/// flexjob's weekly hours run from 1 to this.
+pub const FULL_TIME_HOURS: u8 = 37;
+
+/// Rows of a table indexed by weekly hours `0..=FULL_TIME_HOURS`.
+pub const HOURS_ROWS: usize = FULL_TIME_HOURS as usize + 1;
+
 /// One calendar year of the law tables (DOMAIN.md, "Rules and amounts").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
