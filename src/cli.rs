@@ -2,10 +2,10 @@
 //! exit codes (0 success, 2 invalid input, 1 other failures).
 
 use crate::error::ScenarioError;
+use crate::progress::progress_bar;
 use crate::run::{self, RunOptions};
 use crate::uncertain::Model;
 use clap::{Parser, Subcommand};
-use crate::progress::progress_bar;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -413,10 +413,7 @@ pub fn compare_to_dir(
     // Every scenario's chunk k before any chunk k + 1, folded in
     // replication order: memory is flat in the number of replications and
     // the output does not depend on threads.
-    let lanes: Vec<Lane> = models
-        .iter()
-        .map(|m| Lane::new(m, &Draw::Random))
-        .collect();
+    let lanes: Vec<Lane> = models.iter().map(|m| Lane::new(m, &Draw::Random)).collect();
     runner.stream(&lanes, 0..reps, &|| bar.inc(1), |_, chunk| {
         let base_figures: Vec<Figures> = chunk[0]
             .iter()
@@ -685,7 +682,10 @@ pub fn steering_table(c: &Comparison) -> String {
         &|l| get(l, "ly_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
     );
     line(
-        &format!("Progression share (target {})", pct(kpi::PROGRESSION_TARGET)),
+        &format!(
+            "Progression share (target {})",
+            pct(kpi::PROGRESSION_TARGET)
+        ),
         &|l| get(l, "progression_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
     );
     line("LY stock", &|l| {

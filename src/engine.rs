@@ -288,15 +288,13 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             let in_jobclub = dd >= jc0 && dd < jc1;
             let in_review = dd >= rv0 && dd < rv1;
             if pricing {
-                let share = if staircase && p.flags & F_NEW_REFUSION != 0 {
-                    crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates)
-                } else if p.cap_months >= cap_months {
-                    0.0
-                } else if in_jobclub || in_review {
-                    rf.flat_ly_rate_active
-                } else {
-                    rf.flat_ly_rate
-                };
+                let share = crate::money::ly_refusion_share(
+                    rf,
+                    staircase && p.flags & F_NEW_REFUSION != 0,
+                    p.weeks as f64,
+                    p.cap_months >= cap_months,
+                    in_jobclub || in_review,
+                );
                 p.weeks = (p.weeks + weeks_step).min(60.0);
                 let benefit = pr.ly[p.category as usize];
                 c.cost_ly += benefit;

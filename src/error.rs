@@ -20,7 +20,8 @@ impl fmt::Display for Problem {
 /// Why a scenario could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file `{file}`: {source}")]
+    /// The cause is the source, which the error chain prints once.
+    #[error("cannot read scenario file `{file}`")]
     Read {
         file: String,
         #[source]

@@ -140,10 +140,15 @@ pub fn tornado(
         Some(b) => {
             let p = Plan::new(&b.base);
             let mut out = Vec::with_capacity(n as usize);
-            runner.stream(&[Lane::new(b, &Draw::Median)], 0..n, progress, |_, chunk| {
-                out.extend(chunk[0].iter().map(|r| measure.value(&p, r)));
-                Ok::<_, anyhow::Error>(())
-            })?;
+            runner.stream(
+                &[Lane::new(b, &Draw::Median)],
+                0..n,
+                progress,
+                |_, chunk| {
+                    out.extend(chunk[0].iter().map(|r| measure.value(&p, r)));
+                    Ok::<_, anyhow::Error>(())
+                },
+            )?;
             Some(out)
         }
         None => None,
@@ -152,13 +157,18 @@ pub fn tornado(
     // drawn as `draw` says: the same estimator as every other mean.
     let run = |draw: Draw| -> anyhow::Result<f64> {
         let mut acc = Accumulator::new(1);
-        runner.stream(&[Lane::new(model, &draw)], 0..n, progress, |first, chunk| {
-            for (k, r) in (first as usize..).zip(&chunk[0]) {
-                let b = base_values.as_ref().map_or(0.0, |b| b[k]);
-                acc.push([measure.value(&plan, r) - b]);
-            }
-            Ok::<_, anyhow::Error>(())
-        })?;
+        runner.stream(
+            &[Lane::new(model, &draw)],
+            0..n,
+            progress,
+            |first, chunk| {
+                for (k, r) in (first as usize..).zip(&chunk[0]) {
+                    let b = base_values.as_ref().map_or(0.0, |b| b[k]);
+                    acc.push([measure.value(&plan, r) - b]);
+                }
+                Ok::<_, anyhow::Error>(())
+            },
+        )?;
         Ok(acc.means()[0])
     };
     let centre = run(Draw::Median)?;
@@ -295,9 +305,7 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
         * model.base.replications as u64;
     let bar = progress_bar(runs, a.quiet, "tornado");
     let runner = Runner::new(a.threads)?;
-    let (centre, bars) = tornado(&runner, &model, baseline.as_ref(), &measure, &|| {
-        bar.inc(1)
-    })?;
+    let (centre, bars) = tornado(&runner, &model, baseline.as_ref(), &measure, &|| bar.inc(1))?;
     bar.finish_and_clear();
     dir.write("tornado.csv", &tornado_csv(centre, &bars)?)?;
     let manifest = serde_json::json!({

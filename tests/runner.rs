@@ -48,12 +48,22 @@ fn same_figures_everywhere(replications: u32) {
     let scenario = root(MARKOV);
     let scenario = scenario.to_str().unwrap();
     let out = |name: &str| dir.join(name).to_str().unwrap().to_string();
-    let common = ["--replications", &n, "--set", "horizon_months=12", "--quiet"];
+    let common = [
+        "--replications",
+        &n,
+        "--set",
+        "horizon_months=12",
+        "--quiet",
+    ];
 
     let run = out("run");
     ok(&[&["run", scenario, "--out", &run][..], &common[..]].concat());
     let cmp = out("cmp");
-    ok(&[&["compare", scenario, scenario, "--out", &cmp][..], &common[..]].concat());
+    ok(&[
+        &["compare", scenario, scenario, "--out", &cmp][..],
+        &common[..],
+    ]
+    .concat());
     for name in ["markov-check", "markov-check-2"] {
         for file in RUN_FILES {
             let a = read(&Path::new(&run).join(file));
@@ -66,7 +76,7 @@ fn same_figures_everywhere(replications: u32) {
     }
 
     // A one-point sweep of the same scenario, every metric, every month.
-    std::fs::copy(&scenario, dir.join("markov.toml")).unwrap();
+    std::fs::copy(scenario, dir.join("markov.toml")).unwrap();
     let metrics: Vec<String> = metric_names().iter().map(|m| format!("\"{m}\"")).collect();
     let sweep = dir.join("sweep.toml");
     std::fs::write(
@@ -92,9 +102,13 @@ fn same_figures_everywhere(replications: u32) {
         let want = if period == "end" {
             summary.get(&vec![format!("{metric}_end")])
         } else if period == "horizon" {
-            [metric.clone(), format!("{metric}_total"), format!("{metric}_avg")]
-                .iter()
-                .find_map(|k| summary.get(&vec![k.clone()]))
+            [
+                metric.clone(),
+                format!("{metric}_total"),
+                format!("{metric}_avg"),
+            ]
+            .iter()
+            .find_map(|k| summary.get(&vec![k.clone()]))
         } else if period.contains('-') {
             monthly.get(&vec![period.clone(), metric.clone()])
         } else {
@@ -178,12 +192,44 @@ fn changing_any_key_changes_the_scenario_identity() {
         let Ok(m) = Model::from_str(&text, file, &[format!("{path}={value}")]) else {
             continue; // the changed value is not allowed there
         };
-        assert_ne!(m.sha256().unwrap(), sha, "changing `{path}` kept the identity");
+        assert_ne!(
+            m.sha256().unwrap(),
+            sha,
+            "changing `{path}` kept the identity"
+        );
         tried += 1;
-        distribution |= base.params.iter().any(|p| path.starts_with(&format!("{}.", p.path)));
+        distribution |= base
+            .params
+            .iter()
+            .any(|p| path.starts_with(&format!("{}.", p.path)));
     }
-    assert!(tried * 2 > all.len(), "only {tried} of {} keys tried", all.len());
+    assert!(
+        tried * 2 > all.len(),
+        "only {tried} of {} keys tried",
+        all.len()
+    );
     assert!(distribution, "no distribution parameter was changed");
     // The same scenario twice has the same identity.
-    assert_eq!(Model::from_str(&text, file, &[]).unwrap().sha256().unwrap(), sha);
+    assert_eq!(
+        Model::from_str(&text, file, &[]).unwrap().sha256().unwrap(),
+        sha
+    );
+}
+
+#[test]
+fn an_unreadable_scenario_names_its_cause_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing.toml");
+    let out = fleksim()
+        .args(["run", missing.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("cannot read scenario file").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
 }

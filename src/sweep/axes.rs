@@ -100,8 +100,9 @@ pub fn latin_hypercube(
 ) -> Vec<Vec<f64>> {
     let mut out = vec![Vec::with_capacity(keys.len()); n];
     for (key, &(lo, hi)) in keys.iter().zip(ranges) {
-        let mut r =
-            Xoshiro256PlusPlus::seed_from_u64(rng::splitmix64(rng::splitmix64(seed) ^ hash::fnv1a(key)));
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(rng::splitmix64(
+            rng::splitmix64(seed) ^ hash::fnv1a(key),
+        ));
         let mut strata: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
             let k = ((rng::uniform(&mut r) * (i + 1) as f64) as usize).min(i);

@@ -120,7 +120,8 @@ impl Sweep {
                     "key `name`: `{name}` is not allowed; use letters, digits, `-`, `_` and `.` \
                      (it names the results folder)"
                 ),
-            ).into());
+            )
+            .into());
         }
         if raw.replications == 0 {
             return Err(input(&file, "key `replications`: allowed 1 or more").into());
@@ -197,7 +198,8 @@ impl Sweep {
             return Err(input(
                 &file,
                 "no axes: give `[axes]` (lists of values or `{ from, to, step }`) or `[lhs]`",
-            ).into());
+            )
+            .into());
         }
         let mut points: u64 = sweep.lhs.as_ref().map_or(1, |l| l.values.len() as u64);
         for a in &sweep.grid {
