@@ -45,12 +45,19 @@ fn bench(c: &mut Criterion) {
 
 fn summary(c: &mut Criterion) {
     let p = plan("scenarios/aalborg-project.toml");
-    let reps = engine::run(&p, 200, 1, &|| ()).unwrap_or_else(|e| panic!("{e}"));
+    let runner = fleksim::runner::Runner::new(1).unwrap_or_else(|e| panic!("{e}"));
+    let reps = runner.collect_plan(&p, 0..200, &|| ());
     let mut g = c.benchmark_group("stats");
     g.sample_size(10);
     g.throughput(Throughput::Elements(reps.len() as u64));
     g.bench_function("monthly-quantiles-200-replications", |b| {
-        b.iter(|| black_box(fleksim::stats::monthly(&reps, p.months)))
+        b.iter(|| {
+            let mut acc = fleksim::stats::Accumulator::new(p.months * fleksim::metrics::N);
+            for r in &reps {
+                acc.push(r.values.iter().copied());
+            }
+            black_box(acc.finish())
+        })
     });
     g.finish();
 }

@@ -29,11 +29,9 @@ fn sweep_file(dir: &Path, body: &str) -> PathBuf {
 fn run(c: &mut Criterion, name: &str, body: &str, per_pm: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let sweep = Sweep::load(&sweep_file(dir.path(), body)).expect("sweep");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .build()
-        .expect("thread pool");
+    let runner = fleksim::runner::Runner::new(0).expect("thread pool");
     let out = dir.path().join("out");
-    let once = || output::write_final(&sweep, &out, &pool, &|| ()).expect("sweep runs");
+    let once = || output::write_final(&sweep, &out, &runner, &|| ()).expect("sweep runs");
     let (_, first) = once();
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);

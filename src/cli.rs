@@ -2,11 +2,10 @@
 //! exit codes (0 success, 2 invalid input, 1 other failures).
 
 use crate::error::ScenarioError;
+use crate::progress::progress_bar;
 use crate::run::{self, RunOptions};
 use crate::uncertain::Model;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -129,7 +128,8 @@ pub fn error_text(e: &anyhow::Error) -> String {
 /// a scenario, a flag, a file or a results location that is refused.
 fn is_input_error(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.is::<ScenarioError>()
+        c.downcast_ref::<ScenarioError>()
+            .is_some_and(ScenarioError::is_input)
             || c.is::<crate::error::InputError>()
             || matches!(
                 c.downcast_ref::<crate::output::OutputError>(),
@@ -137,10 +137,13 @@ fn is_input_error(e: &anyhow::Error) -> bool {
             )
             || matches!(
                 c.downcast_ref::<run::RunError>(),
-                Some(run::RunError::Scenario(_))
-                    | Some(run::RunError::Output(crate::output::OutputError::Refused(
-                        _
-                    )))
+                Some(run::RunError::Output(crate::output::OutputError::Refused(
+                    _
+                )))
+            )
+            || matches!(
+                c.downcast_ref::<run::RunError>(),
+                Some(run::RunError::Scenario(s)) if s.is_input()
             )
     })
 }
@@ -155,7 +158,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Report(a) => crate::report::command(a),
         Command::Validate(a) => {
             let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
-            print!("{}", m.resolved_toml());
+            print!("{}", m.resolved_toml()?);
             if m.is_uncertain() {
                 eprintln!("{} uncertain parameter(s):", m.params.len());
                 for p in &m.params {
@@ -165,21 +168,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// A progress bar on stderr, hidden when quiet or when stderr is not a terminal.
-pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg} [{bar:30}] {pos}/{len} replications ({eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what.to_string());
-    bar
 }
 
 fn run_command(a: RunArgs) -> anyhow::Result<()> {
@@ -196,12 +184,12 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&scenario.name));
-    let bar = progress_bar(scenario.replications as u64, a.quiet, &scenario.name);
     let opts = RunOptions {
         threads: a.threads,
         per_replication: a.per_replication,
         fixed: a.fixed,
     };
+    let bar = progress_bar(run::work(&model, &opts), a.quiet, &scenario.name);
     let (path, manifest) = run::run_to_dir(&model, &opts, &out, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if !a.quiet {

@@ -14,16 +14,17 @@
 //! `--replications` and `--seed` apply to every scenario, and without
 //! `--seed` all use the baseline's seed.
 
-use crate::cli::progress_bar;
 use crate::engine::Replication;
-use crate::error::InputError;
+use crate::error::{InputError, SerializeError};
 use crate::export::{self, num};
+use crate::kpi;
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
 use crate::output::{AtomicDir, FolderKind};
 use crate::plan::Plan;
-use crate::run::scenario_hash;
-use crate::stats::{self, Accumulator, Summary};
+use crate::progress::progress_bar;
+use crate::runner::{Lane, Runner};
+use crate::stats::{self, Accumulator, Figures, RunSummaries, RunTables, Summary};
 use crate::uncertain::{Draw, Model};
 use serde::Serialize;
 use std::io::Write;
@@ -61,15 +62,6 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-/// The KPI month of the seed project (KPIs measured March 2018).
-pub fn kpi_month() -> Month {
-    Month::new(2018, 3).unwrap_or_else(|| unreachable!("2018-03 is a month"))
-}
-
-/// KPI targets of the seed project.
-pub const TARGET_LY_SHARE: f64 = 0.13;
-pub const TARGET_PROGRESSION: f64 = 0.35;
-
 /// Which direction of a metric is better, where there is one.
 pub fn better_lower(metric: &str) -> Option<bool> {
     match metric {
@@ -80,20 +72,17 @@ pub fn better_lower(metric: &str) -> Option<bool> {
     }
 }
 
-/// The summaries of one scenario's own run (`runs/<name>/`).
+/// The summaries of one scenario's own run (`runs/<name>/`, the same
+/// summaries `run` writes) and its levels at the KPI month.
 struct RunAcc {
-    monthly: Accumulator,
-    horizon: Accumulator,
-    yearly: Accumulator,
+    run: RunSummaries,
     levels: Accumulator,
 }
 
 impl RunAcc {
     fn new(plan: &Plan) -> RunAcc {
         RunAcc {
-            monthly: Accumulator::new(plan.months * mx::N),
-            horizon: Accumulator::new(stats::horizon_names().len()),
-            yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
+            run: RunSummaries::new(plan),
             levels: Accumulator::new(LEVELS.len()),
         }
     }
@@ -101,22 +90,9 @@ impl RunAcc {
     /// Adds a replication; returns its horizon and yearly figures so that
     /// the paired differences reuse them instead of computing them again.
     fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> Figures {
-        let f = Figures {
-            horizon: stats::horizon_values(plan, r),
-            yearly: stats::yearly_values(plan, r),
-        };
-        self.monthly.push(r.values.iter().copied());
-        self.horizon.push(f.horizon.iter().copied());
-        self.yearly.push(f.yearly.iter().copied());
         self.levels.push(levels(plan, r, kpi));
-        f
+        self.run.push(plan, r)
     }
-}
-
-/// Whole-horizon and yearly figures of one replication.
-struct Figures {
-    horizon: Vec<f64>,
-    yearly: Vec<f64>,
 }
 
 /// Figures at the KPI month (and the yearly net cost), in this order.
@@ -404,11 +380,7 @@ pub fn compare_to_dir(
     let plan = Plan::new(&models[0].base);
     let months = plan.months;
     let end = plan.scenario.end();
-    let kpi = if kpi_month() >= plan.scenario.start && kpi_month() <= end {
-        kpi_month()
-    } else {
-        end
-    };
+    let kpi = kpi::month_in(plan.scenario.start, end);
     let mut at = if opts.at.is_empty() {
         vec![kpi, end]
     } else {
@@ -430,9 +402,7 @@ pub fn compare_to_dir(
         .map(|m| plan.scenario.start.months_until(*m) as usize)
         .collect();
     let kpi_idx = plan.scenario.start.months_until(kpi) as usize;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()?;
+    let runner = Runner::new(opts.threads)?;
     let reps = models[0].base.replications as u64;
     let total = reps * models.len() as u64;
     let bar = progress_bar(total, opts.quiet, "compare");
@@ -441,35 +411,31 @@ pub fn compare_to_dir(
     let mut diffs: Vec<DiffAcc> = (1..models.len())
         .map(|_| DiffAcc::new(&plan, at_idx.len()))
         .collect();
-    let mut person_months = 0u64;
-    // Chunks of a fixed size, folded in replication order: memory is flat in
-    // the number of replications and the output does not depend on threads.
-    let mut first = 0u64;
-    while first < reps {
-        let count = crate::run::CHUNK.min(reps - first);
-        let base = pool.install(|| models[0].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
-        let mut base_figures = Vec::with_capacity(base.len());
-        for r in &base {
-            base_figures.push(runs[0].push(&plans[0], r, kpi_idx));
-            person_months += r.person_months;
-        }
+    // Every scenario's chunk k before any chunk k + 1, folded in
+    // replication order: memory is flat in the number of replications and
+    // the output does not depend on threads.
+    let lanes: Vec<Lane> = models.iter().map(|m| Lane::new(m, &Draw::Random)).collect();
+    runner.stream(&lanes, 0..reps, &|| bar.inc(1), |_, chunk| {
+        let base_figures: Vec<Figures> = chunk[0]
+            .iter()
+            .map(|r| runs[0].push(&plans[0], r, kpi_idx))
+            .collect();
         for i in 1..models.len() {
-            let alt =
-                pool.install(|| models[i].run(first, count, &Draw::Random, &|| bar.inc(1)))?;
             let cost = models[i].base.money.consultant_annual_cost;
-            for ((b, fb), a) in base.iter().zip(&base_figures).zip(&alt) {
+            for ((b, fb), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
                 let fa = runs[i].push(&plans[i], a, kpi_idx);
                 diffs[i - 1].push(&plan, [(b, fb), (a, &fa)], &at_idx, cost);
-                person_months += a.person_months;
             }
         }
-        first += count;
-    }
+        Ok::<_, anyhow::Error>(())
+    })?;
     bar.finish_and_clear();
+    let person_months: u64 = runs.iter().map(|r| r.run.person_months).sum();
     let mut base_levels = Vec::new();
     let mut alt_levels = Vec::new();
     for (i, r) in runs.into_iter().enumerate() {
-        write_run(&dir, &names[i], &plans[i], r.monthly, r.horizon, r.yearly)?;
+        let tables = runner.install(|| r.run.finish());
+        write_run(&dir, &names[i], &plans[i], &tables)?;
         if i == 0 {
             base_levels = level_rows(r.levels);
         } else {
@@ -504,20 +470,20 @@ pub fn compare_to_dir(
         months,
         at: cmp.at.iter().map(Month::to_string).collect(),
         kpi_month: kpi.to_string(),
-        threads: pool.current_num_threads(),
+        threads: runner.threads(),
         person_months,
         started: humantime::format_rfc3339_seconds(started).to_string(),
         elapsed_seconds: clock.elapsed().as_secs_f64(),
         scenario_sha256: models
             .iter()
             .zip(&names)
-            .map(|(m, n)| (n.clone(), scenario_hash(&m.base)))
-            .collect(),
+            .map(|(m, n)| Ok((n.clone(), m.sha256()?)))
+            .collect::<Result<_, SerializeError>>()?,
         scenarios: models
             .iter()
             .zip(&names)
-            .map(|(m, n)| (n.clone(), serde_json::to_value(&m.base).unwrap_or_default()))
-            .collect(),
+            .map(|(m, n)| Ok((n.clone(), SerializeError::json(&m.base)?)))
+            .collect::<Result<_, SerializeError>>()?,
     };
     dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
     dir.commit()?;
@@ -545,31 +511,11 @@ struct Manifest {
 }
 
 /// Writes a scenario's run files under `runs/<name>/`.
-fn write_run(
-    dir: &AtomicDir,
-    name: &str,
-    plan: &Plan,
-    monthly: Accumulator,
-    horizon: Accumulator,
-    yearly: Accumulator,
-) -> anyhow::Result<()> {
-    let names = stats::horizon_names();
+fn write_run(dir: &AtomicDir, name: &str, plan: &Plan, tables: &RunTables) -> anyhow::Result<()> {
     dir.create_dir(&format!("runs/{name}"))?;
-    let m = monthly.finish();
-    dir.write(
-        &format!("runs/{name}/monthly.csv"),
-        &export::monthly_csv(plan, &m)?,
-    )?;
-    let h = horizon.finish();
-    dir.write(
-        &format!("runs/{name}/summary.csv"),
-        &export::summary_csv(&names, &h)?,
-    )?;
-    let y = yearly.finish();
-    dir.write(
-        &format!("runs/{name}/budget.csv"),
-        &export::budget_csv(plan, &y)?,
-    )?;
+    for (file, bytes) in export::run_files(plan, tables) {
+        dir.write(&format!("runs/{name}/{file}"), &bytes?)?;
+    }
     Ok(())
 }
 
@@ -654,8 +600,8 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         |w: &mut Vec<u8>, name: &str, levels: &[(String, Summary)]| -> std::io::Result<()> {
             for (ind, s) in levels {
                 let (unit, target) = match ind.as_str() {
-                    "ly_share_at_kpi" => ("share", num(TARGET_LY_SHARE)),
-                    "progression_share_at_kpi" => ("share", num(TARGET_PROGRESSION)),
+                    "ly_share_at_kpi" => ("share", num(kpi::LY_SHARE_TARGET)),
+                    "progression_share_at_kpi" => ("share", num(kpi::PROGRESSION_TARGET)),
                     "ly_stock_at_kpi" => ("people", String::new()),
                     _ => ("DKK/year", String::new()),
                 };
@@ -733,11 +679,14 @@ pub fn steering_table(c: &Comparison) -> String {
         rows.push((label.to_string(), v));
     };
     line(
-        &format!("LY share (target {})", pct(TARGET_LY_SHARE)),
+        &format!("LY share (target {})", pct(kpi::LY_SHARE_TARGET)),
         &|l| get(l, "ly_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
     );
     line(
-        &format!("Progression share (target {})", pct(TARGET_PROGRESSION)),
+        &format!(
+            "Progression share (target {})",
+            pct(kpi::PROGRESSION_TARGET)
+        ),
         &|l| get(l, "progression_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
     );
     line("LY stock", &|l| {

@@ -1,18 +1,18 @@
-//! The engine: one replication, month by month, and many replications in
-//! parallel.
+//! The engine: one replication, month by month. Many replications run in
+//! parallel in [`crate::runner`].
 //!
 //! Invariants:
 //! - The engine does no IO; it is a pure function of the plan (scenario and
 //!   seed) and the replication index.
 //! - Results do not depend on the thread count: each replication has its own
-//!   random streams, and [`run`] returns replications in index order.
+//!   random streams.
 //!
 //! Order of events within month `t` (docs/model.md, "Order of events"): arrivals join; everyone
 //! present is exposed to the month's risks, and the state held at the start
 //! of the month decides the month's costs; stocks are recorded at the end.
 
 use crate::metrics as mx;
-use crate::money::{Regime, WEEKS_PER_MONTH};
+use crate::money::{Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::plan::{Plan, MAX_TABLE};
 use crate::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
@@ -20,7 +20,6 @@ use crate::population::{
 use crate::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
-use rayon::prelude::*;
 
 /// The result of one replication: `months × metrics::N` values.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,15 +59,57 @@ fn idx(d: u16) -> usize {
     (d as usize).min(MAX_TABLE - 1)
 }
 
-/// Whether a 2013-rules job at job month `tenure` gets a contact in month `t`.
+/// A consultant contact of a 2013-rules job in a month: a follow-up
+/// contact, a screening contact, both or neither.
+#[derive(Debug, Clone, Copy)]
+struct Contact {
+    follow: bool,
+    screen: bool,
+}
+
+impl Contact {
+    /// The follow-up contact rule, the one place it is written: a job gets
+    /// a contact in month `t` when its screening falls in `t`, or when
+    /// follow-up is in force in `t` (`mask` is then the plan's contact mask
+    /// of job months, else 0), the job started at `max_start` hours or less
+    /// and its job month is one of the mask's. Branch-free: it runs for
+    /// every flexjob every month.
+    #[inline(always)]
+    fn of(p: &Person, t: usize, mask: u64, max_start: u8) -> Contact {
+        let d = p.dur as usize;
+        Contact {
+            follow: ((mask >> d.min(63)) & 1 == 1) & (d < 64) & (p.start_hours <= max_start),
+            screen: p.screen_t as usize == t,
+        }
+    }
+
+    #[inline(always)]
+    fn any(self) -> bool {
+        self.follow | self.screen
+    }
+
+    /// Consultant hours: a screening's if it is one, else a follow-up's.
+    #[inline(always)]
+    fn hours(self, follow_hours: f64, screen_hours: f64) -> f64 {
+        if self.screen {
+            screen_hours
+        } else if self.follow {
+            follow_hours
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The contact mask of month `t`: the plan's if follow-up is in force then,
+/// else 0.
 #[inline(always)]
-fn is_contact(plan: &Plan, p: &Person, t: usize, max_start: u8) -> bool {
-    (t < plan.months
-        && plan.followup_on[t]
-        && p.start_hours <= max_start
-        && p.dur < 64
-        && plan.contact_mask >> p.dur & 1 == 1)
-        || p.screen_t as usize == t
+fn contact_mask(plan: &Plan, t: usize) -> u64 {
+    if t < plan.months && plan.followup_on[t] {
+        plan.contact_mask
+    } else {
+        0
+    }
 }
 
 /// The people of one replication, by state. Keeping each state in its own
@@ -113,8 +154,8 @@ fn end_key(p: &Person) -> usize {
     p.hours as usize + HOURS * (small + (small & up))
 }
 
-/// Hours 0..=37 index the histograms.
-const HOURS: usize = 38;
+/// Hours `0..=FULL_TIME_HOURS` index the histograms.
+const HOURS: usize = HOURS_ROWS;
 
 /// Cost histogram index at the start of a month: hours and refusion class
 /// (0 flat rate, 1 staircase at the last step).
@@ -167,10 +208,9 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let mut next_contact_hours = 0.0;
     let mut next_contacts = 0u32;
     for p in &pop.flex {
-        if is_contact(plan, p, 0, max_start) {
-            next_contacts += 1;
-            next_contact_hours += contact_hours(p, 0, follow_hours, screen_hours);
-        }
+        let c = Contact::of(p, 0, contact_mask(plan, 0), max_start);
+        next_contacts += c.any() as u32;
+        next_contact_hours += c.hours(follow_hours, screen_hours);
     }
     let (mut n_visit, mut n_direct) = (0u64, 0u64);
     let mut person_months = 0u64;
@@ -190,29 +230,21 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         let mut contact_hours_t = next_contact_hours;
         for _ in 0..nd {
             let p = factory.direct(n_direct, t);
-            if is_contact(plan, &p, t, max_start) {
-                contacts += 1;
-                contact_hours_t += contact_hours(&p, t, follow_hours, screen_hours);
-            }
+            let c = Contact::of(&p, t, contact_mask(plan, t), max_start);
+            contacts += c.any() as u32;
+            contact_hours_t += c.hours(follow_hours, screen_hours);
             pop.flex.push(p);
             n_direct += 1;
         }
 
         // 2. Capacity from the caseload at the start of the month.
-        let ly_start = pop.ly.len() as f64;
         let consultants = plan.consultants[t];
-        let st = &s.staffing;
-        let effective = (consultants - contact_hours_t / st.hours_per_month).max(0.01);
-        let caseload = ly_start / effective;
-        let capacity = if st.elasticity == 0.0 {
-            1.0
-        } else if caseload <= 0.0 {
-            st.capacity_max
-        } else {
-            (st.reference_caseload / caseload)
-                .powf(st.elasticity)
-                .clamp(st.capacity_min, st.capacity_max)
-        };
+        let (caseload, capacity) = crate::plan::capacity(
+            &s.staffing,
+            consultants,
+            contact_hours_t,
+            pop.ly.len() as f64,
+        );
         // Job finding by spell month for this month, capacity included.
         for (buf, src) in find_buf.iter_mut().zip(&plan.find[t]) {
             for (dst, v) in buf.iter_mut().zip(src.iter()) {
@@ -233,6 +265,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         // follow-up or screening is in force now or next month.
         let next_on = t + 1 < months && plan.followup_on[t + 1];
         let next_mask = if next_on { plan.contact_mask } else { 0 };
+        let mask_now = contact_mask(plan, t);
         let contact_work = followup_on || next_on || screening_now || ti + 1 == screen_first;
         let mut c = Counts::default();
         end_hist.fill(0);
@@ -255,15 +288,13 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             let in_jobclub = dd >= jc0 && dd < jc1;
             let in_review = dd >= rv0 && dd < rv1;
             if pricing {
-                let share = if staircase && p.flags & F_NEW_REFUSION != 0 {
-                    crate::money::staircase_share(p.weeks as f64, &rf.staircase_rates)
-                } else if p.cap_months >= cap_months {
-                    0.0
-                } else if in_jobclub || in_review {
-                    rf.flat_ly_rate_active
-                } else {
-                    rf.flat_ly_rate
-                };
+                let share = crate::money::ly_refusion_share(
+                    rf,
+                    staircase && p.flags & F_NEW_REFUSION != 0,
+                    p.weeks as f64,
+                    p.cap_months >= cap_months,
+                    in_jobclub || in_review,
+                );
                 p.weeks = (p.weeks + weeks_step).min(60.0);
                 let benefit = pr.ly[p.category as usize];
                 c.cost_ly += benefit;
@@ -275,13 +306,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
 
             let d = idx(p.dur);
             let g = (p.flags & F_REHAB != 0) as usize;
-            let mut pf = (find_buf[g][d] * p.frailty as f64).min(1.0);
-            let mut px = ly_exit[d];
-            if pf + px > 1.0 {
-                let sum = pf + px;
-                pf /= sum;
-                px /= sum;
-            }
+            let (pf, px) = competing((find_buf[g][d] * p.frailty as f64).min(1.0), ly_exit[d]);
             let u = uniform(&mut p.events);
             if u < pf {
                 let a = uniform(&mut p.hours_rng);
@@ -361,7 +386,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             }
             if hours_model {
                 let y = p.hours_rng.next_u64();
-                let contact = contact_work && is_contact(plan, p, t, max_start);
+                let contact = contact_work && Contact::of(p, t, mask_now, max_start).any();
                 let special = contact | (p.flags & F_AGREEMENT != 0);
                 let (t_up, t_any) = if special {
                     let (up, down) = hour_probabilities(h, fu, contact, p.flags);
@@ -387,10 +412,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
                     }
                 }
             }
-            p.dur = p.dur.saturating_add(1);
-            if p.cap_months != 0 && p.dur >= keep_flex {
-                p.cap_months = 0;
-            }
+            next_job_month(p, keep_flex);
             end_hist[end_key(p)] += 1;
             if contact_work {
                 tally_contact(
@@ -428,10 +450,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
                 }
                 continue;
             }
-            p.dur = p.dur.saturating_add(1);
-            if p.cap_months != 0 && p.dur >= keep_flex {
-                p.cap_months = 0;
-            }
+            next_job_month(p, keep_flex);
             i += 1;
         }
         c.old = old.len() as u32;
@@ -549,7 +568,7 @@ fn tally_ly(p: &mut Person, c: &mut Counts) {
     }
 }
 
-/// Counts a contact due next month (branch-free form of [`is_contact`]).
+/// Counts a contact due next month.
 #[inline(always)]
 fn tally_contact(
     p: &Person,
@@ -560,17 +579,9 @@ fn tally_contact(
     screen_hours: f64,
     c: &mut Counts,
 ) {
-    let d = p.dur as usize;
-    let follow = ((next_mask >> d.min(63)) & 1 == 1) & (d < 64) & (p.start_hours <= max_start);
-    let screen = p.screen_t as usize == t + 1;
-    c.next_contacts += (follow | screen) as u32;
-    c.next_contact_hours += if screen {
-        screen_hours
-    } else if follow {
-        follow_hours
-    } else {
-        0.0
-    };
+    let contact = Contact::of(p, t + 1, next_mask, max_start);
+    c.next_contacts += contact.any() as u32;
+    c.next_contact_hours += contact.hours(follow_hours, screen_hours);
 }
 
 /// Two competing monthly probabilities; if they sum past 1 they are
@@ -623,13 +634,14 @@ fn hour_probabilities(
     (up, h.p_down.min(1.0 - up))
 }
 
-/// Consultant hours of a contact in month `t`.
-#[inline]
-fn contact_hours(p: &Person, t: usize, follow: f64, screen: f64) -> f64 {
-    if p.screen_t as usize == t {
-        screen
-    } else {
-        follow
+/// A month in a flexjob passes. The refusion cap's count of months on LY
+/// starts again once a job has lasted `keep_flex` months
+/// (`money.refusion.keep_flex_months`).
+#[inline(always)]
+fn next_job_month(p: &mut Person, keep_flex: u16) {
+    p.dur = p.dur.saturating_add(1);
+    if p.cap_months != 0 && p.dur >= keep_flex {
+        p.cap_months = 0;
     }
 }
 
@@ -642,7 +654,7 @@ fn dismiss(p: &mut Person) {
     p.screen_t = NO_SCREEN;
 }
 
-/// Hours band (1–5, 6–10, 11–15, 16–20, 21–37) by hours, as a table.
+/// Hours band (1–5, 6–10, 11–15, 16–20, 21–full time) by hours, as a table.
 const BAND: [u8; 256] = {
     let mut t = [4u8; 256];
     let mut h = 0;
@@ -693,35 +705,4 @@ struct Counts {
 /// Simulates replication `rep`.
 pub fn simulate(plan: &Plan, rep: u64) -> Replication {
     simulate_with(plan, rep, &mut Population::default())
-}
-
-/// Runs replications `first..first + count` on the current rayon pool and
-/// returns them in index order. `progress` is called once per replication.
-pub fn run_range(
-    plan: &Plan,
-    first: u64,
-    count: u64,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Replication> {
-    (first..first + count)
-        .into_par_iter()
-        .map_init(Population::default, |pop, r| {
-            let out = simulate_with(plan, r, pop);
-            progress();
-            out
-        })
-        .collect()
-}
-
-/// Runs `count` replications on a pool of `threads` threads (0 = all cores).
-pub fn run(
-    plan: &Plan,
-    count: u64,
-    threads: usize,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Replication>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
-    Ok(pool.install(|| run_range(plan, 0, count, progress)))
 }

@@ -20,7 +20,8 @@ impl fmt::Display for Problem {
 /// Why a scenario could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file `{file}`: {source}")]
+    /// The cause is the source, which the error chain prints once.
+    #[error("cannot read scenario file `{file}`")]
     Read {
         file: String,
         #[source]
@@ -41,6 +42,9 @@ pub enum ScenarioError {
         file: String,
         problems: Vec<Problem>,
     },
+    /// Not the user's input: a resolved scenario that did not serialise.
+    #[error(transparent)]
+    Serialize(#[from] SerializeError),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -52,6 +56,11 @@ fn list(problems: &[Problem]) -> String {
 }
 
 impl ScenarioError {
+    /// Whether the user's input is at fault (exit 2) rather than fleksim.
+    pub fn is_input(&self) -> bool {
+        !matches!(self, ScenarioError::Serialize(_))
+    }
+
     /// The first offending key, if the error names one.
     pub fn key(&self) -> Option<&str> {
         match self {
@@ -68,3 +77,25 @@ impl ScenarioError {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct InputError(pub String);
+
+/// A scenario that cannot be written back as text (TOML or JSON). Not the
+/// user's input but a failure (exit 1): nothing is hashed or written from
+/// a scenario that did not serialise.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write scenario `{scenario}` as {format}: {message}")]
+pub struct SerializeError {
+    pub scenario: String,
+    pub format: &'static str,
+    pub message: String,
+}
+
+impl SerializeError {
+    /// A scenario as JSON, for a manifest.
+    pub fn json(s: &crate::Scenario) -> Result<serde_json::Value, SerializeError> {
+        serde_json::to_value(s).map_err(|e| SerializeError {
+            scenario: s.name.clone(),
+            format: "JSON",
+            message: e.to_string(),
+        })
+    }
+}

@@ -69,6 +69,23 @@ pub fn budget_csv(plan: &Plan, yearly: &[Summary]) -> io::Result<Vec<u8>> {
     Ok(w)
 }
 
+/// A run's files (`monthly.csv`, `summary.csv`, `budget.csv`) and their
+/// bytes: what `run` writes and what `compare` writes under
+/// `runs/<scenario>/`, from the same code.
+pub fn run_files(
+    plan: &Plan,
+    tables: &stats::RunTables,
+) -> [(&'static str, io::Result<Vec<u8>>); 3] {
+    [
+        ("monthly.csv", monthly_csv(plan, &tables.monthly)),
+        (
+            "summary.csv",
+            summary_csv(&stats::horizon_names(), &tables.horizon),
+        ),
+        ("budget.csv", budget_csv(plan, &tables.yearly)),
+    ]
+}
+
 /// `replications.csv`: `replication,month,metric,value`, streamed.
 pub fn replications_csv(
     w: &mut impl Write,

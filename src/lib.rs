@@ -7,15 +7,26 @@
 //!
 //! Data flows one way:
 //! scenario file → [`load`] (validated [`Scenario`]) → [`Plan`] (per-month
-//! tables) → [`engine`] (replications, pure functions of plan and index) →
-//! [`stats`] (means and quantiles) → [`export`] (files, atomically).
+//! tables) → [`engine`] (replications, pure functions of plan and index),
+//! run in chunks by the [`runner`] → [`stats`] (means and quantiles) →
+//! [`export`] (files, atomically).
 //!
 //! ```
-//! use fleksim::{engine, load, stats, Plan};
-//! let scenario = load::load_file("scenarios/markov-check.toml".as_ref(), &[]).unwrap();
-//! let plan = Plan::new(&scenario);
-//! let reps = engine::run(&plan, 10, 1, &|| ()).unwrap();
-//! let monthly = stats::monthly(&reps, plan.months);
+//! use fleksim::runner::{Lane, Runner};
+//! use fleksim::stats::RunSummaries;
+//! use fleksim::uncertain::{Draw, Model};
+//! use fleksim::Plan;
+//! let model = Model::load("scenarios/markov-check.toml".as_ref(), &[]).unwrap();
+//! let plan = Plan::new(&model.base);
+//! let mut run = RunSummaries::new(&plan);
+//! Runner::new(1)
+//!     .unwrap()
+//!     .stream(&[Lane::new(&model, &Draw::Random)], 0..10, &|| (), |_, chunk| {
+//!         chunk[0].iter().for_each(|r| drop(run.push(&plan, r)));
+//!         Ok::<_, fleksim::ScenarioError>(())
+//!     })
+//!     .unwrap();
+//! let monthly = run.finish().monthly;
 //! assert_eq!(monthly.len(), plan.months * fleksim::metrics::N);
 //! ```
 
@@ -24,6 +35,8 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod hash;
+pub mod kpi;
 pub mod load;
 pub mod metrics;
 pub mod money;
@@ -31,9 +44,11 @@ pub mod month;
 pub mod output;
 pub mod plan;
 pub mod population;
+pub mod progress;
 pub mod report;
 pub mod rng;
 pub mod run;
+pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

@@ -6,7 +6,7 @@
 //! The value is TOML (`15`, `true`, `[1, 3]`, `[{from=0,p=0.07}]`); a value
 //! that is not TOML is taken as a string, so `--set start=2017-01` works.
 
-use crate::error::{Problem, ScenarioError};
+use crate::error::{Problem, ScenarioError, SerializeError};
 use crate::scenario::Scenario;
 use std::path::Path;
 use toml::{Table, Value};
@@ -29,16 +29,17 @@ pub fn load_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sce
 }
 
 /// The scenario as a TOML table, every default filled in.
-pub fn to_table(s: &Scenario) -> Table {
+pub fn to_table(s: &Scenario) -> Result<Table, SerializeError> {
+    let err = |message: String| SerializeError {
+        scenario: s.name.clone(),
+        format: "TOML",
+        message,
+    };
     match Value::try_from(s) {
-        Ok(Value::Table(t)) => t,
-        _ => Table::new(),
+        Ok(Value::Table(t)) => Ok(t),
+        Ok(_) => Err(err("the scenario is not a table".into())),
+        Err(e) => Err(err(e.to_string())),
     }
-}
-
-/// The scenario as TOML text, every default filled in.
-pub fn to_toml(s: &Scenario) -> String {
-    toml::to_string(&to_table(s)).unwrap_or_default()
 }
 
 /// Deserializes a table with the dotted path of the first bad key.

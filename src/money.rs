@@ -8,6 +8,14 @@
 use crate::month::Month;
 use serde::{Deserialize, Serialize};
 
+/// The full-time working week in hours: 37, the week of the collective
+/// agreements that flexjob hours are measured against (docs/domain.md). A
+/// flexjob's weekly hours run from 1 to this.
+pub const FULL_TIME_HOURS: u8 = 37;
+
+/// Rows of a table indexed by weekly hours `0..=FULL_TIME_HOURS`.
+pub const HOURS_ROWS: usize = FULL_TIME_HOURS as usize + 1;
+
 /// One calendar year of the law tables (docs/domain.md, "Rules and amounts").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -403,6 +411,30 @@ pub fn staircase_share(before: f64, rates: &[f64; 4]) -> f64 {
         }
     }
     total / WEEKS_PER_MONTH
+}
+
+/// The refusion share of a month of LY. A person under the 2016 rules in a
+/// month of the staircase regime (`staircase`) is refunded by benefit weeks
+/// ([`staircase_share`]); anyone else at the flat rate, higher in a month
+/// with an active offer (jobclub, review), and not at all once the refusion
+/// cap's months on LY are used up (`cap_used`, `duration_cap`).
+#[inline(always)]
+pub fn ly_refusion_share(
+    rf: &Refusion,
+    staircase: bool,
+    weeks: f64,
+    cap_used: bool,
+    active: bool,
+) -> f64 {
+    if staircase {
+        staircase_share(weeks, &rf.staircase_rates)
+    } else if cap_used {
+        0.0
+    } else if active {
+        rf.flat_ly_rate_active
+    } else {
+        rf.flat_ly_rate
+    }
 }
 
 /// A discrete distribution over whole numbers, drawn by inverting its

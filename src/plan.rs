@@ -5,10 +5,33 @@
 //! spell or job duration `d`, or hours `h`, never recomputed per person.
 
 use crate::money::{self, Discrete, Regime};
-use crate::scenario::{step_value, Scenario, Step};
+use crate::scenario::{step_value, Scenario, Staffing, Step};
 
 /// Duration tables run to this many months; longer durations use the last.
 pub const MAX_TABLE: usize = 256;
+
+/// The capacity rule: how the caseload at the start of a month scales job
+/// finding. Consultants spend `contact_hours` of the month on follow-up
+/// and screening contacts; the rest of their time (at least 0.01 of a
+/// consultant) is search-effective. The caseload is the people on LY per
+/// search-effective consultant, and job finding is multiplied by
+/// `(reference_caseload / caseload)^elasticity`, clamped to
+/// `[capacity_min, capacity_max]` (1 with no elasticity; the maximum with
+/// nobody on LY). Returns `(caseload, capacity)`.
+pub fn capacity(st: &Staffing, consultants: f64, contact_hours: f64, ly: f64) -> (f64, f64) {
+    let effective = (consultants - contact_hours / st.hours_per_month).max(0.01);
+    let caseload = ly / effective;
+    let capacity = if st.elasticity == 0.0 {
+        1.0
+    } else if caseload <= 0.0 {
+        st.capacity_max
+    } else {
+        (st.reference_caseload / caseload)
+            .powf(st.elasticity)
+            .clamp(st.capacity_min, st.capacity_max)
+    };
+    (caseload, capacity)
+}
 
 /// Per-month tables for one scenario.
 #[derive(Debug, Clone)]
@@ -64,8 +87,9 @@ pub struct MonthPrices {
     /// LY per month by rate category (0 = ordinary, 1 = cash with children,
     /// 2 = cash without children).
     pub ly: [f64; 3],
-    /// Flex subsidy per month by current hours (index 0..=37).
-    pub subsidy: [f64; 38],
+    /// Flex subsidy per month by current hours (index
+    /// `0..=FULL_TIME_HOURS`).
+    pub subsidy: [f64; money::HOURS_ROWS],
     pub old_scheme: f64,
     pub regime: Regime,
     pub staff_municipal: f64,
@@ -254,7 +278,7 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
     };
     let idx = index(s, year);
     let wage = m.wage_per_hour * idx;
-    let mut subsidy = [0.0; 38];
+    let mut subsidy = [0.0; money::HOURS_ROWS];
     for (h, v) in subsidy.iter_mut().enumerate().skip(1) {
         *v = money::flex_subsidy(money::earnings(wage, h as f64), &law) * deflate;
     }

@@ -216,7 +216,7 @@ impl<'a> Factory<'a> {
         if start <= 10 && d.u(A_PROGRESSED) < s.initial.progressed_share {
             let span = (s.hours.step_max - s.hours.step_min + 1) as f64;
             let step = s.hours.step_min + (d.u(A_STEP) * span) as u8;
-            p.hours = (start + step.max(1)).min(37);
+            p.hours = (start + step.max(1)).min(crate::money::FULL_TIME_HOURS);
             p.ceiling = p.ceiling.max(p.hours);
         }
         let tenure = geometric(self.ln_q_tenure, d.u(A_DURATION));

@@ -1,20 +1,15 @@
 //! The `run` pipeline: plan → replications → statistics → files.
 
+use crate::error::SerializeError;
 use crate::export;
-use crate::load;
 use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::plan::Plan;
-use crate::scenario::Scenario;
-use crate::stats::{self, Accumulator};
+use crate::runner::{Lane, PoolError, Runner};
+use crate::stats::{self, Accumulator, RunSummaries};
 use crate::uncertain::{Draw, Model};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
-
-/// Replications simulated at a time; fixed so that output never depends on
-/// the thread count.
-pub const CHUNK: u64 = 256;
 
 /// Options of a run beyond the scenario itself.
 #[derive(Debug, Clone, Default)]
@@ -53,12 +48,6 @@ pub struct Manifest {
     pub fixed: bool,
 }
 
-/// SHA-256 of the resolved scenario's TOML text.
-pub fn scenario_hash(s: &Scenario) -> String {
-    let digest = Sha256::digest(load::to_toml(s).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn timestamp(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
@@ -66,16 +55,26 @@ fn timestamp(t: SystemTime) -> String {
 /// Why a run failed after its input was accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("cannot start {threads} worker threads: {source}")]
-    Threads {
-        threads: usize,
-        #[source]
-        source: rayon::ThreadPoolBuildError,
-    },
+    #[error(transparent)]
+    Pool(#[from] PoolError),
     #[error(transparent)]
     Scenario(#[from] crate::error::ScenarioError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Serialize(#[from] SerializeError),
+}
+
+/// Whether a run also runs its replications with every uncertain parameter
+/// at its median (for `uncertainty.csv`).
+fn with_fixed(model: &Model, opts: &RunOptions) -> bool {
+    model.is_uncertain() && !opts.fixed
+}
+
+/// Replications a run simulates (for a progress bar): twice the scenario's
+/// when it also runs them with every parameter at its median.
+pub fn work(model: &Model, opts: &RunOptions) -> u64 {
+    model.base.replications as u64 * (1 + with_fixed(model, opts) as u64)
 }
 
 /// Runs a scenario and writes its results atomically to `out`.
@@ -92,81 +91,63 @@ pub fn run_to_dir(
     let io_err = |name: &str, e| OutputError::io("write", &dir.display(name), e);
     let scenario = &model.base;
     let plan = Plan::new(scenario);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|source| RunError::Threads {
-            threads: opts.threads,
-            source,
-        })?;
+    let runner = Runner::new(opts.threads)?;
     let n = scenario.replications as u64;
     let draw = if opts.fixed {
         Draw::Median
     } else {
         Draw::Random
     };
-    // Replications run in chunks of a fixed size (independent of the thread
-    // count) and are folded into the summaries in replication order, so
-    // memory stays flat in the number of replications.
-    let names = stats::horizon_names();
-    let mut monthly = Accumulator::new(plan.months * crate::metrics::N);
-    let mut horizon = Accumulator::new(names.len());
-    let mut yearly = Accumulator::new(stats::years(&plan).len() * stats::yearly_names().len());
+    let mut lanes = vec![Lane::new(model, &draw)];
     // With uncertain parameters, the same replications with every parameter
     // at its median separate chance from parameter uncertainty.
-    let mut fixed = (model.is_uncertain() && !opts.fixed).then(|| Accumulator::new(names.len()));
+    let names = stats::horizon_names();
+    let mut fixed = None;
+    if with_fixed(model, opts) {
+        lanes.push(Lane::new(model, &Draw::Median));
+        fixed = Some(Accumulator::new(names.len()));
+    }
+    let mut run = RunSummaries::new(&plan);
     let mut per_rep = if opts.per_replication {
         Some(dir.create("replications.csv")?)
     } else {
         None
     };
-    let mut person_months = 0u64;
-    let mut first = 0u64;
-    while first < n {
-        let count = CHUNK.min(n - first);
-        let reps = pool.install(|| model.run(first, count, &draw, progress))?;
-        for r in &reps {
-            monthly.push(r.values.iter().copied());
-            horizon.push(stats::horizon_values(&plan, r));
-            yearly.push(stats::yearly_values(&plan, r));
-            person_months += r.person_months;
+    runner.stream(&lanes, 0..n, progress, |first, chunk| {
+        for r in &chunk[0] {
+            run.push(&plan, r);
         }
         if let Some(w) = per_rep.as_mut() {
-            export::replications_csv(w, &plan, first, &reps, first == 0)
+            export::replications_csv(w, &plan, first, &chunk[0], first == 0)
                 .map_err(|e| io_err("replications.csv", e))?;
         }
         if let Some(acc) = fixed.as_mut() {
-            let reps = pool.install(|| model.run(first, count, &Draw::Median, &|| ()))?;
-            for r in &reps {
+            for r in &chunk[1] {
                 acc.push(stats::horizon_values(&plan, r));
             }
         }
-        first += count;
-    }
+        Ok::<_, RunError>(())
+    })?;
     if let Some(w) = per_rep {
         dir.finish("replications.csv", w)?;
     }
-    let threads = pool.current_num_threads();
-    let total_var = horizon.variances();
-    let monthly = monthly.finish();
-    let summary = horizon.finish();
-    let budget = yearly.finish();
+    let threads = runner.threads();
+    let person_months = run.person_months;
+    let total_var = run.horizon_variances();
+    let tables = runner.install(|| run.finish());
 
     let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
         let bytes = bytes.map_err(|e| io_err(name, e))?;
         Ok(dir.write(name, &bytes)?)
     };
-    write("monthly.csv", export::monthly_csv(&plan, &monthly))?;
-    write("summary.csv", export::summary_csv(&names, &summary))?;
-    write("budget.csv", export::budget_csv(&plan, &budget))?;
-    let mut files = vec![
-        "monthly.csv".to_string(),
-        "summary.csv".to_string(),
-        "budget.csv".to_string(),
-    ];
+    let mut files = Vec::new();
+    for (name, bytes) in export::run_files(&plan, &tables) {
+        write(name, bytes)?;
+        files.push(name.to_string());
+    }
     if let Some(fixed) = fixed {
         let chance_var = fixed.variances();
-        let fixed_summary = fixed.finish();
+        let fixed_summary = runner.install(|| fixed.finish());
         let share: Vec<f64> = total_var
             .iter()
             .zip(&chance_var)
@@ -180,7 +161,7 @@ pub fn run_to_dir(
             .collect();
         write(
             "uncertainty.csv",
-            export::uncertainty_csv(&names, &summary, &fixed_summary, &share),
+            export::uncertainty_csv(&names, &tables.horizon, &fixed_summary, &share),
         )?;
         files.push("uncertainty.csv".to_string());
     }
@@ -200,7 +181,7 @@ pub fn run_to_dir(
         program: "fleksim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         scenario_name: scenario.name.clone(),
-        scenario_sha256: scenario_hash(scenario),
+        scenario_sha256: model.sha256()?,
         seed: scenario.seed,
         replications: scenario.replications,
         threads,
@@ -211,7 +192,7 @@ pub fn run_to_dir(
         elapsed_seconds: elapsed,
         person_months_per_second: person_months as f64 / elapsed.max(1e-9),
         files,
-        scenario: serde_json::to_value(scenario).unwrap_or(serde_json::Value::Null),
+        scenario: SerializeError::json(scenario)?,
         uncertain: model.params.clone(),
         fixed: opts.fixed,
     };

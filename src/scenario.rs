@@ -279,7 +279,7 @@ pub fn default_ceiling_bands() -> Vec<Band> {
         band(6, 10, 0.30),
         band(11, 15, 0.25),
         band(16, 20, 0.18),
-        band(21, 37, 0.12),
+        band(21, crate::money::FULL_TIME_HOURS, 0.12),
     ]
 }
 

@@ -9,15 +9,16 @@
 //! `baseline`, or the scenario's own cumulative net municipal cost when it
 //! declares none.
 
-use crate::cli::progress_bar;
 use crate::engine::Replication;
-use crate::error::InputError;
+use crate::error::{InputError, SerializeError};
 use crate::export::num;
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::month::Month;
 use crate::output::{AtomicDir, FolderKind};
 use crate::plan::Plan;
-use crate::stats;
+use crate::progress::progress_bar;
+use crate::runner::{Lane, Runner};
+use crate::stats::{self, Accumulator};
 use crate::uncertain::{Draw, Model};
 use serde::Serialize;
 use std::io::Write;
@@ -115,12 +116,13 @@ pub struct Bar {
     pub swing: f64,
 }
 
-/// Runs the tornado. `baseline` is the declared baseline, if any.
+/// Runs the tornado on `runner`. `baseline` is the declared baseline, if
+/// any.
 pub fn tornado(
+    runner: &Runner,
     model: &Model,
     baseline: Option<&Model>,
     measure: &Measure,
-    threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<(f64, Vec<Bar>)> {
     if !model.is_uncertain() {
@@ -131,35 +133,44 @@ pub fn tornado(
         ))
         .into());
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
     let n = model.base.replications as u64;
-    // Replications run in chunks so that memory holds one chunk, plus one
-    // number per replication for the baseline's paired values.
-    let values = |m: &Model, draw: &Draw| -> anyhow::Result<Vec<f64>> {
-        let p = Plan::new(&m.base);
-        let mut out = Vec::with_capacity(n as usize);
-        let mut first = 0;
-        while first < n {
-            let count = crate::run::CHUNK.min(n - first);
-            let reps = pool.install(|| m.run(first, count, draw, progress))?;
-            out.extend(reps.iter().map(|r| measure.value(&p, r)));
-            first += count;
-        }
-        Ok(out)
-    };
+    let plan = Plan::new(&model.base);
+    // The baseline's metric per replication (8 bytes a replication), to pair
+    // with each end's replications.
     let base_values: Option<Vec<f64>> = match baseline {
-        Some(b) => Some(values(b, &Draw::Median)?),
+        Some(b) => {
+            let p = Plan::new(&b.base);
+            let mut out = Vec::with_capacity(n as usize);
+            runner.stream(
+                &[Lane::new(b, &Draw::Median)],
+                0..n,
+                progress,
+                |_, chunk| {
+                    out.extend(chunk[0].iter().map(|r| measure.value(&p, r)));
+                    Ok::<_, anyhow::Error>(())
+                },
+            )?;
+            Some(out)
+        }
         None => None,
     };
+    // The mean of the metric (minus the baseline's) with the parameters
+    // drawn as `draw` says: the same estimator as every other mean.
     let run = |draw: Draw| -> anyhow::Result<f64> {
-        let v = values(model, &draw)?;
-        let diff = v
-            .iter()
-            .enumerate()
-            .map(|(k, x)| x - base_values.as_ref().map_or(0.0, |b| b[k]));
-        Ok(diff.sum::<f64>() / v.len().max(1) as f64)
+        let mut acc = Accumulator::new(1);
+        runner.stream(
+            &[Lane::new(model, &draw)],
+            0..n,
+            progress,
+            |first, chunk| {
+                for (k, r) in (first as usize..).zip(&chunk[0]) {
+                    let b = base_values.as_ref().map_or(0.0, |b| b[k]);
+                    acc.push([measure.value(&plan, r) - b]);
+                }
+                Ok::<_, anyhow::Error>(())
+            },
+        )?;
+        Ok(acc.means()[0])
     };
     let centre = run(Draw::Median)?;
     let mut bars = Vec::new();
@@ -294,9 +305,8 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
     let runs = (2 * model.params.len() as u64 + 1 + baseline.is_some() as u64)
         * model.base.replications as u64;
     let bar = progress_bar(runs, a.quiet, "tornado");
-    let (centre, bars) = tornado(&model, baseline.as_ref(), &measure, a.threads, &|| {
-        bar.inc(1)
-    })?;
+    let runner = Runner::new(a.threads)?;
+    let (centre, bars) = tornado(&runner, &model, baseline.as_ref(), &measure, &|| bar.inc(1))?;
     bar.finish_and_clear();
     dir.write("tornado.csv", &tornado_csv(centre, &bars)?)?;
     let manifest = serde_json::json!({
@@ -304,14 +314,14 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
         "program": "fleksim",
         "version": env!("CARGO_PKG_VERSION"),
         "scenario_name": model.base.name,
-        "scenario_sha256": crate::run::scenario_hash(&model.base),
+        "scenario_sha256": model.sha256()?,
         "baseline": baseline.as_ref().map(|b| b.base.name.clone()),
         "metric": label,
         "at": a.at.map_or_else(|| "horizon".to_string(), |m| m.to_string()),
         "seed": model.base.seed,
         "replications": model.base.replications,
-        "parameters": model.params,
-        "scenario": model.base,
+        "parameters": serde_json::to_value(&model.params)?,
+        "scenario": SerializeError::json(&model.base)?,
     });
     dir.write("tornado.json", &serde_json::to_vec_pretty(&bars)?)?;
     dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;

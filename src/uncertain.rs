@@ -14,10 +14,8 @@
 //! draws. [`Draw::Median`] (`--fixed`) sets every parameter to its median,
 //! which separates parameter uncertainty from chance.
 
-use crate::engine::{self, Replication};
-use crate::error::{Problem, ScenarioError};
+use crate::error::{Problem, ScenarioError, SerializeError};
 use crate::load;
-use crate::plan::Plan;
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::validate;
@@ -238,15 +236,6 @@ pub struct Model {
     pub base: Scenario,
 }
 
-fn fnv1a(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// Replaces every `{ dist = ... }` table in `v` by its median, collecting
 /// the parameters with their dotted paths.
 fn extract(v: &mut Value, path: &str, out: &mut Vec<(String, Dist)>) -> Result<(), Problem> {
@@ -322,7 +311,7 @@ impl Model {
             unreachable!("the root of a TOML document is a table")
         };
         let scenario = load::from_table(t, file)?;
-        let mut resolved = Value::Table(load::to_table(&scenario));
+        let mut resolved = Value::Table(load::to_table(&scenario)?);
         for (path, d) in &found {
             let v = Value::try_from(d).map_err(|e| {
                 key_err(Problem {
@@ -352,7 +341,7 @@ impl Model {
             let median = dist.quantile(0.5).unwrap_or(f64::NAN);
             let integer = is_integer_key(&template, &path, median, file);
             params.push(Param {
-                key: fnv1a(&path),
+                key: crate::hash::fnv1a(&path),
                 path,
                 dist,
                 median,
@@ -492,43 +481,31 @@ impl Model {
         }
     }
 
-    /// Runs replications `first..first + count` on the current rayon pool,
-    /// in index order. Without uncertain parameters all share one plan.
-    pub fn run(
-        &self,
-        first: u64,
-        count: u64,
-        draw: &Draw,
-        progress: &(dyn Fn() + Sync),
-    ) -> Result<Vec<Replication>, ScenarioError> {
-        use rayon::prelude::*;
-        if !self.is_uncertain() || *draw != Draw::Random {
-            let s = self.scenario(first, draw)?;
-            return Ok(engine::run_range(&Plan::new(&s), first, count, progress));
-        }
-        (first..first + count)
-            .into_par_iter()
-            .map_init(engine::Population::default, |pop, r| {
-                let s = self.scenario(r, draw)?;
-                let out = engine::simulate_with(&Plan::new(&s), r, pop);
-                progress();
-                Ok(out)
-            })
-            .collect()
-    }
-
-    /// The resolved scenario as TOML, distributions shown where they are.
-    pub fn resolved_toml(&self) -> String {
-        let mut root = Value::Table(load::to_table(&self.base));
+    /// The resolved scenario as TOML, every default filled in and the
+    /// distributions shown where they are: what `fleksim validate` prints,
+    /// and the text [`Model::sha256`] hashes.
+    pub fn resolved_toml(&self) -> Result<String, SerializeError> {
+        let err = |message: String| SerializeError {
+            scenario: self.base.name.clone(),
+            format: "TOML",
+            message,
+        };
+        let mut root = Value::Table(load::to_table(&self.base)?);
         for p in &self.params {
-            if let Ok(v) = Value::try_from(&p.dist) {
-                let _ = load::set_path(&mut root, &p.path, v);
-            }
+            let v = Value::try_from(&p.dist).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
+            load::set_path(&mut root, &p.path, v).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
         }
         match root {
-            Value::Table(t) => toml::to_string(&t).unwrap_or_default(),
-            _ => String::new(),
+            Value::Table(t) => toml::to_string(&t).map_err(|e| err(e.to_string())),
+            _ => Err(err("the scenario is not a table".into())),
         }
+    }
+
+    /// The scenario's identity in every manifest (`scenario_sha256`): the
+    /// SHA-256 of [`Model::resolved_toml`], so any change of any key,
+    /// a distribution's parameter included, changes it.
+    pub fn sha256(&self) -> Result<String, SerializeError> {
+        Ok(crate::hash::sha256_hex(self.resolved_toml()?.as_bytes()))
     }
 }
 

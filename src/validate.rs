@@ -96,11 +96,12 @@ impl Checker {
         }
         let mut total = 0.0;
         for (i, b) in bands.iter().enumerate() {
-            if b.from < 1 || b.to > 37 || b.from > b.to {
+            let full = crate::money::FULL_TIME_HOURS;
+            if b.from < 1 || b.to > full || b.from > b.to {
                 self.fail(
                     format!("{key}[{i}]"),
                     format!(
-                        "hours {}..{} are not allowed: 1 ≤ from ≤ to ≤ 37",
+                        "hours {}..{} are not allowed: 1 ≤ from ≤ to ≤ {full}",
                         b.from, b.to
                     ),
                 );

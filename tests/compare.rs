@@ -80,7 +80,7 @@ fn variance(v: &[f64]) -> f64 {
 fn runs(rel: &str, sets: &[&str], n: u64) -> Vec<Replication> {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let model = Model::load(&root(rel), &sets).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    model.run(0, n, &Draw::Random, &|| ()).expect("run")
+    run_model(&model, 0, n, &Draw::Random)
 }
 
 #[test]

@@ -145,23 +145,23 @@ fn a_number_equals_a_distribution_at_its_median() {
     assert!(!number.is_uncertain());
     assert_eq!(dist.params[0].median, 1.25, "the lognormal's median");
     let n = 6;
-    let a = number.run(0, n, &Draw::Random, &|| ()).unwrap();
-    let b = dist.run(0, n, &Draw::Median, &|| ()).unwrap();
+    let a = run_model(&number, 0, n, &Draw::Random);
+    let b = run_model(&dist, 0, n, &Draw::Median);
     same(&a, &b, "a number vs its distribution at the median");
     // Drawn, the effect does change the results.
-    let c = dist.run(0, n, &Draw::Random, &|| ()).unwrap();
+    let c = run_model(&dist, 0, n, &Draw::Random);
     assert!(a != c, "drawing the jobclub effect changed nothing");
 }
 
 #[test]
 fn without_distributions_a_random_draw_is_the_plain_engine() {
     let m = model(&text(PROJECT), &["horizon_months=24"]);
-    let a = m.run(0, 6, &Draw::Random, &|| ()).unwrap();
+    let a = run_model(&m, 0, 6, &Draw::Random);
     let plan = Plan::new(&m.base);
     let b: Vec<Replication> = (0..6).map(|r| engine::simulate(&plan, r)).collect();
     same(&a, &b, "Model::run vs engine::simulate");
     // A later range is the same replications.
-    let c = m.run(3, 3, &Draw::Random, &|| ()).unwrap();
+    let c = run_model(&m, 3, 3, &Draw::Random);
     same(&a[3..], &c, "replications 3..6 run on their own");
 }
 

@@ -22,9 +22,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The KPI month of the seed (target 13 % on LY, 35 % progression).
-pub const KPI_MONTH: &str = "2018-03";
-
 /// Mean and quantiles over replications; `p25`/`p75` where a file has them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantiles {
@@ -128,7 +125,7 @@ impl RunData {
 
 /// The KPI month if `months` covers it, else the last month.
 pub fn kpi_month(months: &[Month]) -> Option<Month> {
-    let kpi = Month::parse(KPI_MONTH)?;
+    let kpi = crate::kpi::month();
     if months.contains(&kpi) {
         Some(kpi)
     } else {

@@ -9,11 +9,7 @@ use super::values::Measure;
 use crate::month::Month;
 use plotters::style::RGBColor;
 
-/// The seed's KPI 1 in June 2016 and its target for March 2018.
-pub const LY_SHARE_START: f64 = 0.153;
-pub const LY_SHARE_TARGET: f64 = 0.13;
-/// The seed's KPI 2 target for March 2018.
-pub const PROGRESSION_TARGET: f64 = 0.35;
+pub use crate::kpi::{LY_SHARE_START, LY_SHARE_TARGET, PROGRESSION_TARGET};
 
 /// One scenario as the page shows it.
 pub struct RunView<'a> {
@@ -189,7 +185,12 @@ pub fn fan_figure(
                 },
                 RefLine {
                     value: LY_SHARE_TARGET,
-                    label: format!("{} {} (2018-03)", w.target, lang.pct(LY_SHARE_TARGET, 0)),
+                    label: format!(
+                        "{} {} ({})",
+                        w.target,
+                        lang.pct(LY_SHARE_TARGET, 0),
+                        crate::kpi::month()
+                    ),
                     color: charts::TARGET,
                 },
             ],
@@ -255,7 +256,12 @@ pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
             )],
             refs: vec![RefLine {
                 value: PROGRESSION_TARGET,
-                label: format!("{} {} (2018-03)", w.target, lang.pct(PROGRESSION_TARGET, 0)),
+                label: format!(
+                    "{} {} ({})",
+                    w.target,
+                    lang.pct(PROGRESSION_TARGET, 0),
+                    crate::kpi::month()
+                ),
                 color: charts::TARGET,
             }],
             markers: vec![],

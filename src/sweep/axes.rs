@@ -2,7 +2,7 @@
 //! points of a Latin hypercube.
 
 use super::file::Node;
-use crate::rng;
+use crate::{hash, rng};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 use serde::Serialize;
@@ -88,19 +88,10 @@ fn range_values(v: &Value) -> Result<Vec<Value>, String> {
         .collect())
 }
 
-/// FNV-1a of a key: a portable stream key per axis, so adding an axis never
-/// changes another axis's values.
-fn fnv1a(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// `n` points of a Latin hypercube over `ranges`: for each key a random
-/// permutation of the `n` strata, and a uniform position within each.
+/// permutation of the `n` strata, and a uniform position within each. Each
+/// key has its own stream (keyed by [`hash::fnv1a`] of the key), so adding
+/// a key never changes another key's values.
 pub fn latin_hypercube(
     seed: u64,
     keys: &[String],
@@ -109,8 +100,9 @@ pub fn latin_hypercube(
 ) -> Vec<Vec<f64>> {
     let mut out = vec![Vec::with_capacity(keys.len()); n];
     for (key, &(lo, hi)) in keys.iter().zip(ranges) {
-        let mut r =
-            Xoshiro256PlusPlus::seed_from_u64(rng::splitmix64(rng::splitmix64(seed) ^ fnv1a(key)));
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(rng::splitmix64(
+            rng::splitmix64(seed) ^ hash::fnv1a(key),
+        ));
         let mut strata: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
             let k = ((rng::uniform(&mut r) * (i + 1) as f64) as usize).min(i);

@@ -12,11 +12,11 @@
 
 use super::axes::{axis_values, latin_hypercube, lhs_value, Axis, Lhs};
 use super::file::{self, Entry, Months, Node};
-use crate::error::InputError;
+use crate::error::{InputError, SerializeError};
+use crate::hash::sha256_hex;
 use crate::metrics::{self, METRICS};
 use crate::uncertain::Model;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml::Value;
 
@@ -66,20 +66,13 @@ pub struct Sweep {
     pub points: u64,
     /// SHA-256 of the resolved design (see [`Sweep::sha256`]).
     pub sha256: String,
-    /// SHA-256 of the base scenario as `fleksim validate` prints it.
+    /// The base scenario's identity ([`Model::sha256`]), as in every
+    /// manifest.
     pub scenario_sha256: String,
 }
 
 fn input(file: &str, message: impl std::fmt::Display) -> InputError {
     InputError(format!("`{file}`: {message}"))
-}
-
-/// SHA-256 as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A value as `--set` takes it (TOML).
@@ -100,8 +93,10 @@ pub fn cell_text(v: &Value) -> String {
 }
 
 impl Sweep {
-    /// Reads a sweep file and resolves it against its base scenario.
-    pub fn load(path: &Path) -> Result<Sweep, InputError> {
+    /// Reads a sweep file and resolves it against its base scenario. The
+    /// error is an [`InputError`] (the user's input) or a
+    /// [`SerializeError`] (a failure).
+    pub fn load(path: &Path) -> anyhow::Result<Sweep> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError(format!("cannot read sweep file `{file}`: {e}")))?;
@@ -125,10 +120,11 @@ impl Sweep {
                     "key `name`: `{name}` is not allowed; use letters, digits, `-`, `_` and `.` \
                      (it names the results folder)"
                 ),
-            ));
+            )
+            .into());
         }
         if raw.replications == 0 {
-            return Err(input(&file, "key `replications`: allowed 1 or more"));
+            return Err(input(&file, "key `replications`: allowed 1 or more").into());
         }
         let dir = path.parent().unwrap_or(Path::new(""));
         let scenario_path = dir.join(&raw.scenario);
@@ -184,7 +180,7 @@ impl Sweep {
             )
         })?;
         sweep.seed = base.base.seed;
-        sweep.scenario_sha256 = sha256_hex(base.resolved_toml().as_bytes());
+        sweep.scenario_sha256 = base.sha256()?;
 
         for Entry { key, node } in file::flatten(&raw.axes, &file::is_range) {
             sweep.check_key("axes", &key, &mut seen)?;
@@ -202,7 +198,8 @@ impl Sweep {
             return Err(input(
                 &file,
                 "no axes: give `[axes]` (lists of values or `{ from, to, step }`) or `[lhs]`",
-            ));
+            )
+            .into());
         }
         let mut points: u64 = sweep.lhs.as_ref().map_or(1, |l| l.values.len() as u64);
         for a in &sweep.grid {
@@ -212,7 +209,7 @@ impl Sweep {
                 .ok_or_else(|| input(&file, "the grid has more than 2^32 points"))?;
         }
         sweep.points = points;
-        sweep.sha256 = sweep.design_hash();
+        sweep.sha256 = sweep.design_hash()?;
         Ok(sweep)
     }
 
@@ -363,7 +360,7 @@ impl Sweep {
     /// results (the base scenario by its hash, the fixed overrides, every
     /// axis value, the Latin hypercube's points, seed, replications,
     /// metrics), nothing of how the file was written.
-    fn design_hash(&self) -> String {
+    fn design_hash(&self) -> Result<String, SerializeError> {
         #[derive(Serialize)]
         struct Resolved<'a> {
             name: &'a str,
@@ -387,7 +384,12 @@ impl Sweep {
             grid: &self.grid,
             lhs: &self.lhs,
         };
-        sha256_hex(&serde_json::to_vec(&r).unwrap_or_default())
+        let json = serde_json::to_vec(&r).map_err(|e| SerializeError {
+            scenario: self.name.clone(),
+            format: "JSON (the sweep's design)",
+            message: e.to_string(),
+        })?;
+        Ok(sha256_hex(&json))
     }
 
     pub fn metric_names(&self) -> Vec<&'static str> {

@@ -65,6 +65,8 @@ pub mod slurm;
 pub use design::Sweep;
 
 use crate::error::InputError;
+use crate::progress::progress_bar;
+use crate::runner::Runner;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -150,12 +152,9 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     for u in shard::points(sweep.points, shard) {
         sweep.model(u)?;
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads)
-        .build()
-        .map_err(|e| anyhow::anyhow!("cannot start {} worker threads: {e}", a.threads))?;
+    let runner = Runner::new(a.threads)?;
     let n_points = shard::points(sweep.points, shard).count() as u64;
-    let bar = crate::cli::progress_bar(n_points * sweep.replications as u64, a.quiet, &sweep.name);
+    let bar = progress_bar(n_points * sweep.replications as u64, a.quiet, &sweep.name);
     let progress = || bar.inc(1);
     let what = format!(
         "{}: {} points × {} replications",
@@ -163,7 +162,7 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     );
     match shard {
         None => {
-            let (path, c) = output::write_final(&sweep, &out, &pool, &progress)?;
+            let (path, c) = output::write_final(&sweep, &out, &runner, &progress)?;
             bar.finish_and_clear();
             if !a.quiet {
                 eprintln!(
@@ -176,7 +175,7 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
             }
         }
         Some(s) => {
-            let (path, outcome) = output::write_part(&sweep, &out, s, &pool, &progress)?;
+            let (path, outcome) = output::write_part(&sweep, &out, s, &runner, &progress)?;
             bar.finish_and_clear();
             if !a.quiet {
                 match outcome {

@@ -15,6 +15,7 @@ use super::point::{points_header, run_point, PointOutput, RESULTS_HEADER};
 use super::shard;
 use crate::output::folder::{self, Claim};
 use crate::output::{AtomicDir, FolderKind, OutputError};
+use crate::runner::Runner;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -43,12 +44,7 @@ impl<W: Write> Hashing<W> {
     /// Flushes and returns the SHA-256 of everything written.
     pub fn finish(mut self) -> io::Result<String> {
         self.inner.flush()?;
-        Ok(self
-            .hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect())
+        Ok(crate::hash::hex(&self.hasher.finalize()))
     }
 }
 
@@ -87,12 +83,12 @@ pub struct Computed {
     pub timing: Timing,
 }
 
-/// Runs `points` in order on `pool` and streams their rows to the two
+/// Runs `points` in order on `runner` and streams their rows to the two
 /// writers (headers first).
 pub fn compute<W: Write>(
     sweep: &Sweep,
     points: impl Iterator<Item = u64>,
-    pool: &rayon::ThreadPool,
+    runner: &Runner,
     files: [W; 2],
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Computed> {
@@ -102,16 +98,16 @@ pub fn compute<W: Write>(
     let (mut pw, mut rw) = (Hashing::new(pw), Hashing::new(rw));
     pw.write_all(points_header(sweep).as_bytes())?;
     rw.write_all(RESULTS_HEADER.as_bytes())?;
-    let threads = pool.current_num_threads();
+    let threads = runner.threads();
     let chunk = 2 * threads.max(1);
     let mut points = points.peekable();
     let (mut n, mut person_months) = (0, 0);
     while points.peek().is_some() {
         let batch: Vec<u64> = points.by_ref().take(chunk).collect();
-        let outs: Vec<anyhow::Result<PointOutput>> = pool.install(|| {
+        let outs: Vec<anyhow::Result<PointOutput>> = runner.install(|| {
             batch
                 .par_iter()
-                .map(|&u| run_point(sweep, u, progress))
+                .map(|&u| run_point(runner, sweep, u, progress))
                 .collect()
         });
         for out in outs {
@@ -154,7 +150,7 @@ pub fn write_part(
     sweep: &Sweep,
     out: &Path,
     s: ShardInfo,
-    pool: &rayon::ThreadPool,
+    runner: &Runner,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<(PathBuf, PartOutcome)> {
     let info = SweepInfo::of(sweep);
@@ -177,7 +173,7 @@ pub fn write_part(
     let c = compute(
         sweep,
         shard::points(sweep.points, Some(s)),
-        pool,
+        runner,
         files,
         progress,
     )?;
@@ -313,7 +309,7 @@ impl Drop for Staging {
 pub fn write_final(
     sweep: &Sweep,
     out: &Path,
-    pool: &rayon::ThreadPool,
+    runner: &Runner,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<(PathBuf, Computed)> {
     let staging = Staging::new(out)?;
@@ -324,7 +320,7 @@ pub fn write_final(
     let c = compute(
         sweep,
         shard::points(sweep.points, None),
-        pool,
+        runner,
         files,
         progress,
     )?;

@@ -2,17 +2,19 @@
 //! contributes to `points.csv` and `results.csv`.
 //!
 //! A point's bytes are a pure function of the sweep and the point number:
-//! replications run in parallel but come back in index order, and every
-//! summary is reduced in replication order (see [`crate::stats`]).
+//! its replications come from the [`crate::runner`] in index order, and
+//! every cell is summarised by the same estimator as `run`'s files (see
+//! [`crate::stats`]), so a one-point sweep's row holds the figures of
+//! `run`'s `monthly.csv`, `budget.csv` and `summary.csv`.
 
 use super::design::{cell_text, Sweep};
 use super::file::Months;
 use crate::export::num;
 use crate::metrics::{self as mx, Kind, METRICS};
 use crate::plan::Plan;
-use crate::stats;
+use crate::runner::{Lane, Runner};
+use crate::stats::{self, Accumulator};
 use crate::uncertain::Draw;
-use rayon::prelude::*;
 use std::io::Write;
 
 /// Header of `results.csv`.
@@ -118,32 +120,34 @@ fn layout(plan: &Plan, metrics: &[usize], months: Months) -> Vec<(String, String
     cells
 }
 
-/// Runs point `u` on the current rayon pool.
+/// Runs point `u` on `runner` (also from inside [`Runner::install`]).
 pub fn run_point(
+    runner: &Runner,
     sweep: &Sweep,
     u: u64,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<PointOutput> {
     let model = sweep.model(u)?;
-    let reps = model.run(0, sweep.replications as u64, &Draw::Random, progress)?;
     let plan = Plan::new(&model.base);
     let cells = layout(&plan, &sweep.metrics, sweep.months);
-    let values: Vec<Vec<f64>> = reps
-        .par_iter()
-        .map(|r| {
+    let mut acc = Accumulator::new(cells.len());
+    let mut person_months = 0;
+    let reps = 0..sweep.replications as u64;
+    let lane = Lane::new(&model, &Draw::Random);
+    runner.stream(&[lane], reps, progress, |_, chunk| {
+        for r in &chunk[0] {
             let h = stats::horizon_values(&plan, r);
             let y = stats::yearly_values(&plan, r);
-            cells
-                .iter()
-                .map(|(_, _, s)| match *s {
-                    Source::Month(t, m) => r.get(t, m),
-                    Source::Year(k, m) => y[k * (mx::N + 1) + m],
-                    Source::Horizon(i) => h[i],
-                })
-                .collect()
-        })
-        .collect();
-    let summaries = stats::summarize_cells(&values, cells.len(), |v, c| v[c]);
+            acc.push(cells.iter().map(|(_, _, s)| match *s {
+                Source::Month(t, m) => r.get(t, m),
+                Source::Year(k, m) => y[k * (mx::N + 1) + m],
+                Source::Horizon(i) => h[i],
+            }));
+            person_months += r.person_months;
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    let summaries = acc.finish();
     let mut results = Vec::with_capacity(cells.len() * 64);
     for ((period, metric, _), s) in cells.iter().zip(&summaries) {
         writeln!(
@@ -165,6 +169,6 @@ pub fn run_point(
         point: u,
         row,
         results,
-        person_months: reps.iter().map(|r| r.person_months).sum(),
+        person_months,
     })
 }

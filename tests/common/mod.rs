@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use fleksim::engine::{self, Replication};
+use fleksim::runner::{Lane, Runner};
+use fleksim::uncertain::{Draw, Model};
 use fleksim::{load, metrics, Plan, Scenario, ScenarioError};
 use std::path::{Path, PathBuf};
 
@@ -48,7 +50,18 @@ pub fn plan(s: &Scenario) -> Plan {
 
 /// Runs `n` replications of a plan on `threads` threads.
 pub fn run_threads(plan: &Plan, n: u64, threads: usize) -> Vec<Replication> {
-    engine::run(plan, n, threads, &|| ()).expect("thread pool")
+    Runner::new(threads)
+        .expect("thread pool")
+        .collect_plan(plan, 0..n, &|| ())
+}
+
+/// Replications `first..first + n` of a model, drawn as `draw`, on two
+/// threads.
+pub fn run_model(model: &Model, first: u64, n: u64, draw: &Draw) -> Vec<Replication> {
+    Runner::new(2)
+        .expect("thread pool")
+        .collect(Lane::new(model, draw), first..first + n, &|| ())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs `n` replications of a plan on two threads.
