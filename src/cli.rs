@@ -60,13 +60,13 @@ pub struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
     /// Random seed (overrides the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/<scenario name>/].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores); results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::threads_arg)]
     pub threads: usize,
     /// Also write replications.csv with every replication's monthly values.
     #[arg(long)]
@@ -174,6 +174,8 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     }
     let model = Model::load(&a.scenario.scenario, &sets)?;
     let scenario = &model.base;
+    let threads = crate::limits::threads(a.threads);
+    crate::limits::check_memory(crate::limits::estimate_bytes(scenario, threads, 1))?;
     let out = a
         .out
         .clone()

@@ -24,6 +24,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod limits;
 pub mod load;
 pub mod metrics;
 pub mod money;
