@@ -88,6 +88,15 @@ pub const MAX_SEED: u64 = i64::MAX as u64;
 /// moves between states (a `Person` is about 96 bytes).
 pub const BYTES_PER_PERSON: u64 = 256;
 
+/// A number for a message: plain when short, `1e308` when huge.
+pub fn show(v: f64) -> String {
+    if v.abs() >= 1e12 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Parses `--threads`: 0 (all cores) to [`MAX_THREADS`].
 pub fn threads_arg(text: &str) -> Result<usize, String> {
     let n: usize = text

@@ -47,7 +47,11 @@ impl Checker {
         if v > max {
             self.fail(
                 key,
-                format!("{v} is more than fleksim's limit: allowed at most {max}"),
+                format!(
+                    "{} is more than fleksim's limit: allowed at most {}",
+                    L::show(v),
+                    L::show(max)
+                ),
             );
         }
     }
