@@ -64,7 +64,8 @@ fn replacement(rng: &mut Rng) -> String {
         "9223372036854775807",
         "-9223372036854775808",
         "4294967296",
-        "65536",
+        "255",
+        "1200",
         "\"2016-13\"",
         "\"9999-01\"",
         "1979-05-27",
@@ -103,7 +104,12 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
         10..=15 if !keyed.is_empty() => {
             let i = *rng.pick(&keyed);
             let (key, value) = out[i].split_once('=').unwrap_or(("", ""));
-            let factor = *rng.pick(&[0.0, 0.5, 2.0, 10.0, 1000.0, -1.0]);
+            let mut factor: f64 = *rng.pick(&[0.0, 0.5, 2.0, 10.0, 1000.0, -1.0]);
+            if key.contains("replications") || key.contains("points") {
+                // Work, not robustness: a valid sweep of 2,000 replications
+                // a point is slow, not wrong.
+                factor = factor.min(10.0);
+            }
             let scaled = match value.trim().parse::<f64>() {
                 Ok(v) if value.contains('.') || value.contains('e') => format!("{:?}", v * factor),
                 Ok(v) => format!("{}", (v * factor) as i64),
