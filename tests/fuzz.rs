@@ -231,7 +231,15 @@ fn case(dir: &Path, k: u64, sweep: bool, bytes: &[u8]) -> Result<bool, String> {
     std::fs::write(dir.join(&name), bytes).map_err(|e| e.to_string())?;
     let out_dir = format!("out-{k}");
     if sweep {
-        let args = ["sweep", &name, "--out", &out_dir, "--threads", "1", "--quiet"];
+        let args = [
+            "sweep",
+            &name,
+            "--out",
+            &out_dir,
+            "--threads",
+            "1",
+            "--quiet",
+        ];
         let ok = check(&fleksim(dir, &args)?, &args)?;
         if ok {
             finite_csvs(&dir.join(&out_dir))?;
@@ -348,7 +356,15 @@ fn mutated_scenarios_and_sweeps_never_panic_hang_or_write_non_finite_numbers() {
     // The mutations are mild enough that many files still run: the test
     // exercises runs and sweeps, not only the parser.
     if cases >= 100 {
-        assert!(s_ok * 5 >= s_ok + s_no, "too few scenario runs: {s_ok} of {}", s_ok + s_no);
-        assert!(w_ok * 10 >= w_ok + w_no, "too few sweeps: {w_ok} of {}", w_ok + w_no);
+        assert!(
+            s_ok * 5 >= s_ok + s_no,
+            "too few scenario runs: {s_ok} of {}",
+            s_ok + s_no
+        );
+        assert!(
+            w_ok * 10 >= w_ok + w_no,
+            "too few sweeps: {w_ok} of {}",
+            w_ok + w_no
+        );
     }
 }

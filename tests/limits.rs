@@ -206,7 +206,11 @@ fn a_distribution_must_not_draw_beyond_a_limit() {
     c.run_refused(
         s(&uniform),
         &[],
-        &["inflow.direct_per_month", "the distribution can draw 1199", "10000"],
+        &[
+            "inflow.direct_per_month",
+            "the distribution can draw 1199",
+            "10000",
+        ],
     );
     // A narrow one is fine.
     let narrow = c.scenario(
@@ -262,7 +266,11 @@ fn sweep_point_limits() {
     );
     c.refused(
         &["sweep", s(&axis), "--out", "sw", "--quiet"],
-        &["axis.toml", "staffing.consultants", "at most 10000 per axis"],
+        &[
+            "axis.toml",
+            "staffing.consultants",
+            "at most 10000 per axis",
+        ],
     );
     // 100,000 hypercube points × 20 grid values are each allowed, but not
     // 2 million points.
@@ -337,19 +345,29 @@ fn huge_and_endless_files_are_refused_quickly() {
     let clock = Instant::now();
     c.refused(&["validate", s(&big)], &["big.toml", "larger than 16 MB"]);
     c.run_refused(s(&big), &[], &["big.toml", "larger than 16 MB"]);
-    let sweep = c.write("bigsweep.toml", &format!("{SWEEP_HEAD}# {}\n", "x".repeat(17 << 20)));
+    let sweep = c.write(
+        "bigsweep.toml",
+        &format!("{SWEEP_HEAD}# {}\n", "x".repeat(17 << 20)),
+    );
     c.refused(
         &["sweep", s(&sweep), "--out", "sw", "--quiet"],
         &["bigsweep.toml", "larger than 16 MB"],
     );
     if Path::new("/dev/zero").exists() {
-        c.refused(&["validate", "/dev/zero"], &["/dev/zero", "larger than 16 MB"]);
+        c.refused(
+            &["validate", "/dev/zero"],
+            &["/dev/zero", "larger than 16 MB"],
+        );
         c.refused(
             &["sweep", "/dev/zero", "--out", "sw", "--quiet"],
             &["/dev/zero", "larger than 16 MB"],
         );
     }
-    assert!(clock.elapsed() < Duration::from_secs(30), "{:?}", clock.elapsed());
+    assert!(
+        clock.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        clock.elapsed()
+    );
 }
 
 // 10. A rate the Poisson sampler cannot take is refused, never zero arrivals.
@@ -364,7 +382,12 @@ fn an_absurd_arrival_rate_is_refused_not_zero() {
     );
     c.refused(
         &["validate", s(&f)],
-        &["rate.toml", "inflow.visitations_per_month", "1e20", "at most 10000"],
+        &[
+            "rate.toml",
+            "inflow.visitations_per_month",
+            "1e20",
+            "at most 10000",
+        ],
     );
     c.run_refused(s(&f), &[], &["inflow.visitations_per_month"]);
     // At the limit itself the engine draws arrivals (and does not fail).
@@ -390,15 +413,25 @@ fn absurd_money_is_refused() {
     for (set, key) in [
         ("staffing.consultants=1e308", "staffing.consultants"),
         ("money.wage_per_hour=1e308", "money.wage_per_hour"),
-        ("money.consultant_annual_cost=1e300", "money.consultant_annual_cost"),
+        (
+            "money.consultant_annual_cost=1e300",
+            "money.consultant_annual_cost",
+        ),
         (
             "money.law=[{year=2016,dp_max=1e308,subsidy_max=1.0,threshold=1.0}]",
             "money.law[0].dp_max",
         ),
         ("money.grant_amount=1e11", "money.grant_amount"),
-        ("money.measures.per_contact=1e200", "money.measures.per_contact"),
+        (
+            "money.measures.per_contact=1e200",
+            "money.measures.per_contact",
+        ),
     ] {
-        c.run_refused("s.toml", &["--set", set], &["s.toml", key, "allowed at most"]);
+        c.run_refused(
+            "s.toml",
+            &["--set", set],
+            &["s.toml", key, "allowed at most"],
+        );
     }
 }
 
@@ -429,7 +462,12 @@ fn a_tiny_step_is_refused_not_zero_points() {
         );
         c.refused(
             &["sweep", s(&f), "--out", "sw", "--quiet"],
-            &["tiny.toml", "staffing.elasticity", shown, "at most 10000 per axis"],
+            &[
+                "tiny.toml",
+                "staffing.elasticity",
+                shown,
+                "at most 10000 per axis",
+            ],
         );
         std::fs::remove_file(&f).unwrap();
     }
@@ -492,9 +530,7 @@ fn names_must_fit_a_file_system() {
         c.refused(&["run", s(&f), "--quiet"], &["named.toml", "`name`"]);
         let sw = c.write(
             "namedsweep.toml",
-            &format!(
-                "name = \"{name}\"\n{SWEEP_HEAD}[axes]\n\"staffing.consultants\" = [1]\n"
-            ),
+            &format!("name = \"{name}\"\n{SWEEP_HEAD}[axes]\n\"staffing.consultants\" = [1]\n"),
         );
         c.refused(
             &["sweep", s(&sw), "--quiet"],
