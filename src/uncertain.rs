@@ -403,9 +403,11 @@ impl Model {
                     problems.push(Problem {
                         key: p.path.clone(),
                         message: format!(
-                            "the distribution can draw {x}, which makes `{}` {}; choose a \
-                             distribution whose draws all stay within the limit",
-                            prob.key, prob.message
+                            "the distribution can draw {}, and with that key `{}` is refused \
+                             ({}); choose a distribution whose draws all stay within the limit",
+                            crate::limits::show(x),
+                            prob.key,
+                            prob.message
                         ),
                     });
                 }

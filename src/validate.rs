@@ -356,7 +356,10 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     if s.replications == 0 {
         c.fail(
             "replications",
-            format!("0 is not allowed: 1 to {}", L::MAX_REPLICATIONS),
+            format!(
+                "0 is not allowed: at least 1 (and at most {})",
+                L::MAX_REPLICATIONS
+            ),
         );
     }
     if s.start < Month::new(1990, 1).unwrap_or(s.start) {
