@@ -57,7 +57,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Number of replications (overrides the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
     /// Random seed (overrides the scenario's `seed`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]

@@ -37,7 +37,7 @@ pub struct CompareArgs {
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
     /// Replications (overrides every scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
     /// Random seed for every scenario [default: the baseline's seed].
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]

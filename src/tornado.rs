@@ -37,7 +37,7 @@ pub struct TornadoArgs {
     #[arg(long, value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Option<Month>,
     /// Replications per parameter end [default: the scenario's].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]
     pub seed: Option<u64>,

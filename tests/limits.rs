@@ -176,6 +176,16 @@ fn population_and_rate_limits() {
         &["run", "s.toml", "--threads", "5000", "--out", "out"],
         &["--threads", "0 (all cores) to 1024"],
     );
+    for cmd in [
+        vec!["run", "s.toml"],
+        vec!["compare", "s.toml", "s.toml"],
+        vec!["tornado", "s.toml"],
+    ] {
+        let mut args = cmd.clone();
+        args.extend(["--replications", "2000000", "--out", "out"]);
+        let err = c.refused(&args, &["--replications", "1..=1000000"]);
+        assert!(!err.contains("s.toml"), "blamed on the scenario: {err}");
+    }
 }
 
 #[test]
