@@ -388,6 +388,18 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     c.steps("ly.find_job", &s.ly.find_job);
     c.steps("ly.exit", &s.ly.exit);
     c.non_negative("ly.frailty_shape", s.ly.frailty_shape);
+    // A shape so small that 1 / shape overflows is no Gamma distribution:
+    // refused here rather than silently running without frailty.
+    if s.ly.frailty_shape > 0.0 && s.ly.frailty_shape < 1e-3 {
+        c.fail(
+            "ly.frailty_shape",
+            format!(
+                "{} is not allowed: 0 (no frailty) or 0.001 to {}",
+                s.ly.frailty_shape,
+                L::MAX_FACTOR
+            ),
+        );
+    }
     c.steps("flex.dismissal", &s.flex.dismissal);
     c.steps("flex.exit", &s.flex.exit);
     if let Some(d) = &s.old_rules.dismissal {

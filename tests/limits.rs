@@ -152,6 +152,11 @@ fn population_and_rate_limits() {
         ("horizon_months=5000", "horizon_months", "1 to 1200"),
         ("replications=2000000", "replications", "1 to 1000000"),
         (
+            "ly.frailty_shape=1e-320",
+            "ly.frailty_shape",
+            "0.001 to 1000",
+        ),
+        (
             "money.refusion.prior_weeks=[{from=0,to=4000000000,share=1.0}]",
             "money.refusion.prior_weeks[0]",
             "≤ 2600",

@@ -146,9 +146,8 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     }
     let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
     // Every point of this shard is tried before any is run: a bad value
-    // fails in a second, not after hours.
-    // The memory check takes the heaviest point, with two points per
-    // thread in flight.
+    // fails in a second, not after hours. The memory check takes the
+    // heaviest point, with two points per thread in flight.
     let threads = crate::limits::threads(a.threads);
     let mut need = 0;
     for u in shard::points(sweep.points, shard) {
