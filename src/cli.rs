@@ -56,16 +56,16 @@ pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Number of replications (overrides the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
     /// Random seed (overrides the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/<scenario name>/].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores); results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::threads_arg)]
     pub threads: usize,
     /// Also write replications.csv with every replication's monthly values.
     #[arg(long)]
@@ -180,6 +180,8 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     }
     let model = Model::load(&a.scenario.scenario, &sets)?;
     let scenario = &model.base;
+    let threads = crate::limits::threads(a.threads);
+    crate::limits::check_memory(crate::limits::estimate_bytes(scenario, threads, 1))?;
     let out = a
         .out
         .clone()

@@ -39,10 +39,10 @@ pub struct CompareArgs {
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
     /// Replications (overrides every scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
     /// Random seed for every scenario [default: the baseline's seed].
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/compare-<baseline name>/].
     #[arg(long)]
@@ -52,7 +52,7 @@ pub struct CompareArgs {
     #[arg(long = "at", value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Vec<Month>,
     /// Worker threads (0 = all cores); results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::threads_arg)]
     pub threads: usize,
     /// Override a key in every scenario (dotted path, TOML value).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -523,13 +523,13 @@ fn row(w: &mut Vec<u8>, lead: &str, s: &Summary, tail: Option<f64>) -> std::io::
     write!(
         w,
         "{lead},{},{},{},{}",
-        num(s.mean),
-        num(s.p05),
-        num(s.p50),
-        num(s.p95)
+        num(s.mean)?,
+        num(s.p05)?,
+        num(s.p50)?,
+        num(s.p95)?
     )?;
     match tail {
-        Some(p) => writeln!(w, ",{}", num(p)),
+        Some(p) => writeln!(w, ",{}", num(p)?),
         None => writeln!(w),
     }
 }
@@ -565,13 +565,13 @@ fn summary_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
                 w,
                 "{},{metric},{period},{},{},{},{},",
                 a.name,
-                num(s.mean),
-                num(s.p05),
-                num(s.p50),
-                num(s.p95)
+                num(s.mean)?,
+                num(s.p05)?,
+                num(s.p50)?,
+                num(s.p95)?
             )?;
             match p {
-                Some(p) => writeln!(w, "{}", num(*p))?,
+                Some(p) => writeln!(w, "{}", num(*p)?)?,
                 None => writeln!(w)?,
             }
         }
@@ -584,7 +584,7 @@ fn payback_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     writeln!(w, "scenario,payback_month,share_paid_back")?;
     for a in &c.alternatives {
         let m = a.payback.map(|m| m.to_string()).unwrap_or_default();
-        writeln!(w, "{},{m},{}", a.name, num(a.share_paid_back))?;
+        writeln!(w, "{},{m},{}", a.name, num(a.share_paid_back)?)?;
     }
     Ok(w)
 }
@@ -600,17 +600,17 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         |w: &mut Vec<u8>, name: &str, levels: &[(String, Summary)]| -> std::io::Result<()> {
             for (ind, s) in levels {
                 let (unit, target) = match ind.as_str() {
-                    "ly_share_at_kpi" => ("share", num(kpi::LY_SHARE_TARGET)),
-                    "progression_share_at_kpi" => ("share", num(kpi::PROGRESSION_TARGET)),
+                    "ly_share_at_kpi" => ("share", num(kpi::LY_SHARE_TARGET)?),
+                    "progression_share_at_kpi" => ("share", num(kpi::PROGRESSION_TARGET)?),
                     "ly_stock_at_kpi" => ("people", String::new()),
                     _ => ("DKK/year", String::new()),
                 };
                 writeln!(
                     w,
                     "{name},{ind},{unit},{target},{},{},{}",
-                    num(s.p50),
-                    num(s.p05),
-                    num(s.p95)
+                    num(s.p50)?,
+                    num(s.p05)?,
+                    num(s.p95)?
                 )?;
             }
             Ok(())
@@ -631,18 +631,18 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
             w,
             "{},net_cost_diff_per_year,DKK/year,,{},{},{}",
             a.name,
-            num(-s.p50),
-            num(-s.p95),
-            num(-s.p05)
+            num(-s.p50)?,
+            num(-s.p95)?,
+            num(-s.p05)?
         )?;
         let p = &a.positions;
         writeln!(
             w,
             "{},positions_paid,consultants,,{},{},{}",
             a.name,
-            num(p.p50),
-            num(p.p05),
-            num(p.p95)
+            num(p.p50)?,
+            num(p.p05)?,
+            num(p.p95)?
         )?;
         writeln!(
             w,
@@ -787,6 +787,11 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     for alt in &a.alternatives {
         models.push(Model::load(alt, &common(a.sets.clone()))?);
     }
+    let threads = crate::limits::threads(a.threads);
+    let need = models
+        .iter()
+        .map(|m| crate::limits::estimate_bytes(&m.base, threads, 1));
+    crate::limits::check_memory(need.sum())?;
     let out = a
         .out
         .clone()

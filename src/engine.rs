@@ -38,8 +38,14 @@ impl Replication {
 
 /// Poisson count with mean `lambda` from the month's own arrival stream, so
 /// that a different rate in one month leaves other months' counts alone.
+///
+/// Validation bounds `lambda` to 0 ..= [`crate::limits::MAX_ARRIVALS_PER_MONTH`],
+/// and every such value is a valid Poisson mean (a unit test of `limits`
+/// checks the largest), so the sampler cannot fail on a scenario that
+/// reached the engine. If it ever did, that is a bug and it stops the
+/// program; it is never turned into a count of 0.
 fn arrivals(plan: &Plan, rep: u64, t: usize, which: u64, lambda: f64) -> u64 {
-    if lambda <= 0.0 {
+    if lambda == 0.0 {
         return 0;
     }
     let mut r = rng::stream(
@@ -50,7 +56,11 @@ fn arrivals(plan: &Plan, rep: u64, t: usize, which: u64, lambda: f64) -> u64 {
     );
     match Poisson::new(lambda) {
         Ok(p) => p.sample(&mut r) as u64,
-        Err(_) => 0,
+        Err(e) => panic!(
+            "bug: arrival rate {lambda} passed validation but is not a Poisson mean ({e}); \
+             validation must bound it to 0..={}",
+            crate::limits::MAX_ARRIVALS_PER_MONTH
+        ),
     }
 }
 

@@ -9,13 +9,20 @@ use crate::stats::{self, Summary};
 pub use crate::output::AtomicDir;
 use std::io::{self, Write};
 
-/// Formats a number for CSV: shortest round-trip form; `NaN` stays `NaN`.
-pub fn num(v: f64) -> String {
-    if v == 0.0 {
+/// Formats a number for CSV: shortest round-trip form. Every number a
+/// result file holds goes through here, and a non-finite one (`NaN`, `inf`)
+/// is refused: it would be a bug, reported (exit code 1), never written.
+pub fn num(v: f64) -> io::Result<String> {
+    if !v.is_finite() {
+        return Err(io::Error::other(format!(
+            "bug: a result is {v}, which fleksim never writes; please report it with the scenario"
+        )));
+    }
+    Ok(if v == 0.0 {
         "0".to_string()
     } else {
         format!("{v}")
-    }
+    })
 }
 
 fn row(w: &mut impl Write, lead: &[&str], s: &Summary) -> io::Result<()> {
@@ -25,10 +32,10 @@ fn row(w: &mut impl Write, lead: &[&str], s: &Summary) -> io::Result<()> {
     writeln!(
         w,
         "{},{},{},{}",
-        num(s.mean),
-        num(s.p05),
-        num(s.p50),
-        num(s.p95)
+        num(s.mean)?,
+        num(s.p05)?,
+        num(s.p50)?,
+        num(s.p95)?
     )
 }
 
@@ -104,7 +111,7 @@ pub fn replications_csv(
         let id = first + k as u64;
         for (t, month) in months.iter().enumerate() {
             for (i, m) in METRICS.iter().enumerate() {
-                writeln!(w, "{id},{month},{},{}", m.name, num(r.get(t, i)))?;
+                writeln!(w, "{id},{month},{},{}", m.name, num(r.get(t, i))?)?;
             }
         }
     }
@@ -131,13 +138,13 @@ pub fn uncertainty_csv(
         writeln!(
             w,
             "{n},{},{},{},{},{},{},{}",
-            num(t.mean),
-            num(t.p05),
-            num(t.p95),
-            num(f.mean),
-            num(f.p05),
-            num(f.p95),
-            num(parameter_share[i])
+            num(t.mean)?,
+            num(t.p05)?,
+            num(t.p95)?,
+            num(f.mean)?,
+            num(f.p05)?,
+            num(f.p95)?,
+            num(parameter_share[i])?
         )?;
     }
     Ok(w)
@@ -153,7 +160,7 @@ pub fn parameters_csv(
     writeln!(w, "replication,parameter,value")?;
     for r in 0..replications {
         for (p, v) in model.params.iter().zip(model.values(r, draw)) {
-            writeln!(w, "{r},{},{}", p.path, num(v))?;
+            writeln!(w, "{r},{},{}", p.path, num(v)?)?;
         }
     }
     Ok(())

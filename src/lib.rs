@@ -37,6 +37,7 @@ pub mod error;
 pub mod export;
 pub mod hash;
 pub mod kpi;
+pub mod limits;
 pub mod load;
 pub mod metrics;
 pub mod money;

@@ -14,7 +14,7 @@ use toml::{Table, Value};
 /// Reads, overrides, resolves and validates a scenario file.
 pub fn load_file(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let text = crate::limits::read_text(path).map_err(|source| ScenarioError::Read {
         file: file.clone(),
         source,
     })?;

@@ -39,14 +39,14 @@ pub struct TornadoArgs {
     #[arg(long, value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Option<Month>,
     /// Replications per parameter end [default: the scenario's].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/tornado-<scenario name>/].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::threads_arg)]
     pub threads: usize,
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
@@ -207,12 +207,12 @@ pub fn tornado_csv(centre: f64, bars: &[Bar]) -> std::io::Result<Vec<u8>> {
             w,
             "{},{},{},{},{},{},{}",
             b.parameter,
-            num(b.low_value),
-            num(b.high_value),
-            num(b.metric_low),
-            num(b.metric_high),
-            num(b.swing),
-            num(centre)
+            num(b.low_value)?,
+            num(b.high_value)?,
+            num(b.metric_low)?,
+            num(b.metric_high)?,
+            num(b.swing)?,
+            num(centre)?
         )?;
     }
     Ok(w)
@@ -275,6 +275,8 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
         sets.push(format!("seed={s}"));
     }
     let model = Model::load(&a.scenario, &sets)?;
+    let threads = crate::limits::threads(a.threads);
+    crate::limits::check_memory(crate::limits::estimate_bytes(&model.base, threads, 2))?;
     let mut bsets = a.sets.clone();
     bsets.push(format!("seed={}", model.base.seed));
     bsets.push(format!("replications={}", model.base.replications));

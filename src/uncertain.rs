@@ -24,6 +24,10 @@ use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triang
 use std::path::Path;
 use toml::{Table, Value};
 
+/// The largest uniform number a parameter stream gives
+/// ([`rng::nth_uniform`]: 53 random bits in [0, 1)).
+const Q_MAX: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
+
 /// z of the 95th percentile of the standard normal.
 const Z95: f64 = 1.644_853_626_951_472_2;
 
@@ -284,7 +288,7 @@ impl Model {
     /// Reads a scenario file whose values may be distributions.
     pub fn load(path: &Path, sets: &[String]) -> Result<Model, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::limits::read_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
             source,
         })?;
@@ -377,11 +381,31 @@ impl Model {
         }
         let mut problems = Vec::new();
         for (i, p) in self.params.iter().enumerate() {
+            // The limits (counts, rates, money) against the smallest and
+            // largest value a draw can actually take: the quantiles of the
+            // smallest and largest uniform number the stream gives. A tail
+            // beyond them is never drawn; anything within them may be.
+            for q in [0.0, Q_MAX] {
+                let x = p.dist.quantile(q).unwrap_or(f64::NAN);
+                let s = self.with_values(&[(i, x.clamp(-1e300, 1e300))])?;
+                for prob in validate::check_limits(&s) {
+                    problems.push(Problem {
+                        key: p.path.clone(),
+                        message: format!(
+                            "the distribution can draw {}, and with that key `{}` is refused \
+                             ({}); choose a distribution whose draws all stay within the limit",
+                            crate::limits::show(x),
+                            prob.key,
+                            prob.message
+                        ),
+                    });
+                }
+            }
             let (lo, hi) = p.dist.support();
             for end in [lo, hi] {
                 let x = end.clamp(-1e300, 1e300);
                 let s = self.with_values(&[(i, x)])?;
-                for prob in validate::check(&s) {
+                for prob in validate::check_rules(&s) {
                     let related = prob.key == p.path
                         || prob.key.starts_with(&format!("{}.", p.path))
                         || p.path.starts_with(&prob.key);

@@ -3,6 +3,7 @@
 //! once.
 
 use crate::error::Problem;
+use crate::limits as L;
 use crate::month::Month;
 use crate::scenario::{Band, Scenario, Step, Window};
 
@@ -37,6 +38,21 @@ impl Checker {
     fn months(&mut self, key: &str, v: u32) {
         if v > 1200 {
             self.fail(key, format!("{v} is not allowed: 0 to 1200 months"));
+        }
+    }
+
+    /// A number at most `max` (a limit of [`crate::limits`]); NaN is left
+    /// to the other rules.
+    fn at_most(&mut self, key: &str, v: f64, max: f64) {
+        if v > max {
+            self.fail(
+                key,
+                format!(
+                    "{} is more than fleksim's limit: allowed at most {}",
+                    L::show(v),
+                    L::show(max)
+                ),
+            );
         }
     }
 
@@ -126,34 +142,226 @@ impl Checker {
     }
 }
 
-/// All problems of a scenario; empty when it is valid.
+/// All problems of a scenario; empty when it is valid: the rules of
+/// [`check_rules`] and the limits of [`check_limits`].
 pub fn check(s: &Scenario) -> Vec<Problem> {
+    let mut problems = check_rules(s);
+    problems.extend(check_limits(s));
+    problems
+}
+
+/// The upper limits of [`crate::limits`] on counts, rates, money and
+/// factors. Kept apart from the other rules so that a distribution's
+/// largest possible draw is checked against them (see
+/// [`crate::uncertain`]).
+pub fn check_limits(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker {
         problems: Vec::new(),
     };
-    if s.name.is_empty()
-        || !s
-            .name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
-        || s.name.starts_with('.')
-    {
+    if s.horizon_months > L::MAX_HORIZON_MONTHS {
         c.fail(
-            "name",
+            "horizon_months",
             format!(
-                "`{}` is not allowed: letters, digits, `-`, `_` and `.` (it names the results folder)",
-                s.name
+                "{} is not allowed: 1 to {} months",
+                s.horizon_months,
+                L::MAX_HORIZON_MONTHS
             ),
         );
     }
-    if s.horizon_months == 0 || s.horizon_months > 1200 {
+    if s.replications > L::MAX_REPLICATIONS {
+        c.fail(
+            "replications",
+            format!(
+                "{} is not allowed: 1 to {}",
+                s.replications,
+                L::MAX_REPLICATIONS
+            ),
+        );
+    }
+    if s.seed > L::MAX_SEED {
+        c.fail(
+            "seed",
+            format!("{} is not allowed: 0 to {}", s.seed, L::MAX_SEED),
+        );
+    }
+    let arrivals = L::MAX_ARRIVALS_PER_MONTH;
+    c.at_most(
+        "inflow.visitations_per_month",
+        s.inflow.visitations_per_month,
+        arrivals,
+    );
+    c.at_most(
+        "inflow.direct_per_month",
+        s.inflow.direct_per_month,
+        arrivals,
+    );
+    c.at_most("initial.ly", s.initial.ly as f64, L::MAX_PEOPLE);
+    c.at_most("initial.flex", s.initial.flex as f64, L::MAX_PEOPLE);
+    let people = L::people_per_replication(s);
+    if c.problems.is_empty() && people > L::MAX_PEOPLE {
+        c.fail(
+            "inflow",
+            format!(
+                "initial.ly + initial.flex + horizon_months × (inflow.visitations_per_month + \
+                 inflow.direct_per_month) is {people:.0} people per replication: allowed at most {}",
+                L::MAX_PEOPLE
+            ),
+        );
+    }
+    let months = L::MAX_HORIZON_MONTHS as f64;
+    c.at_most(
+        "initial.ly_long_extra_mean",
+        s.initial.ly_long_extra_mean,
+        months,
+    );
+    c.at_most(
+        "initial.tenure_mean_months",
+        s.initial.tenure_mean_months,
+        months,
+    );
+    c.at_most("ly.frailty_shape", s.ly.frailty_shape, L::MAX_FACTOR);
+    c.at_most(
+        "hours.agreement_up_multiplier",
+        s.hours.agreement_up_multiplier,
+        L::MAX_FACTOR,
+    );
+    let st = &s.staffing;
+    c.at_most("staffing.consultants", st.consultants, L::MAX_CONSULTANTS);
+    for (k, a) in st.additions.iter().enumerate() {
+        c.at_most(
+            &format!("staffing.additions[{k}].count"),
+            a.count.abs(),
+            L::MAX_CONSULTANTS,
+        );
+    }
+    c.at_most(
+        "staffing.hours_per_month",
+        st.hours_per_month,
+        HOURS_IN_MONTH,
+    );
+    c.at_most(
+        "staffing.reference_caseload",
+        st.reference_caseload,
+        L::MAX_PEOPLE,
+    );
+    c.at_most("staffing.elasticity", st.elasticity, L::MAX_FACTOR);
+    c.at_most("staffing.capacity_min", st.capacity_min, L::MAX_FACTOR);
+    c.at_most("staffing.capacity_max", st.capacity_max, L::MAX_FACTOR);
+    let p = &s.policy;
+    c.at_most("policy.jobclub.effect", p.jobclub.effect, L::MAX_FACTOR);
+    c.at_most(
+        "policy.three_month_review.effect",
+        p.three_month_review.effect,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.rehab_meeting.effect",
+        p.rehab_meeting.effect,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.followup.hours_per_contact",
+        p.followup.hours_per_contact,
+        HOURS_IN_MONTH,
+    );
+    c.at_most(
+        "policy.followup.dismissal_multiplier",
+        p.followup.dismissal_multiplier,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.screening.hours_per_contact",
+        p.screening.hours_per_contact,
+        HOURS_IN_MONTH,
+    );
+    let m = &s.money;
+    let dkk = L::MAX_AMOUNT_DKK;
+    c.at_most("money.wage_per_hour", m.wage_per_hour, dkk);
+    for (k, l) in m.law.iter().enumerate() {
+        c.at_most(&format!("money.law[{k}].dp_max"), l.dp_max, dkk);
+        c.at_most(&format!("money.law[{k}].subsidy_max"), l.subsidy_max, dkk);
+        c.at_most(&format!("money.law[{k}].threshold"), l.threshold, dkk);
+    }
+    c.at_most(
+        "money.old_rules_monthly_cost",
+        m.old_rules_monthly_cost,
+        dkk,
+    );
+    c.at_most(
+        "money.consultant_annual_cost",
+        m.consultant_annual_cost,
+        dkk,
+    );
+    c.at_most("money.grant_amount", m.grant_amount, dkk);
+    for (k, l) in m.project_costs.iter().enumerate() {
+        c.at_most(&format!("money.project_costs[{k}].amount"), l.amount, dkk);
+    }
+    let me = &m.measures;
+    c.at_most(
+        "money.measures.jobclub_per_participant_month",
+        me.jobclub_per_participant_month,
+        dkk,
+    );
+    c.at_most(
+        "money.measures.review_per_participant_month",
+        me.review_per_participant_month,
+        dkk,
+    );
+    c.at_most("money.measures.per_contact", me.per_contact, dkk);
+    c.at_most("money.measures.mentor_per_week", me.mentor_per_week, dkk);
+    let weeks = &m.refusion.prior_weeks;
+    if weeks.len() > L::MAX_PRIOR_WEEK_BANDS {
+        c.fail(
+            "money.refusion.prior_weeks",
+            format!(
+                "has {} bands: allowed at most {}",
+                weeks.len(),
+                L::MAX_PRIOR_WEEK_BANDS
+            ),
+        );
+    }
+    for (k, b) in weeks.iter().enumerate() {
+        if b.from > L::MAX_PRIOR_WEEKS || b.to > L::MAX_PRIOR_WEEKS {
+            c.fail(
+                format!("money.refusion.prior_weeks[{k}]"),
+                format!(
+                    "weeks {}..{} are not allowed: 0 ≤ from ≤ to ≤ {}",
+                    b.from,
+                    b.to,
+                    L::MAX_PRIOR_WEEKS
+                ),
+            );
+        }
+    }
+    c.problems
+}
+
+/// Hours in the longest month (31 × 24).
+const HOURS_IN_MONTH: f64 = 744.0;
+
+/// The rules of a scenario other than the limits: ranges, orderings,
+/// windows, bands.
+pub fn check_rules(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if let Some(why) = L::name_problem(&s.name) {
+        c.fail("name", why);
+    }
+    if s.horizon_months == 0 {
         c.fail(
             "horizon_months",
-            format!("{} is not allowed: 1 to 1200 months", s.horizon_months),
+            format!("0 is not allowed: 1 to {} months", L::MAX_HORIZON_MONTHS),
         );
     }
     if s.replications == 0 {
-        c.fail("replications", "0 is not allowed: at least 1");
+        c.fail(
+            "replications",
+            format!(
+                "0 is not allowed: at least 1 (and at most {})",
+                L::MAX_REPLICATIONS
+            ),
+        );
     }
     if s.start < Month::new(1990, 1).unwrap_or(s.start) {
         c.fail("start", "is before 1990-01: allowed 1990-01 or later");
@@ -181,6 +389,18 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     c.steps("ly.find_job", &s.ly.find_job);
     c.steps("ly.exit", &s.ly.exit);
     c.non_negative("ly.frailty_shape", s.ly.frailty_shape);
+    // A shape so small that 1 / shape overflows is no Gamma distribution:
+    // refused here rather than silently running without frailty.
+    if s.ly.frailty_shape > 0.0 && s.ly.frailty_shape < 1e-3 {
+        c.fail(
+            "ly.frailty_shape",
+            format!(
+                "{} is not allowed: 0 (no frailty) or 0.001 to {}",
+                s.ly.frailty_shape,
+                L::MAX_FACTOR
+            ),
+        );
+    }
     c.steps("flex.dismissal", &s.flex.dismissal);
     c.steps("flex.exit", &s.flex.exit);
     if let Some(d) = &s.old_rules.dismissal {

@@ -41,6 +41,11 @@ pub fn lhs_value(x: f64, integer: bool) -> Value {
 pub fn axis_values(node: &Node) -> Result<Vec<Value>, String> {
     let allowed = "expected a non-empty list of values or `{ from, to, step }`";
     match node {
+        Node::Leaf(Value::Array(a)) if a.len() > crate::limits::MAX_AXIS_VALUES => Err(format!(
+            "{} values: allowed at most {} per axis",
+            a.len(),
+            crate::limits::MAX_AXIS_VALUES
+        )),
         Node::Leaf(Value::Array(a)) if !a.is_empty() => Ok(a.clone()),
         Node::Map(_) => range_values(&node.to_value()),
         _ => Err(allowed.into()),
@@ -69,12 +74,17 @@ fn range_values(v: &Value) -> Result<Vec<Value>, String> {
             "range from {a} to {b} by {s}: `step` must be non-zero and lead from `from` to `to`"
         ));
     }
-    let n = ((b - a) / s + 1e-9).floor() as u64 + 1;
-    if n > 1_000_000 {
+    // In floating point: a tiny step gives a count beyond any integer, which
+    // a cast would saturate (and `+ 1` wrap to 0 points).
+    let steps = ((b - a) / s + 1e-9).floor();
+    let max = crate::limits::MAX_AXIS_VALUES;
+    if !steps.is_finite() || steps + 1.0 > max as f64 {
         return Err(format!(
-            "range from {a} to {b} by {s} has {n} values; allowed at most 1,000,000"
+            "range from {a} to {b} by {s} has {} values: allowed at most {max} per axis",
+            steps + 1.0
         ));
     }
+    let n = steps as u64 + 1;
     Ok((0..n)
         .map(|i| {
             let x = a + i as f64 * s;

@@ -82,14 +82,14 @@ pub fn toml_text(v: &Value) -> String {
 
 /// A value as a `points.csv` cell (before CSV quoting): numbers in the
 /// shortest form that reads back the same, strings bare, lists as TOML.
-pub fn cell_text(v: &Value) -> String {
-    match v {
+pub fn cell_text(v: &Value) -> std::io::Result<String> {
+    Ok(match v {
         Value::Integer(i) => i.to_string(),
-        Value::Float(f) => crate::export::num(*f),
+        Value::Float(f) => crate::export::num(*f)?,
         Value::Boolean(b) => b.to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
+    })
 }
 
 impl Sweep {
@@ -98,7 +98,7 @@ impl Sweep {
     /// [`SerializeError`] (a failure).
     pub fn load(path: &Path) -> anyhow::Result<Sweep> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let text = crate::limits::read_text(path)
             .map_err(|e| InputError(format!("cannot read sweep file `{file}`: {e}")))?;
         let raw = file::parse(&text).map_err(|m| input(&file, m))?;
         let name = match &raw.name {
@@ -108,27 +108,36 @@ impl Sweep {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "sweep".into()),
         };
-        let name_ok = !name.is_empty()
-            && !name.starts_with('.')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-        if !name_ok {
+        if let Some(why) = crate::limits::name_problem(&name) {
+            return Err(input(&file, format!("key `name`: {why}")).into());
+        }
+        let max_reps = crate::limits::MAX_REPLICATIONS;
+        if raw.replications == 0 || raw.replications > max_reps {
             return Err(input(
                 &file,
                 format!(
-                    "key `name`: `{name}` is not allowed; use letters, digits, `-`, `_` and `.` \
-                     (it names the results folder)"
+                    "key `replications`: {} is not allowed: 1 to {max_reps}",
+                    raw.replications
                 ),
             )
             .into());
         }
-        if raw.replications == 0 {
-            return Err(input(&file, "key `replications`: allowed 1 or more").into());
+        let max_seed = crate::limits::MAX_SEED;
+        for (key, seed) in [
+            ("seed", raw.seed),
+            ("lhs.seed", raw.lhs.as_ref().and_then(|l| l.seed)),
+        ] {
+            if let Some(s) = seed.filter(|&s| s > max_seed) {
+                return Err(input(
+                    &file,
+                    format!("key `{key}`: {s} is not allowed: 0 to {max_seed}"),
+                )
+                .into());
+            }
         }
         let dir = path.parent().unwrap_or(Path::new(""));
         let scenario_path = dir.join(&raw.scenario);
-        let scenario_text = std::fs::read_to_string(&scenario_path).map_err(|e| {
+        let scenario_text = crate::limits::read_text(&scenario_path).map_err(|e| {
             input(
                 &file,
                 format!(
@@ -201,12 +210,24 @@ impl Sweep {
             )
             .into());
         }
+        let max_points = crate::limits::MAX_SWEEP_POINTS;
         let mut points: u64 = sweep.lhs.as_ref().map_or(1, |l| l.values.len() as u64);
         for a in &sweep.grid {
             points = points
                 .checked_mul(a.values.len() as u64)
-                .filter(|&p| p <= u32::MAX as u64)
-                .ok_or_else(|| input(&file, "the grid has more than 2^32 points"))?;
+                .filter(|&p| p <= max_points)
+                .ok_or_else(|| {
+                    input(
+                        &file,
+                        format!(
+                            "the sweep has more than {max_points} points (the product of the \
+                             axes' value counts and `lhs.points`): allowed at most {max_points}"
+                        ),
+                    )
+                })?;
+        }
+        if points == 0 {
+            return Err(input(&file, "the sweep has no points: every axis needs a value").into());
         }
         sweep.points = points;
         sweep.sha256 = sweep.design_hash()?;
@@ -250,8 +271,12 @@ impl Sweep {
     }
 
     fn resolve_lhs(&self, l: &file::RawLhs, seen: &mut Vec<String>) -> Result<Lhs, InputError> {
-        if l.points == 0 {
-            return Err(input(&self.file, "key `lhs.points`: allowed 1 or more"));
+        let max = crate::limits::MAX_LHS_POINTS;
+        if l.points == 0 || l.points > max {
+            return Err(input(
+                &self.file,
+                format!("key `lhs.points`: {} is not allowed: 1 to {max}", l.points),
+            ));
         }
         let mut out = Lhs {
             keys: Vec::new(),

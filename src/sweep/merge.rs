@@ -273,6 +273,43 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
     Ok(owner)
 }
 
+/// Cross-checks the manifests' `sweep.points` against the parts' files
+/// before anything is allocated for it: a changed manifest must not make the
+/// merge allocate without bound. The count is within
+/// [`crate::limits::MAX_SWEEP_POINTS`], and each part's `points.csv` holds
+/// exactly the rows that count gives its shard.
+fn check_point_count(parts: &[Part], points: u64) -> Result<(), InputError> {
+    let max = crate::limits::MAX_SWEEP_POINTS;
+    if points == 0 || points > max {
+        return Err(InputError(format!(
+            "`{}/manifest.json`: `sweep.points` is {points}: allowed 1 to {max}; the manifest \
+             was changed, rerun the shards",
+            parts[0].dir.display()
+        )));
+    }
+    for p in parts {
+        let want = super::manifest::points_in(points, p.manifest.shard);
+        let path = p.dir.join(DATA_FILES[0]);
+        let f = File::open(&path).map_err(|e| InputError(format!("`{}`: {e}", path.display())))?;
+        let mut rows: u64 = 0;
+        for line in BufReader::new(f).split(b'\n') {
+            line.map_err(|e| InputError(format!("`{}`: {e}", path.display())))?;
+            rows += 1;
+        }
+        let rows = rows.saturating_sub(1); // the header
+        if rows != want || p.manifest.points_in_part != want {
+            return Err(InputError(format!(
+                "`{}`: the manifests say the sweep has {points} points, so this part should \
+                 hold {want}, but its manifest says {} and its points.csv has {rows} rows; \
+                 a manifest was changed: rerun the shards",
+                p.dir.display(),
+                p.manifest.points_in_part
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn first_line(path: &Path) -> Result<String, InputError> {
     let f = File::open(path).map_err(|e| InputError(format!("`{}`: {e}", path.display())))?;
     let mut line = String::new();
@@ -286,6 +323,7 @@ fn first_line(path: &Path) -> Result<String, InputError> {
 pub fn merge(dir: &Path, out: &Path) -> anyhow::Result<Merged> {
     let parts = find_parts(dir)?;
     let info = parts[0].manifest.sweep.clone();
+    check_point_count(&parts, info.points)?;
     let owner = owners(&parts, dir, info.points)?;
     let staging = Staging::new(out)?;
     let mut hashes = BTreeMap::new();

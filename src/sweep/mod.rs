@@ -87,7 +87,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N")]
     pub shard_count: Option<u64>,
     /// Worker threads (0 = all cores); results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::limits::threads_arg)]
     pub threads: usize,
     /// Output folder [default: results/<sweep name>/].
     #[arg(long)]
@@ -148,10 +148,19 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     }
     let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
     // Every point of this shard is tried before any is run: a bad value
-    // fails in a second, not after hours.
+    // fails in a second, not after hours. The memory check takes the
+    // heaviest point, with two points per thread in flight.
+    let threads = crate::limits::threads(a.threads);
+    let mut need = 0;
     for u in shard::points(sweep.points, shard) {
-        sweep.model(u)?;
+        let m = sweep.model(u)?;
+        need = need.max(crate::limits::estimate_bytes(
+            &m.base,
+            threads,
+            2 * threads as u64,
+        ));
     }
+    crate::limits::check_memory(need)?;
     let runner = Runner::new(a.threads)?;
     let n_points = shard::points(sweep.points, shard).count() as u64;
     let bar = progress_bar(n_points * sweep.replications as u64, a.quiet, &sweep.name);

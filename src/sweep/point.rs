@@ -153,16 +153,16 @@ pub fn run_point(
         writeln!(
             results,
             "{u},{period},{metric},{},{},{},{}",
-            num(s.mean),
-            num(s.p05),
-            num(s.p50),
-            num(s.p95)
+            num(s.mean)?,
+            num(s.p05)?,
+            num(s.p50)?,
+            num(s.p95)?
         )?;
     }
     let mut row = u.to_string();
     for v in sweep.point(u) {
         row.push(',');
-        row.push_str(&csv_field(&cell_text(&v)));
+        row.push_str(&csv_field(&cell_text(&v)?));
     }
     row.push('\n');
     Ok(PointOutput {
