@@ -6,11 +6,11 @@
 //! side switched off, so the ratio to `project` is what pricing costs.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fleksim::{engine, load, Plan};
+use fleksim::{engine, Plan};
 use std::hint::black_box;
 
 fn plan(path: &str) -> Plan {
-    let s = load::load_file(path.as_ref(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let s = fleksim::input::load_file(path.as_ref(), &[]).unwrap_or_else(|e| panic!("{e}"));
     Plan::new(&s)
 }
 

@@ -5,11 +5,19 @@
 //! while without a flexjob), people in flexjobs, and the money the
 //! municipality pays and the state reimburses (refusion).
 //!
-//! Data flows one way:
-//! scenario file → [`load`] (validated [`Scenario`]) → [`Plan`] (per-month
-//! tables) → [`engine`] (replications, pure functions of plan and index),
-//! run in chunks by the [`runner`] → [`stats`] (means and quantiles) →
-//! [`export`] (files, atomically).
+//! The library is in layers, each a folder; a layer uses only those below
+//! it (`tests/layers.rs` checks this, ARCHITECTURE.md maps them):
+//! [`model`] (scenario types, validation, law tables, metrics) →
+//! [`sim`] (streams, plan, people, engine) → [`input`] (TOML, `--set`,
+//! distributions) → [`stats`] (streaming summaries) → [`output`] (CSV
+//! bytes, results folders) → [`analysis`] (the runner; run, compare,
+//! tornado, sweep) → [`report`] (the HTML page) → [`cli`] (flags, progress
+//! bars, terminal tables, exit codes; the only code that prints).
+//!
+//! Data flows one way: scenario file → [`load`] (validated [`Scenario`])
+//! → [`Plan`] (per-month tables) → [`engine`] (replications, pure
+//! functions of plan and index), run in chunks by the [`runner`] →
+//! [`stats`] (means and quantiles) → [`export`] (files, atomically).
 //!
 //! ```
 //! use fleksim::runner::{Lane, Runner};
@@ -30,34 +38,24 @@
 //! assert_eq!(monthly.len(), plan.months * fleksim::metrics::N);
 //! ```
 
+pub mod analysis;
 pub mod cli;
-pub mod compare;
-pub mod engine;
-pub mod error;
-pub mod export;
-pub mod hash;
-pub mod kpi;
-pub mod limits;
-pub mod load;
-pub mod metrics;
-pub mod money;
-pub mod month;
+pub mod input;
+pub mod model;
 pub mod output;
-pub mod plan;
-pub mod population;
-pub mod progress;
 pub mod report;
-pub mod rng;
-pub mod run;
-pub mod runner;
-pub mod scenario;
+pub mod sim;
 pub mod stats;
-pub mod sweep;
-pub mod tornado;
-pub mod uncertain;
-pub mod validate;
 
-pub use error::ScenarioError;
-pub use month::Month;
-pub use plan::Plan;
-pub use scenario::Scenario;
+// The modules under their short names, for users of the library and the
+// tests; inside the crate every path names its layer.
+pub use analysis::{compare, run, runner, sweep, tornado};
+pub use input::{load, uncertain};
+pub use model::{error, hash, kpi, limits, metrics, money, month, scenario, validate};
+pub use output::export;
+pub use sim::{engine, plan, population, rng};
+
+pub use model::error::ScenarioError;
+pub use model::month::Month;
+pub use model::scenario::Scenario;
+pub use sim::plan::Plan;

@@ -57,7 +57,7 @@ fn crate_paths(line: &str) -> Vec<(String, Option<String>)> {
             .map(ident)
             .filter(|m| !m.is_empty() && !m.starts_with('{'));
         out.push((first, module));
-        rest = &after[..];
+        rest = after;
     }
     out
 }

@@ -247,7 +247,7 @@ fn a_run_that_needs_more_memory_than_the_machine_has_is_refused() {
         "--replications",
         "1000",
     ];
-    let s_ = fleksim::load::load_file(&c.path("s.toml"), &["initial.ly=1900000".into()]).unwrap();
+    let s_ = fleksim::input::load_file(&c.path("s.toml"), &["initial.ly=1900000".into()]).unwrap();
     let need = fleksim::limits::estimate_bytes(&s_, 1024, 1);
     assert!(need > 400_000_000_000, "estimate {need}");
     match fleksim::limits::available_bytes() {

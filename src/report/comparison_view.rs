@@ -12,8 +12,8 @@ use super::run_view::{self, RunView};
 use super::values::{
     capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
 };
-use crate::error::InputError;
-use crate::month::Month;
+use crate::model::error::InputError;
+use crate::model::month::Month;
 
 /// Metrics of the table of differences, in order.
 const DIFF_METRICS: [&str; 5] = [

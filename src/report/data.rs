@@ -15,8 +15,8 @@
 use super::files::{self, parse_month, read_csv, read_json, Field};
 use super::scenario_info::scenario_info;
 pub use super::scenario_info::{union_windows, ScenarioInfo};
-use crate::error::InputError;
-use crate::month::Month;
+use crate::model::error::InputError;
+use crate::model::month::Month;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ impl RunData {
 
 /// The KPI month if `months` covers it, else the last month.
 pub fn kpi_month(months: &[Month]) -> Option<Month> {
-    let kpi = crate::kpi::month();
+    let kpi = crate::model::kpi::month();
     if months.contains(&kpi) {
         Some(kpi)
     } else {

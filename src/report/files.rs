@@ -9,8 +9,8 @@
 //! ([`MANIFEST`], [`RUN_FILES`], …), so that `--out` can be checked against
 //! them before anything is read ([`is_input`]).
 
-use crate::error::InputError;
-use crate::month::Month;
+use crate::model::error::InputError;
+use crate::model::month::Month;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::io::Read;

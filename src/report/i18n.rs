@@ -5,7 +5,7 @@
 //! space before the sign (`15.3 %`, `15,3 %`), as both languages' style
 //! guides for official texts ask.
 
-use crate::error::InputError;
+use crate::model::error::InputError;
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,46 +28,10 @@ pub mod scenario_info;
 pub mod tornado_view;
 pub mod values;
 
-use crate::error::InputError;
 use data::Folder;
 use i18n::Lang;
 pub use output::write_atomic;
 use std::path::PathBuf;
-
-#[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// Results folders: of `fleksim run`, `fleksim compare` or `fleksim tornado`
-    /// (each gets its own section, in the order given).
-    #[arg(required = true, value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
-    /// The HTML file to write [default: report.html in the first DIR]. An
-    /// existing file is replaced only if it is a report fleksim wrote; an
-    /// input, a folder or a link out of its folder is refused.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Language of labels and numbers: `en` (1,234.5) or `da` (1.234,5).
-    #[arg(long, default_value = "en", value_name = "en|da")]
-    pub lang: String,
-}
-
-/// Runs `fleksim report`.
-pub fn command(a: ReportArgs) -> anyhow::Result<()> {
-    let lang = Lang::parse(&a.lang)?;
-    let Some(first) = a.dirs.first() else {
-        return Err(InputError(
-            "give at least one results folder: `fleksim report DIR [DIR ...]`".into(),
-        )
-        .into());
-    };
-    let out = a.out.clone().unwrap_or_else(|| first.join("report.html"));
-    output::check_out(&out, &a.dirs)?;
-    let page = render(&a.dirs, lang)?;
-    // Checked again: the folders may have changed while the page was made.
-    let target = output::check_out(&out, &a.dirs)?;
-    write_atomic(&target, page.as_bytes())?;
-    eprintln!("report → {}", out.display());
-    Ok(())
-}
 
 /// The page for `dirs` in `lang`.
 pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {

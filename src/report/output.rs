@@ -11,7 +11,7 @@
 
 use super::files;
 use super::html::{GENERATOR_MARKER, MARKER_WINDOW};
-use crate::error::InputError;
+use crate::model::error::InputError;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -6,10 +6,10 @@ use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
 use super::html::{figure, heading, list, para, table};
 use super::i18n::Lang;
 use super::values::Measure;
-use crate::month::Month;
+use crate::model::month::Month;
 use plotters::style::RGBColor;
 
-pub use crate::kpi::{LY_SHARE_START, LY_SHARE_TARGET, PROGRESSION_TARGET};
+pub use crate::model::kpi::{LY_SHARE_START, LY_SHARE_TARGET, PROGRESSION_TARGET};
 
 /// One scenario as the page shows it.
 pub struct RunView<'a> {
@@ -189,7 +189,7 @@ pub fn fan_figure(
                         "{} {} ({})",
                         w.target,
                         lang.pct(LY_SHARE_TARGET, 0),
-                        crate::kpi::month()
+                        crate::model::kpi::month()
                     ),
                     color: charts::TARGET,
                 },
@@ -260,7 +260,7 @@ pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
                     "{} {} ({})",
                     w.target,
                     lang.pct(PROGRESSION_TARGET, 0),
-                    crate::kpi::month()
+                    crate::model::kpi::month()
                 ),
                 color: charts::TARGET,
             }],

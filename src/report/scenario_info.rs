@@ -2,8 +2,8 @@
 //! manifest holds it ([`ScenarioInfo`]: name, description, assumptions and
 //! the windows of the enabled policies, which make the project period).
 
-use crate::error::InputError;
-use crate::month::Month;
+use crate::model::error::InputError;
+use crate::model::month::Month;
 use serde_json::Value;
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 use fleksim::engine::{self, Replication};
 use fleksim::runner::{Lane, Runner};
 use fleksim::uncertain::{Draw, Model};
-use fleksim::{load, metrics, Plan, Scenario, ScenarioError};
+use fleksim::{metrics, Plan, Scenario, ScenarioError};
 use std::path::{Path, PathBuf};
 
 /// The plain Markov chain scenario (every mechanism off).
@@ -35,12 +35,12 @@ pub fn load(rel: &str, sets: &[&str]) -> Scenario {
 
 /// As [`load`], returning the loader's error.
 pub fn try_load(rel: &str, sets: &[&str]) -> Result<Scenario, ScenarioError> {
-    load::load_file(&root(rel), &owned(sets))
+    fleksim::input::load_file(&root(rel), &owned(sets))
 }
 
 /// Loads scenario text with overrides (the file is named `x.toml`).
 pub fn try_load_str(text: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
-    load::load_str(text, "x.toml", sets)
+    fleksim::input::load_str(text, "x.toml", sets)
 }
 
 /// Compiles a scenario.

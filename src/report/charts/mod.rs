@@ -21,7 +21,7 @@ pub use time::time_chart;
 
 use super::data::Quantiles;
 use super::i18n::Lang;
-use crate::month::Month;
+use crate::model::month::Month;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 

@@ -1,0 +1,736 @@
+//! `fleksim compare`: what an alternative changes against a baseline, and
+//! how sure we are.
+//!
+//! Every scenario runs with the same seed, so the same people arrive at the
+//! same times and draw the same personal random numbers wherever the
+//! scenarios agree (common random numbers, docs/model.md "Randomness and reproducibility"). Each
+//! alternative is then compared with the baseline replication by
+//! replication: the paired difference has far less noise than the
+//! difference of two independent runs, and is exactly zero where the
+//! scenarios are identical.
+//!
+//! Alignment rule: all scenarios must have the same `start` and
+//! `horizon_months` (differences are taken month by month); `--set`,
+//! `--replications` and `--seed` apply to every scenario, and without
+//! `--seed` all use the baseline's seed.
+
+use crate::analysis::runner::{Lane, Runner};
+use crate::input::uncertain::{Draw, Model};
+use crate::model::error::{InputError, SerializeError};
+use crate::model::kpi;
+use crate::model::metrics::{self as mx, Kind, METRICS};
+use crate::model::month::Month;
+use crate::output::export::{self, num};
+use crate::output::{AtomicDir, FolderKind};
+use crate::sim::engine::Replication;
+use crate::sim::plan::Plan;
+use crate::stats::{self, Accumulator, Figures, RunSummaries, RunTables, Summary};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Instant, SystemTime};
+
+/// Which direction of a metric is better, where there is one.
+pub fn better_lower(metric: &str) -> Option<bool> {
+    match metric {
+        "ly_stock" | "ly_stock_le6m" | "ly_share" | "dismissals" | "caseload" | "cost_ly"
+        | "net_municipal_cost" | "exits_ly" => Some(true),
+        "progression_share" | "hires" | "flex_stock" | "hours_up" => Some(false),
+        _ => None,
+    }
+}
+
+/// The summaries of one scenario's own run (`runs/<name>/`, the same
+/// summaries `run` writes) and its levels at the KPI month.
+struct RunAcc {
+    run: RunSummaries,
+    levels: Accumulator,
+}
+
+impl RunAcc {
+    fn new(plan: &Plan) -> RunAcc {
+        RunAcc {
+            run: RunSummaries::new(plan),
+            levels: Accumulator::new(LEVELS.len()),
+        }
+    }
+
+    /// Adds a replication; returns its horizon and yearly figures so that
+    /// the paired differences reuse them instead of computing them again.
+    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> Figures {
+        self.levels.push(levels(plan, r, kpi));
+        self.run.push(plan, r)
+    }
+}
+
+/// Figures at the KPI month (and the yearly net cost), in this order.
+const LEVELS: [&str; 4] = [
+    "ly_share_at_kpi",
+    "progression_share_at_kpi",
+    "ly_stock_at_kpi",
+    "net_cost_per_year",
+];
+
+fn levels(plan: &Plan, r: &Replication, kpi: usize) -> [f64; 4] {
+    let years = plan.months as f64 / 12.0;
+    let net: f64 = (0..plan.months)
+        .map(|t| r.get(t, mx::NET_MUNICIPAL_COST))
+        .sum();
+    [
+        r.get(kpi, mx::LY_SHARE),
+        r.get(kpi, mx::PROGRESSION_SHARE),
+        r.get(kpi, mx::LY_STOCK),
+        net / years,
+    ]
+}
+
+fn level_rows(acc: Accumulator) -> Vec<Level> {
+    LEVELS
+        .iter()
+        .map(|n| n.to_string())
+        .zip(acc.finish())
+        .collect()
+}
+
+/// First month from which a cumulative series stays below zero.
+fn payback_index(cum: &[f64]) -> Option<usize> {
+    let mut idx = None;
+    for (t, &v) in cum.iter().enumerate().rev() {
+        if v < 0.0 {
+            idx = Some(t);
+        } else {
+            break;
+        }
+    }
+    idx
+}
+
+/// The paired differences of one alternative, accumulated.
+struct DiffAcc {
+    monthly: Accumulator,
+    at: Accumulator,
+    yearly: Accumulator,
+    horizon: Accumulator,
+    /// Net saving per year and the positions it pays for.
+    saving: Accumulator,
+    /// Payback month index per replication (infinite if never): 8 bytes a
+    /// replication.
+    paybacks: Vec<f64>,
+}
+
+/// Share of replications in which the alternative is better, per cell.
+fn better(acc: &Accumulator, cells: &[(usize, &str)]) -> Vec<Option<f64>> {
+    let lower = acc.share_signed(true);
+    let higher = acc.share_signed(false);
+    cells
+        .iter()
+        .map(|&(c, metric)| better_lower(metric).map(|l| if l { lower[c] } else { higher[c] }))
+        .collect()
+}
+
+impl DiffAcc {
+    fn new(plan: &Plan, at: usize) -> DiffAcc {
+        DiffAcc {
+            monthly: Accumulator::new(plan.months * mx::N),
+            at: Accumulator::new(at * mx::N),
+            yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
+            horizon: Accumulator::new(stats::horizon_names().len()),
+            saving: Accumulator::new(2),
+            paybacks: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, plan: &Plan, pair: [(&Replication, &Figures); 2], at: &[usize], cost: f64) {
+        let [(b, fb), (a, fa)] = pair;
+        let d: Vec<f64> = a.values.iter().zip(&b.values).map(|(x, y)| x - y).collect();
+        self.at.push(
+            at.iter()
+                .flat_map(|&t| d[t * mx::N..(t + 1) * mx::N].iter().copied()),
+        );
+        self.yearly
+            .push(fa.yearly.iter().zip(&fb.yearly).map(|(x, y)| x - y));
+        self.horizon
+            .push(fa.horizon.iter().zip(&fb.horizon).map(|(x, y)| x - y));
+        let mut cum = Vec::with_capacity(plan.months);
+        let mut acc = 0.0;
+        for t in 0..plan.months {
+            acc += d[t * mx::N + mx::NET_MUNICIPAL_COST];
+            cum.push(acc);
+        }
+        let saving = -acc / (plan.months as f64 / 12.0);
+        self.saving.push([saving, saving / cost.max(1.0)]);
+        // A replication that never pays back sorts after every month.
+        self.paybacks
+            .push(payback_index(&cum).map_or(f64::INFINITY, |t| t as f64));
+        self.monthly.push(d);
+    }
+
+    fn finish(self, plan: &Plan, name: &str, at: &[usize], levels: Vec<Level>) -> AltResult {
+        let months = plan.months;
+        let mut summary = Vec::new();
+        // At the --at months.
+        let cells: Vec<(usize, &str)> = (0..at.len())
+            .flat_map(|k| {
+                METRICS
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, m)| (k * mx::N + i, m.name))
+            })
+            .collect();
+        let probs = better(&self.at, &cells);
+        let at_sum = self.at.finish();
+        for (k, &t) in at.iter().enumerate() {
+            let period = plan.scenario.month(t).to_string();
+            for (i, m) in METRICS.iter().enumerate() {
+                let c = k * mx::N + i;
+                summary.push((m.name.to_string(), period.clone(), at_sum[c], probs[c]));
+            }
+        }
+        // Per calendar year: flows and costs.
+        let ynames = stats::yearly_names();
+        let width = ynames.len();
+        let years = stats::years(plan);
+        let cells: Vec<(usize, &str)> = (0..years.len())
+            .flat_map(|k| {
+                ynames
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, n)| (k * width + i, *n))
+            })
+            .collect();
+        let probs = better(&self.yearly, &cells);
+        let y_sum = self.yearly.finish();
+        for (k, (year, _, _)) in years.iter().enumerate() {
+            for (i, m) in METRICS.iter().enumerate() {
+                if m.kind != Kind::Flow {
+                    continue;
+                }
+                let c = k * ynames.len() + i;
+                summary.push((m.name.to_string(), year.to_string(), y_sum[c], probs[c]));
+            }
+        }
+        // Over the horizon.
+        let hnames = stats::horizon_names();
+        let cells: Vec<(usize, &str)> = hnames
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                let root = h
+                    .trim_end_matches("_total")
+                    .trim_end_matches("_npv")
+                    .trim_end_matches("_avg")
+                    .trim_end_matches("_end");
+                (c, root)
+            })
+            .collect();
+        let probs = better(&self.horizon, &cells);
+        let h_sum = self.horizon.finish();
+        for (c, h) in hnames.iter().enumerate() {
+            summary.push((h.clone(), "horizon".into(), h_sum[c], probs[c]));
+        }
+        let saved = self.saving.share_signed(false)[0];
+        let s = self.saving.finish();
+        summary.push((
+            "net_saving_per_year".into(),
+            "horizon".into(),
+            s[0],
+            Some(saved),
+        ));
+        summary.push(("positions_paid".into(), "horizon".into(), s[1], None));
+        let monthly = self.monthly.finish();
+        let mut acc = 0.0;
+        let mean_cum: Vec<f64> = (0..months)
+            .map(|t| {
+                acc += monthly[t * mx::N + mx::NET_MUNICIPAL_COST].mean;
+                acc
+            })
+            .collect();
+        let n = self.paybacks.len().max(1) as f64;
+        let paid = self.paybacks.iter().filter(|p| p.is_finite()).count();
+        let pb = stats::summarize(self.paybacks);
+        let to_month = |x: f64| x.is_finite().then(|| plan.scenario.month(x as usize));
+        AltResult {
+            name: name.to_string(),
+            monthly,
+            summary,
+            payback: payback_index(&mean_cum).map(|t| plan.scenario.month(t)),
+            payback_q: (to_month(pb.p05), to_month(pb.p95)),
+            share_paid_back: paid as f64 / n,
+            saving_per_year: s[0],
+            positions: s[1],
+            levels,
+        }
+    }
+}
+
+/// The results of one alternative against the baseline.
+pub struct AltResult {
+    pub name: String,
+    /// Paired differences per month and metric (`t * N + m`).
+    pub monthly: Vec<Summary>,
+    /// Rows of `comparison_summary.csv`: metric, period, difference, and the
+    /// share of replications in which the alternative is better.
+    pub summary: Vec<(String, String, Summary, Option<f64>)>,
+    /// Month from which the mean cumulative net cost difference stays < 0.
+    pub payback: Option<Month>,
+    /// 5th and 95th percentiles of the replications' payback months.
+    pub payback_q: (Option<Month>, Option<Month>),
+    /// Share of replications paid back by the end of the horizon.
+    pub share_paid_back: f64,
+    pub saving_per_year: Summary,
+    pub positions: Summary,
+    /// Levels of the alternative at the KPI month.
+    pub levels: Vec<Level>,
+}
+
+/// A named figure at the KPI month (or per year).
+pub type Level = (String, Summary);
+
+/// Options of a comparison.
+pub struct CompareOptions {
+    pub at: Vec<Month>,
+    pub threads: usize,
+}
+
+/// A finished comparison.
+pub struct Comparison {
+    pub baseline: String,
+    pub base_levels: Vec<(String, Summary)>,
+    pub alternatives: Vec<AltResult>,
+    pub kpi: Month,
+    pub at: Vec<Month>,
+}
+
+/// Scenario names made unique (a scenario compared with itself gets `-2`).
+fn unique_names(models: &[Model]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in models {
+        let mut name = m.base.name.clone();
+        let mut k = 2;
+        while out.contains(&name) {
+            name = format!("{}-{k}", m.base.name);
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// Checks the alignment rule.
+pub fn check_aligned(models: &[Model]) -> Result<(), InputError> {
+    let b = &models[0].base;
+    for m in &models[1..] {
+        let s = &m.base;
+        if s.start != b.start || s.horizon_months != b.horizon_months {
+            return Err(InputError(format!(
+                "`{}` runs from {} for {} months but the baseline `{}` from {} for {} months: \
+                 compared scenarios must share `start` and `horizon_months` \
+                 (use --set start=... --set horizon_months=... to align them)",
+                m.file, s.start, s.horizon_months, models[0].file, b.start, b.horizon_months
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs and compares; writes the folder `out`. Returns the comparison.
+pub fn compare_to_dir(
+    models: &[Model],
+    opts: &CompareOptions,
+    out: &Path,
+    progress: &(dyn Fn() + Sync),
+) -> anyhow::Result<Comparison> {
+    check_aligned(models)?;
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let dir = AtomicDir::new(out, FolderKind::Comparison)?;
+    let names = unique_names(models);
+    let plan = Plan::new(&models[0].base);
+    let months = plan.months;
+    let end = plan.scenario.end();
+    let kpi = kpi::month_in(plan.scenario.start, end);
+    let mut at = if opts.at.is_empty() {
+        vec![kpi, end]
+    } else {
+        opts.at.clone()
+    };
+    at.sort();
+    at.dedup();
+    for m in &at {
+        if *m < plan.scenario.start || *m > end {
+            return Err(InputError(format!(
+                "--at {m} is outside the simulated months {} to {end}",
+                plan.scenario.start
+            ))
+            .into());
+        }
+    }
+    let at_idx: Vec<usize> = at
+        .iter()
+        .map(|m| plan.scenario.start.months_until(*m) as usize)
+        .collect();
+    let kpi_idx = plan.scenario.start.months_until(kpi) as usize;
+    let runner = Runner::new(opts.threads)?;
+    let reps = models[0].base.replications as u64;
+    let plans: Vec<Plan> = models.iter().map(|m| Plan::new(&m.base)).collect();
+    let mut runs: Vec<RunAcc> = plans.iter().map(RunAcc::new).collect();
+    let mut diffs: Vec<DiffAcc> = (1..models.len())
+        .map(|_| DiffAcc::new(&plan, at_idx.len()))
+        .collect();
+    // Every scenario's chunk k before any chunk k + 1, folded in
+    // replication order: memory is flat in the number of replications and
+    // the output does not depend on threads.
+    let lanes: Vec<Lane> = models.iter().map(|m| Lane::new(m, &Draw::Random)).collect();
+    runner.stream(&lanes, 0..reps, progress, |_, chunk| {
+        let base_figures: Vec<Figures> = chunk[0]
+            .iter()
+            .map(|r| runs[0].push(&plans[0], r, kpi_idx))
+            .collect();
+        for i in 1..models.len() {
+            let cost = models[i].base.money.consultant_annual_cost;
+            for ((b, fb), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
+                let fa = runs[i].push(&plans[i], a, kpi_idx);
+                diffs[i - 1].push(&plan, [(b, fb), (a, &fa)], &at_idx, cost);
+            }
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    let person_months: u64 = runs.iter().map(|r| r.run.person_months).sum();
+    let mut base_levels = Vec::new();
+    let mut alt_levels = Vec::new();
+    for (i, r) in runs.into_iter().enumerate() {
+        let tables = runner.install(|| r.run.finish());
+        write_run(&dir, &names[i], &plans[i], &tables)?;
+        if i == 0 {
+            base_levels = level_rows(r.levels);
+        } else {
+            alt_levels.push(level_rows(r.levels));
+        }
+    }
+    let alternatives: Vec<AltResult> = diffs
+        .into_iter()
+        .zip(alt_levels)
+        .zip(&names[1..])
+        .map(|((d, lv), name)| d.finish(&plan, name, &at_idx, lv))
+        .collect();
+    let cmp = Comparison {
+        baseline: names[0].clone(),
+        base_levels,
+        alternatives,
+        kpi,
+        at,
+    };
+    dir.write("comparison.csv", &comparison_csv(&plan, &cmp)?)?;
+    dir.write("comparison_summary.csv", &summary_csv(&cmp)?)?;
+    dir.write("payback.csv", &payback_csv(&cmp)?)?;
+    dir.write("steering.csv", &steering_csv(&cmp)?)?;
+    let manifest = Manifest {
+        kind: "comparison",
+        program: "fleksim",
+        version: env!("CARGO_PKG_VERSION"),
+        baseline: cmp.baseline.clone(),
+        alternatives: cmp.alternatives.iter().map(|a| a.name.clone()).collect(),
+        seed: models[0].base.seed,
+        replications: reps,
+        months,
+        at: cmp.at.iter().map(Month::to_string).collect(),
+        kpi_month: kpi.to_string(),
+        threads: runner.threads(),
+        person_months,
+        started: humantime::format_rfc3339_seconds(started).to_string(),
+        elapsed_seconds: clock.elapsed().as_secs_f64(),
+        scenario_sha256: models
+            .iter()
+            .zip(&names)
+            .map(|(m, n)| Ok((n.clone(), m.sha256()?)))
+            .collect::<Result<_, SerializeError>>()?,
+        scenarios: models
+            .iter()
+            .zip(&names)
+            .map(|(m, n)| Ok((n.clone(), SerializeError::json(&m.base)?)))
+            .collect::<Result<_, SerializeError>>()?,
+    };
+    dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
+    dir.commit()?;
+    Ok(cmp)
+}
+
+#[derive(Serialize)]
+struct Manifest {
+    kind: &'static str,
+    program: &'static str,
+    version: &'static str,
+    baseline: String,
+    alternatives: Vec<String>,
+    seed: u64,
+    replications: u64,
+    months: usize,
+    at: Vec<String>,
+    kpi_month: String,
+    threads: usize,
+    person_months: u64,
+    started: String,
+    elapsed_seconds: f64,
+    scenario_sha256: std::collections::BTreeMap<String, String>,
+    scenarios: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Writes a scenario's run files under `runs/<name>/`.
+fn write_run(dir: &AtomicDir, name: &str, plan: &Plan, tables: &RunTables) -> anyhow::Result<()> {
+    dir.create_dir(&format!("runs/{name}"))?;
+    for (file, bytes) in export::run_files(plan, tables) {
+        dir.write(&format!("runs/{name}/{file}"), &bytes?)?;
+    }
+    Ok(())
+}
+
+fn row(w: &mut Vec<u8>, lead: &str, s: &Summary, tail: Option<f64>) -> std::io::Result<()> {
+    write!(
+        w,
+        "{lead},{},{},{},{}",
+        num(s.mean)?,
+        num(s.p05)?,
+        num(s.p50)?,
+        num(s.p95)?
+    )?;
+    match tail {
+        Some(p) => writeln!(w, ",{}", num(p)?),
+        None => writeln!(w),
+    }
+}
+
+fn comparison_csv(plan: &Plan, c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,month,metric,mean_diff,p05,p50,p95")?;
+    for a in &c.alternatives {
+        for t in 0..plan.months {
+            let month = plan.scenario.month(t);
+            for (i, m) in METRICS.iter().enumerate() {
+                row(
+                    &mut w,
+                    &format!("{},{month},{}", a.name, m.name),
+                    &a.monthly[t * mx::N + i],
+                    None,
+                )?;
+            }
+        }
+    }
+    Ok(w)
+}
+
+fn summary_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(
+        w,
+        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better"
+    )?;
+    for a in &c.alternatives {
+        for (metric, period, s, p) in &a.summary {
+            write!(
+                w,
+                "{},{metric},{period},{},{},{},{},",
+                a.name,
+                num(s.mean)?,
+                num(s.p05)?,
+                num(s.p50)?,
+                num(s.p95)?
+            )?;
+            match p {
+                Some(p) => writeln!(w, "{}", num(*p)?)?,
+                None => writeln!(w)?,
+            }
+        }
+    }
+    Ok(w)
+}
+
+fn payback_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,payback_month,share_paid_back")?;
+    for a in &c.alternatives {
+        let m = a.payback.map(|m| m.to_string()).unwrap_or_default();
+        writeln!(w, "{},{m},{}", a.name, num(a.share_paid_back)?)?;
+    }
+    Ok(w)
+}
+
+fn opt_month(m: Option<Month>) -> String {
+    m.map(|m| m.to_string()).unwrap_or_default()
+}
+
+fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,indicator,unit,target,p50,p05,p95")?;
+    let level =
+        |w: &mut Vec<u8>, name: &str, levels: &[(String, Summary)]| -> std::io::Result<()> {
+            for (ind, s) in levels {
+                let (unit, target) = match ind.as_str() {
+                    "ly_share_at_kpi" => ("share", num(kpi::LY_SHARE_TARGET)?),
+                    "progression_share_at_kpi" => ("share", num(kpi::PROGRESSION_TARGET)?),
+                    "ly_stock_at_kpi" => ("people", String::new()),
+                    _ => ("DKK/year", String::new()),
+                };
+                writeln!(
+                    w,
+                    "{name},{ind},{unit},{target},{},{},{}",
+                    num(s.p50)?,
+                    num(s.p05)?,
+                    num(s.p95)?
+                )?;
+            }
+            Ok(())
+        };
+    level(&mut w, &c.baseline, &c.base_levels)?;
+    for a in &c.alternatives {
+        level(&mut w, &a.name, &a.levels)?;
+        let net = a
+            .summary
+            .iter()
+            .find(|(m, p, _, _)| m == "net_municipal_cost_total" && p == "horizon")
+            .map(|x| x.2);
+        if let Some(s) = net {
+            let _ = s;
+        }
+        let s = &a.saving_per_year;
+        writeln!(
+            w,
+            "{},net_cost_diff_per_year,DKK/year,,{},{},{}",
+            a.name,
+            num(-s.p50)?,
+            num(-s.p95)?,
+            num(-s.p05)?
+        )?;
+        let p = &a.positions;
+        writeln!(
+            w,
+            "{},positions_paid,consultants,,{},{},{}",
+            a.name,
+            num(p.p50)?,
+            num(p.p05)?,
+            num(p.p95)?
+        )?;
+        writeln!(
+            w,
+            "{},payback_month,month,,{},{},{}",
+            a.name,
+            opt_month(a.payback),
+            opt_month(a.payback_q.0),
+            opt_month(a.payback_q.1)
+        )?;
+    }
+    Ok(w)
+}
+
+/// The steering group's table, for the terminal.
+pub fn steering_table(c: &Comparison) -> String {
+    let pct = |x: f64| format!("{:.1} %", 100.0 * x);
+    let int = |x: f64| format!("{:.0}", x);
+    let mdkk = |x: f64| format!("{:+.1} mio.", x / 1e6);
+    let cell = |s: &Summary, f: &dyn Fn(f64) -> String| {
+        format!("{} ({} – {})", f(s.p50), f(s.p05), f(s.p95))
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Median (90 % interval) over replications; KPIs at {}.\n\n",
+        c.kpi
+    ));
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let get = |levels: &[(String, Summary)], k: &str| levels.iter().find(|l| l.0 == k).map(|l| l.1);
+    let mut header = vec!["".to_string(), c.baseline.clone()];
+    header.extend(c.alternatives.iter().map(|a| a.name.clone()));
+    let mut line = |label: &str, f: &dyn Fn(&[Level]) -> String| {
+        let mut v = vec![f(&c.base_levels)];
+        v.extend(c.alternatives.iter().map(|a| f(&a.levels)));
+        rows.push((label.to_string(), v));
+    };
+    line(
+        &format!("LY share (target {})", pct(kpi::LY_SHARE_TARGET)),
+        &|l| get(l, "ly_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
+    );
+    line(
+        &format!(
+            "Progression share (target {})",
+            pct(kpi::PROGRESSION_TARGET)
+        ),
+        &|l| get(l, "progression_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
+    );
+    line("LY stock", &|l| {
+        get(l, "ly_stock_at_kpi").map_or(String::new(), |s| cell(&s, &int))
+    });
+    line("Net municipal cost per year, DKK", &|l| {
+        get(l, "net_cost_per_year").map_or(String::new(), |s| {
+            cell(&s, &|x| format!("{:.1} mio.", x / 1e6))
+        })
+    });
+    let mut diff = vec!["–".to_string()];
+    diff.extend(c.alternatives.iter().map(|a| {
+        let s = a.saving_per_year;
+        let neg = Summary {
+            mean: -s.mean,
+            p05: -s.p95,
+            p50: -s.p50,
+            p95: -s.p05,
+        };
+        cell(&neg, &mdkk)
+    }));
+    rows.push(("  difference per year vs baseline".into(), diff));
+    let mut pb = vec!["–".to_string()];
+    pb.extend(c.alternatives.iter().map(|a| match a.payback {
+        Some(m) => format!("{m} ({:.0} % of runs paid back)", 100.0 * a.share_paid_back),
+        None => format!(
+            "never ({:.0} % of runs paid back)",
+            100.0 * a.share_paid_back
+        ),
+    }));
+    rows.push(("Payback month (mean cumulative cost)".into(), pb));
+    let mut be = vec!["–".to_string()];
+    be.extend(
+        c.alternatives
+            .iter()
+            .map(|a| cell(&a.positions, &|x| format!("{x:.1}"))),
+    );
+    rows.push(("Consultants the saving pays for".into(), be));
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            let first = if i == 0 {
+                rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0)
+            } else {
+                0
+            };
+            let cells = if i == 0 {
+                0
+            } else {
+                rows.iter()
+                    .map(|r| r.1[i - 1].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            };
+            first.max(cells).max(header[i].chars().count())
+        })
+        .collect();
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    out.push_str(
+        &header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| pad(h, widths[i]))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    out.push('\n');
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    out.push('\n');
+    for (label, cells) in &rows {
+        let mut parts = vec![pad(label, widths[0])];
+        parts.extend(cells.iter().enumerate().map(|(i, s)| pad(s, widths[i + 1])));
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

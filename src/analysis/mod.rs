@@ -1,0 +1,9 @@
+//! The analyses every command runs: the runner (one pool, one chunking),
+//! run, compare, tornado and sweeps. They compute and stream results to
+//! `output`; they never print.
+
+pub mod compare;
+pub mod run;
+pub mod runner;
+pub mod sweep;
+pub mod tornado;

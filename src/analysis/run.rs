@@ -1,0 +1,204 @@
+//! The `run` pipeline: plan → replications → statistics → files.
+
+use crate::analysis::runner::{Lane, PoolError, Runner};
+use crate::input::uncertain::{Draw, Model};
+use crate::model::error::SerializeError;
+use crate::output::export;
+use crate::output::{AtomicDir, FolderKind, OutputError};
+use crate::sim::plan::Plan;
+use crate::stats::{self, Accumulator, RunSummaries};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+/// Options of a run beyond the scenario itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Also write `replications.csv`.
+    pub per_replication: bool,
+    /// Every uncertain parameter at its median (`--fixed`).
+    pub fixed: bool,
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// What produced the folder: `run`.
+    pub kind: String,
+    pub program: String,
+    pub version: String,
+    pub scenario_name: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub threads: usize,
+    pub months: usize,
+    pub person_months: u64,
+    pub started: String,
+    pub finished: String,
+    pub elapsed_seconds: f64,
+    pub person_months_per_second: f64,
+    pub files: Vec<String>,
+    pub scenario: serde_json::Value,
+    /// Uncertain parameters with their distributions (empty if none).
+    pub uncertain: Vec<crate::input::uncertain::Param>,
+    /// Whether uncertain parameters were held at their medians.
+    pub fixed: bool,
+}
+
+fn timestamp(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Why a run failed after its input was accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    #[error(transparent)]
+    Scenario(#[from] crate::model::error::ScenarioError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Serialize(#[from] SerializeError),
+}
+
+/// Whether a run also runs its replications with every uncertain parameter
+/// at its median (for `uncertainty.csv`).
+fn with_fixed(model: &Model, opts: &RunOptions) -> bool {
+    model.is_uncertain() && !opts.fixed
+}
+
+/// Replications a run simulates (for a progress bar): twice the scenario's
+/// when it also runs them with every parameter at its median.
+pub fn work(model: &Model, opts: &RunOptions) -> u64 {
+    model.base.replications as u64 * (1 + with_fixed(model, opts) as u64)
+}
+
+/// Runs a scenario and writes its results atomically to `out`.
+pub fn run_to_dir(
+    model: &Model,
+    opts: &RunOptions,
+    out: &Path,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(PathBuf, Manifest), RunError> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    // Claim the output first: a bad --out fails before the work is done.
+    let dir = AtomicDir::new(out, FolderKind::Run)?;
+    let io_err = |name: &str, e| OutputError::io("write", &dir.display(name), e);
+    let scenario = &model.base;
+    let plan = Plan::new(scenario);
+    let runner = Runner::new(opts.threads)?;
+    let n = scenario.replications as u64;
+    let draw = if opts.fixed {
+        Draw::Median
+    } else {
+        Draw::Random
+    };
+    let mut lanes = vec![Lane::new(model, &draw)];
+    // With uncertain parameters, the same replications with every parameter
+    // at its median separate chance from parameter uncertainty.
+    let names = stats::horizon_names();
+    let mut fixed = None;
+    if with_fixed(model, opts) {
+        lanes.push(Lane::new(model, &Draw::Median));
+        fixed = Some(Accumulator::new(names.len()));
+    }
+    let mut run = RunSummaries::new(&plan);
+    let mut per_rep = if opts.per_replication {
+        Some(dir.create("replications.csv")?)
+    } else {
+        None
+    };
+    runner.stream(&lanes, 0..n, progress, |first, chunk| {
+        for r in &chunk[0] {
+            run.push(&plan, r);
+        }
+        if let Some(w) = per_rep.as_mut() {
+            export::replications_csv(w, &plan, first, &chunk[0], first == 0)
+                .map_err(|e| io_err("replications.csv", e))?;
+        }
+        if let Some(acc) = fixed.as_mut() {
+            for r in &chunk[1] {
+                acc.push(stats::horizon_values(&plan, r));
+            }
+        }
+        Ok::<_, RunError>(())
+    })?;
+    if let Some(w) = per_rep {
+        dir.finish("replications.csv", w)?;
+    }
+    let threads = runner.threads();
+    let person_months = run.person_months;
+    let total_var = run.horizon_variances();
+    let tables = runner.install(|| run.finish());
+
+    let write = |name: &str, bytes: std::io::Result<Vec<u8>>| -> Result<(), RunError> {
+        let bytes = bytes.map_err(|e| io_err(name, e))?;
+        Ok(dir.write(name, &bytes)?)
+    };
+    let mut files = Vec::new();
+    for (name, bytes) in export::run_files(&plan, &tables) {
+        write(name, bytes)?;
+        files.push(name.to_string());
+    }
+    if let Some(fixed) = fixed {
+        let chance_var = fixed.variances();
+        let fixed_summary = runner.install(|| fixed.finish());
+        let share: Vec<f64> = total_var
+            .iter()
+            .zip(&chance_var)
+            .map(|(&total, &chance)| {
+                if total > 0.0 {
+                    (1.0 - chance / total).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        write(
+            "uncertainty.csv",
+            export::uncertainty_csv(&names, &tables.horizon, &fixed_summary, &share),
+        )?;
+        files.push("uncertainty.csv".to_string());
+    }
+    if model.is_uncertain() && opts.per_replication {
+        let mut w = Vec::new();
+        export::parameters_csv(&mut w, model, n, &draw).map_err(|e| io_err("parameters.csv", e))?;
+        write("parameters.csv", Ok(w))?;
+        files.push("parameters.csv".to_string());
+    }
+    if opts.per_replication {
+        files.push("replications.csv".to_string());
+    }
+    let elapsed = clock.elapsed().as_secs_f64();
+    files.push("manifest.json".to_string());
+    let manifest = Manifest {
+        kind: "run".into(),
+        program: "fleksim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario_name: scenario.name.clone(),
+        scenario_sha256: model.sha256()?,
+        seed: scenario.seed,
+        replications: scenario.replications,
+        threads,
+        months: plan.months,
+        person_months,
+        started: timestamp(started),
+        finished: timestamp(SystemTime::now()),
+        elapsed_seconds: elapsed,
+        person_months_per_second: person_months as f64 / elapsed.max(1e-9),
+        files,
+        scenario: SerializeError::json(scenario)?,
+        uncertain: model.params.clone(),
+        fixed: opts.fixed,
+    };
+    let json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;
+    write("manifest.json", Ok(json))?;
+    let path = dir.commit()?;
+    Ok((path, manifest))
+}

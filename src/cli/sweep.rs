@@ -1,0 +1,172 @@
+//! `fleksim sweep` and `fleksim merge`: flags and what they say on stderr.
+
+use super::progress::progress_bar;
+use crate::analysis::runner::Runner;
+use crate::analysis::sweep::{merge, output, shard, slurm, Sweep};
+use crate::model::error::InputError;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Point u belongs to shard u mod N. Without --shard-index, the index is read \
+from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); without --shard-count, \
+the count from SLURM_ARRAY_TASK_COUNT or FLEKSIM_SHARD_COUNT. Flags win over the environment. \
+A shard writes <out>/part-K-of-N/ and skips a part that is already complete; `fleksim merge <out>` \
+then writes the same files an unsharded sweep writes."
+)]
+pub struct SweepArgs {
+    /// Sweep file (TOML).
+    pub sweep: PathBuf,
+    /// Compute only shard K (points u with u mod N = K) [env: SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX].
+    #[arg(long, value_name = "K")]
+    pub shard_index: Option<u64>,
+    /// Number of shards N [env: SLURM_ARRAY_TASK_COUNT, FLEKSIM_SHARD_COUNT].
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u64>,
+    /// Worker threads (0 = all cores); results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]
+    pub threads: usize,
+    /// Output folder [default: results/<sweep name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Write a Slurm job array of N shards and a dependent merge job to
+    /// <out>/slurm/ (submit with `sh <out>/slurm/submit.sh`), and run nothing.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..),
+          conflicts_with_all = ["shard_index", "shard_count"])]
+    pub emit_slurm: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Folder holding the shards (part-K-of-N/).
+    pub dir: PathBuf,
+    /// Where to write the merged files [default: DIR].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The output folder of a sweep.
+fn out_dir(sweep: &Sweep, out: &Option<PathBuf>) -> PathBuf {
+    out.clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(&sweep.name))
+}
+
+/// A count of person-months for people.
+fn person_months(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} million", n as f64 / 1e6)
+    } else {
+        n.to_string()
+    }
+}
+
+pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
+    let sweep = Sweep::load(&a.sweep)?;
+    let out = out_dir(&sweep, &a.out);
+    output::claim(&out)?;
+    if let Some(n) = a.emit_slurm {
+        let paths = slurm::emit(&sweep, &a.sweep, &out, n)?;
+        if !a.quiet {
+            for p in &paths {
+                eprintln!("wrote {}", p.display());
+            }
+            eprintln!(
+                "submit with: sh {}",
+                out.join("slurm").join("submit.sh").display()
+            );
+        }
+        return Ok(());
+    }
+    let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
+    // Every point of this shard is tried before any is run: a bad value
+    // fails in a second, not after hours. The memory check takes the
+    // heaviest point, with two points per thread in flight.
+    let threads = crate::model::limits::threads(a.threads);
+    let mut need = 0;
+    for u in shard::points(sweep.points, shard) {
+        let m = sweep.model(u)?;
+        need = need.max(crate::model::limits::estimate_bytes(
+            &m.base,
+            threads,
+            2 * threads as u64,
+        ));
+    }
+    crate::model::limits::check_memory(need)?;
+    let runner = Runner::new(a.threads)?;
+    let n_points = shard::points(sweep.points, shard).count() as u64;
+    let bar = progress_bar(n_points * sweep.replications as u64, a.quiet, &sweep.name);
+    let progress = || bar.inc(1);
+    let what = format!(
+        "{}: {} points × {} replications",
+        sweep.name, sweep.points, sweep.replications
+    );
+    match shard {
+        None => {
+            let (path, c) = output::write_final(&sweep, &out, &runner, &progress)?;
+            bar.finish_and_clear();
+            if !a.quiet {
+                eprintln!(
+                    "{what}, {} person-months in {:.2} s ({:.1} M person-months/s) → {}",
+                    person_months(c.person_months),
+                    c.timing.elapsed_seconds,
+                    c.timing.person_months_per_second / 1e6,
+                    path.display()
+                );
+            }
+        }
+        Some(s) => {
+            let (path, outcome) = output::write_part(&sweep, &out, s, &runner, &progress)?;
+            bar.finish_and_clear();
+            if !a.quiet {
+                match outcome {
+                    output::PartOutcome::Skipped(_) => eprintln!(
+                        "{what}: {} is already complete; nothing to do",
+                        path.display()
+                    ),
+                    output::PartOutcome::Written(m) => eprintln!(
+                        "{what}, shard {} of {} ({} of the points), {} person-months in {:.2} s → {}",
+                        s.index,
+                        s.count,
+                        m.points_in_part,
+                        person_months(m.person_months),
+                        m.timing.elapsed_seconds,
+                        path.display()
+                    ),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn merge_command(a: MergeArgs) -> anyhow::Result<()> {
+    if !a.dir.is_dir() {
+        return Err(InputError(format!(
+            "`{}` is not a folder: give the --out folder of the sharded sweep",
+            a.dir.display()
+        ))
+        .into());
+    }
+    let out = a.out.clone().unwrap_or_else(|| a.dir.clone());
+    if out != a.dir {
+        output::claim(&out)?;
+    }
+    let m = merge::merge(&a.dir, &out)?;
+    if !a.quiet {
+        eprintln!(
+            "{}: merged {} parts, {} points × {} replications → {}",
+            m.info.name,
+            m.parts,
+            m.info.points,
+            m.info.replications,
+            m.path.display()
+        );
+    }
+    Ok(())
+}

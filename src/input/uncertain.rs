@@ -1,0 +1,554 @@
+//! Uncertain parameters (probabilistic sensitivity analysis, PSA).
+//!
+//! Any numeric scenario value may be a distribution instead of a number:
+//!
+//! ```toml
+//! [policy.jobclub]
+//! effect = { dist = "lognormal", median = 1.25, p95 = 1.6 }
+//! ```
+//!
+//! A [`Model`] is a scenario with its uncertain parameters. Each replication
+//! draws every parameter once, by inversion of one uniform number from a
+//! stream keyed by the parameter's dotted path (docs/model.md "Randomness and reproducibility"), so
+//! adding or changing one parameter's distribution never changes another's
+//! draws. [`Draw::Median`] (`--fixed`) sets every parameter to its median,
+//! which separates parameter uncertainty from chance.
+
+use crate::input::load;
+use crate::model::error::{Problem, ScenarioError, SerializeError};
+use crate::model::scenario::Scenario;
+use crate::model::validate;
+use crate::sim::rng::{self, Purpose};
+use serde::Serialize;
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
+use std::path::Path;
+use toml::{Table, Value};
+
+/// The largest uniform number a parameter stream gives
+/// ([`rng::nth_uniform`]: 53 random bits in [0, 1)).
+const Q_MAX: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
+
+/// z of the 95th percentile of the standard normal.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A parameter distribution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Dist {
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// Log-normal by its median and 95th percentile.
+    Lognormal {
+        median: f64,
+        p95: f64,
+    },
+    /// Beta by its mean and standard deviation.
+    Beta {
+        mean: f64,
+        sd: f64,
+    },
+    /// Gamma by shape and scale (mean = shape · scale).
+    Gamma {
+        shape: f64,
+        scale: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+}
+
+impl Dist {
+    /// Parses `{ dist = "...", ... }`; `Err` says what is allowed.
+    fn parse(t: &Table) -> Result<Dist, String> {
+        let kind = t.get("dist").and_then(Value::as_str).unwrap_or("");
+        let keys: &[&str] = match kind {
+            "normal" => &["mean", "sd"],
+            "lognormal" => &["median", "p95"],
+            "beta" => &["mean", "sd"],
+            "gamma" => &["shape", "scale"],
+            "uniform" => &["min", "max"],
+            "triangular" => &["min", "mode", "max"],
+            _ => {
+                return Err(format!(
+                    "unknown distribution `{kind}`: allowed `normal`, `lognormal`, `beta`, \
+                     `gamma`, `uniform`, `triangular`"
+                ))
+            }
+        };
+        for k in t.keys() {
+            if k != "dist" && !keys.contains(&k.as_str()) {
+                return Err(format!(
+                    "unknown key `{k}` for a {kind} distribution: allowed {}",
+                    keys.iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        let mut v = Vec::new();
+        for k in keys {
+            let x = match t.get(*k) {
+                Some(Value::Float(f)) => *f,
+                Some(Value::Integer(i)) => *i as f64,
+                _ => return Err(format!("a {kind} distribution needs a number `{k}`")),
+            };
+            if !x.is_finite() {
+                return Err(format!("`{k}` must be a finite number"));
+            }
+            v.push(x);
+        }
+        let d = match kind {
+            "normal" => Dist::Normal {
+                mean: v[0],
+                sd: v[1],
+            },
+            "lognormal" => Dist::Lognormal {
+                median: v[0],
+                p95: v[1],
+            },
+            "beta" => Dist::Beta {
+                mean: v[0],
+                sd: v[1],
+            },
+            "gamma" => Dist::Gamma {
+                shape: v[0],
+                scale: v[1],
+            },
+            "uniform" => Dist::Uniform {
+                min: v[0],
+                max: v[1],
+            },
+            _ => Dist::Triangular {
+                min: v[0],
+                mode: v[1],
+                max: v[2],
+            },
+        };
+        d.quantile(0.5).map(|_| d)
+    }
+
+    /// The `q`-quantile (inverse CDF); `Err` when the parameters are invalid.
+    pub fn quantile(&self, q: f64) -> Result<f64, String> {
+        let bad = |m: &str| Err(m.to_string());
+        let x = match *self {
+            Dist::Normal { mean, sd } => {
+                if sd <= 0.0 {
+                    return bad("`sd` must be > 0");
+                }
+                Normal::new(mean, sd)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+            Dist::Lognormal { median, p95 } => {
+                if median <= 0.0 || p95 <= median {
+                    return bad("allowed 0 < `median` < `p95`");
+                }
+                let sigma = (p95 / median).ln() / Z95;
+                LogNormal::new(median.ln(), sigma)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+            Dist::Beta { mean, sd } => {
+                let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                if !(0.0 < mean && mean < 1.0) || sd <= 0.0 || k <= 0.0 {
+                    return bad("allowed 0 < `mean` < 1 and 0 < `sd`² < mean·(1 − mean)");
+                }
+                Beta::new(mean * k, (1.0 - mean) * k)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+            Dist::Gamma { shape, scale } => {
+                if shape <= 0.0 || scale <= 0.0 {
+                    return bad("allowed `shape` > 0 and `scale` > 0");
+                }
+                Gamma::new(shape, 1.0 / scale)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+            Dist::Uniform { min, max } => {
+                if max <= min {
+                    return bad("allowed `min` < `max`");
+                }
+                Uniform::new(min, max)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+            Dist::Triangular { min, mode, max } => {
+                if !(min <= mode && mode <= max && min < max) {
+                    return bad("allowed `min` ≤ `mode` ≤ `max`, `min` < `max`");
+                }
+                Triangular::new(min, max, mode)
+                    .map_err(|e| e.to_string())?
+                    .inverse_cdf(q)
+            }
+        };
+        Ok(x)
+    }
+
+    /// The support: the values a draw can take.
+    pub fn support(&self) -> (f64, f64) {
+        match *self {
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            Dist::Lognormal { .. } | Dist::Gamma { .. } => (0.0, f64::INFINITY),
+            Dist::Beta { .. } => (0.0, 1.0),
+            Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } => (min, max),
+        }
+    }
+}
+
+/// An uncertain parameter: a dotted scenario key and its distribution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    pub path: String,
+    pub dist: Dist,
+    pub median: f64,
+    /// The key is a whole number: draws are rounded.
+    pub integer: bool,
+    /// Stream key derived from the path (FNV-1a, portable).
+    #[serde(skip)]
+    pub key: u64,
+}
+
+/// How parameters are set in a replication.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    /// Each parameter drawn from its distribution (PSA).
+    Random,
+    /// Every parameter at its median (`--fixed`).
+    Median,
+    /// Every parameter at its median except one at quantile `q` (tornado).
+    OneAt { param: usize, q: f64 },
+}
+
+/// A scenario with its uncertain parameters.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub file: String,
+    /// Resolved scenario table with medians in place of distributions.
+    template: Table,
+    pub params: Vec<Param>,
+    /// The scenario with every parameter at its median.
+    pub base: Scenario,
+}
+
+/// Replaces every `{ dist = ... }` table in `v` by its median, collecting
+/// the parameters with their dotted paths.
+fn extract(v: &mut Value, path: &str, out: &mut Vec<(String, Dist)>) -> Result<(), Problem> {
+    match v {
+        Value::Table(t) if t.contains_key("dist") => {
+            let d = Dist::parse(t).map_err(|message| Problem {
+                key: path.to_string(),
+                message,
+            })?;
+            let m = d.quantile(0.5).map_err(|message| Problem {
+                key: path.to_string(),
+                message,
+            })?;
+            *v = Value::Float(m);
+            out.push((path.to_string(), d));
+        }
+        Value::Table(t) => {
+            for (k, child) in t.iter_mut() {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                extract(child, &p, out)?;
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter_mut().enumerate() {
+                extract(child, &format!("{path}[{i}]"), out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn number(x: f64, integer: bool) -> Value {
+    if integer {
+        Value::Integer(x.round().clamp(i64::MIN as f64, i64::MAX as f64) as i64)
+    } else {
+        Value::Float(x)
+    }
+}
+
+impl Model {
+    /// Reads a scenario file whose values may be distributions.
+    pub fn load(path: &Path, sets: &[String]) -> Result<Model, ScenarioError> {
+        let file = path.display().to_string();
+        let text = crate::model::limits::read_text(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        Model::from_str(&text, &file, sets)
+    }
+
+    /// As [`Model::load`], from text; `file` names it in messages.
+    pub fn from_str(text: &str, file: &str, sets: &[String]) -> Result<Model, ScenarioError> {
+        let key_err = |problem: Problem| ScenarioError::Key {
+            file: file.to_string(),
+            problem,
+        };
+        let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
+            file: file.to_string(),
+            message: e.to_string().trim().to_string(),
+        })?;
+        // 1. Distributions in the file, replaced by medians.
+        let mut root = Value::Table(table);
+        let mut found = Vec::new();
+        extract(&mut root, "", &mut found).map_err(key_err)?;
+        // 2. Resolve defaults, then put the distributions back so that
+        //    `--set` may replace one by a number or add another.
+        let Value::Table(t) = root else {
+            unreachable!("the root of a TOML document is a table")
+        };
+        let scenario = load::from_table(t, file)?;
+        let mut resolved = Value::Table(load::to_table(&scenario)?);
+        for (path, d) in &found {
+            let v = Value::try_from(d).map_err(|e| {
+                key_err(Problem {
+                    key: path.clone(),
+                    message: e.to_string(),
+                })
+            })?;
+            load::set_path(&mut resolved, path, v).map_err(|message| {
+                key_err(Problem {
+                    key: path.clone(),
+                    message,
+                })
+            })?;
+        }
+        for arg in sets {
+            load::apply_set(&mut resolved, arg, file)?;
+        }
+        // 3. The final set of parameters.
+        let mut found = Vec::new();
+        extract(&mut resolved, "", &mut found).map_err(key_err)?;
+        let Value::Table(template) = resolved else {
+            unreachable!("the resolved scenario is a table")
+        };
+        let base = load::from_table(template.clone(), file)?;
+        let mut params = Vec::new();
+        for (path, dist) in found {
+            let median = dist.quantile(0.5).unwrap_or(f64::NAN);
+            let integer = is_integer_key(&template, &path, median, file);
+            params.push(Param {
+                key: crate::model::hash::fnv1a(&path),
+                path,
+                dist,
+                median,
+                integer,
+            });
+        }
+        let model = Model {
+            file: file.to_string(),
+            template,
+            params,
+            base,
+        };
+        model.check()?;
+        Ok(model)
+    }
+
+    /// Whether any value is uncertain.
+    pub fn is_uncertain(&self) -> bool {
+        !self.params.is_empty()
+    }
+
+    /// Validates the median scenario, and each parameter at both ends of
+    /// its support: a distribution that allows values a key does not (a
+    /// probability above 1) is an error here, not a silent clamp later.
+    fn check(&self) -> Result<(), ScenarioError> {
+        let invalid = |problems| ScenarioError::Invalid {
+            file: self.file.clone(),
+            problems,
+        };
+        let problems = validate::check(&self.base);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        let mut problems = Vec::new();
+        for (i, p) in self.params.iter().enumerate() {
+            // The limits (counts, rates, money) against the smallest and
+            // largest value a draw can actually take: the quantiles of the
+            // smallest and largest uniform number the stream gives. A tail
+            // beyond them is never drawn; anything within them may be.
+            for q in [0.0, Q_MAX] {
+                let x = p.dist.quantile(q).unwrap_or(f64::NAN);
+                let s = self.with_values(&[(i, x.clamp(-1e300, 1e300))])?;
+                for prob in validate::check_limits(&s) {
+                    problems.push(Problem {
+                        key: p.path.clone(),
+                        message: format!(
+                            "the distribution can draw {}, and with that key `{}` is refused \
+                             ({}); choose a distribution whose draws all stay within the limit",
+                            crate::model::limits::show(x),
+                            prob.key,
+                            prob.message
+                        ),
+                    });
+                }
+            }
+            let (lo, hi) = p.dist.support();
+            for end in [lo, hi] {
+                let x = end.clamp(-1e300, 1e300);
+                let s = self.with_values(&[(i, x)])?;
+                for prob in validate::check_rules(&s) {
+                    let related = prob.key == p.path
+                        || prob.key.starts_with(&format!("{}.", p.path))
+                        || p.path.starts_with(&prob.key);
+                    if related {
+                        let allowed = prob
+                            .message
+                            .rsplit(": ")
+                            .next()
+                            .unwrap_or("")
+                            .trim_start_matches("allowed ");
+                        problems.push(Problem {
+                            key: p.path.clone(),
+                            message: format!(
+                                "the distribution can draw {end}, but this key takes values {allowed}; \
+                                 choose a distribution whose values all fit (e.g. `beta` for a \
+                                 probability, `lognormal` or `gamma` for a positive number)"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        problems.dedup_by(|a, b| a.key == b.key);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid(problems))
+        }
+    }
+
+    /// The scenario with the given parameters set to values, the others at
+    /// their medians.
+    fn with_values(&self, values: &[(usize, f64)]) -> Result<Scenario, ScenarioError> {
+        if values.is_empty() {
+            return Ok(self.base.clone());
+        }
+        let mut root = Value::Table(self.template.clone());
+        for &(i, x) in values {
+            let p = &self.params[i];
+            load::set_path(&mut root, &p.path, number(x, p.integer)).map_err(|message| {
+                ScenarioError::Key {
+                    file: self.file.clone(),
+                    problem: Problem {
+                        key: p.path.clone(),
+                        message,
+                    },
+                }
+            })?;
+        }
+        let Value::Table(t) = root else {
+            unreachable!("the template is a table")
+        };
+        load::from_table(t, &self.file)
+    }
+
+    /// The values of every parameter in replication `rep`.
+    pub fn values(&self, rep: u64, draw: &Draw) -> Vec<f64> {
+        let seed = self.base.seed;
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let q = match *draw {
+                    Draw::Random => {
+                        let b = rng::base(seed, rep, p.key);
+                        rng::nth_uniform(b, Purpose::Parameters, 0)
+                    }
+                    Draw::Median => 0.5,
+                    Draw::OneAt { param, q } if param == i => q,
+                    Draw::OneAt { .. } => 0.5,
+                };
+                let x = p.dist.quantile(q).unwrap_or(p.median);
+                if p.integer {
+                    x.round()
+                } else {
+                    x
+                }
+            })
+            .collect()
+    }
+
+    /// The scenario of replication `rep`.
+    pub fn scenario(&self, rep: u64, draw: &Draw) -> Result<Scenario, ScenarioError> {
+        if !self.is_uncertain() {
+            return Ok(self.base.clone());
+        }
+        let values: Vec<(usize, f64)> = self.values(rep, draw).into_iter().enumerate().collect();
+        let s = self.with_values(&values)?;
+        let problems = validate::check(&s);
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(ScenarioError::Invalid {
+                file: format!("{} (replication {rep}: drawn values)", self.file),
+                problems,
+            })
+        }
+    }
+
+    /// The resolved scenario as TOML, every default filled in and the
+    /// distributions shown where they are: what `fleksim validate` prints,
+    /// and the text [`Model::sha256`] hashes.
+    pub fn resolved_toml(&self) -> Result<String, SerializeError> {
+        let err = |message: String| SerializeError {
+            scenario: self.base.name.clone(),
+            format: "TOML",
+            message,
+        };
+        let mut root = Value::Table(load::to_table(&self.base)?);
+        for p in &self.params {
+            let v = Value::try_from(&p.dist).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
+            load::set_path(&mut root, &p.path, v).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
+        }
+        match root {
+            Value::Table(t) => toml::to_string(&t).map_err(|e| err(e.to_string())),
+            _ => Err(err("the scenario is not a table".into())),
+        }
+    }
+
+    /// The scenario's identity in every manifest (`scenario_sha256`): the
+    /// SHA-256 of [`Model::resolved_toml`], so any change of any key,
+    /// a distribution's parameter included, changes it.
+    pub fn sha256(&self) -> Result<String, SerializeError> {
+        Ok(crate::model::hash::sha256_hex(
+            self.resolved_toml()?.as_bytes(),
+        ))
+    }
+}
+
+/// Whether the key at `path` takes whole numbers: a fractional value there
+/// does not deserialize.
+fn is_integer_key(template: &Table, path: &str, median: f64, file: &str) -> bool {
+    let mut root = Value::Table(template.clone());
+    let x = if median.fract() == 0.0 {
+        median + 0.5
+    } else {
+        median
+    };
+    if load::set_path(&mut root, path, Value::Float(x)).is_err() {
+        return false;
+    }
+    match root {
+        Value::Table(t) => load::from_table(t, file).is_err(),
+        _ => false,
+    }
+}

@@ -1,0 +1,639 @@
+//! Checks of a typed scenario: ranges, step lists, bands, windows. Every
+//! problem names its key and what is allowed; all problems are reported at
+//! once.
+
+use crate::model::error::Problem;
+use crate::model::limits as L;
+use crate::model::month::Month;
+use crate::model::scenario::{Band, Scenario, Step, Window};
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    fn probability(&mut self, key: &str, v: f64) {
+        if !(0.0..=1.0).contains(&v) {
+            // NaN lands here too: `contains` is false for it.
+            self.fail(key, format!("{v} is not a probability: allowed 0 to 1"));
+        }
+    }
+
+    fn non_negative(&mut self, key: &str, v: f64) {
+        if !v.is_finite() {
+            self.fail(key, format!("{v} is not allowed: a finite number ≥ 0"));
+        } else if v < 0.0 {
+            self.fail(key, format!("{v} is negative: allowed a number ≥ 0"));
+        }
+    }
+
+    /// A number of months used in date arithmetic.
+    fn months(&mut self, key: &str, v: u32) {
+        if v > 1200 {
+            self.fail(key, format!("{v} is not allowed: 0 to 1200 months"));
+        }
+    }
+
+    /// A number at most `max` (a limit of [`crate::model::limits`]); NaN is left
+    /// to the other rules.
+    fn at_most(&mut self, key: &str, v: f64, max: f64) {
+        if v > max {
+            self.fail(
+                key,
+                format!(
+                    "{} is more than fleksim's limit: allowed at most {}",
+                    L::show(v),
+                    L::show(max)
+                ),
+            );
+        }
+    }
+
+    fn positive(&mut self, key: &str, v: f64) {
+        if !v.is_finite() || v <= 0.0 {
+            self.fail(key, format!("{v} is not allowed: a number > 0"));
+        }
+    }
+
+    fn steps(&mut self, key: &str, steps: &[Step]) {
+        if steps.is_empty() {
+            self.fail(
+                key,
+                "is empty: give at least one step, e.g. [{ from = 0, p = 0.05 }]",
+            );
+            return;
+        }
+        if steps[0].from != 0 {
+            self.fail(
+                format!("{key}[0].from"),
+                format!("is {}: the first step must start at 0", steps[0].from),
+            );
+        }
+        for (i, w) in steps.windows(2).enumerate() {
+            if w[1].from <= w[0].from {
+                self.fail(
+                    format!("{key}[{}].from", i + 1),
+                    format!(
+                        "is {} after {}: steps must be in increasing order of `from`",
+                        w[1].from, w[0].from
+                    ),
+                );
+            }
+        }
+        for (i, s) in steps.iter().enumerate() {
+            if s.from > 1200 {
+                self.fail(format!("{key}[{i}].from"), "allowed 0 to 1200 months");
+            }
+            match (s.p, s.p_year) {
+                (Some(p), None) => self.probability(&format!("{key}[{i}].p"), p),
+                (None, Some(p)) => self.probability(&format!("{key}[{i}].p_year"), p),
+                _ => self.fail(
+                    format!("{key}[{i}]"),
+                    "give exactly one of `p` (monthly) or `p_year` (yearly)",
+                ),
+            }
+        }
+    }
+
+    fn bands(&mut self, key: &str, bands: &[Band]) {
+        if bands.is_empty() {
+            self.fail(
+                key,
+                "is empty: give hour bands, e.g. [{ from = 1, to = 5, share = 1.0 }]",
+            );
+            return;
+        }
+        let mut total = 0.0;
+        for (i, b) in bands.iter().enumerate() {
+            let full = crate::model::money::FULL_TIME_HOURS;
+            if b.from < 1 || b.to > full || b.from > b.to {
+                self.fail(
+                    format!("{key}[{i}]"),
+                    format!(
+                        "hours {}..{} are not allowed: 1 ≤ from ≤ to ≤ {full}",
+                        b.from, b.to
+                    ),
+                );
+            }
+            self.non_negative(&format!("{key}[{i}].share"), b.share);
+            total += b.share;
+        }
+        if (total - 1.0).abs() > 1e-3 {
+            self.fail(key, format!("shares sum to {total}: they must sum to 1"));
+        }
+    }
+
+    fn window(&mut self, key: &str, w: Window) {
+        if let (Some(f), Some(t)) = (w.from, w.to) {
+            if t < f {
+                self.fail(
+                    format!("{key}.to"),
+                    format!("{t} is before `from` {f}: a window must not end before it starts"),
+                );
+            }
+        }
+    }
+}
+
+/// All problems of a scenario; empty when it is valid: the rules of
+/// [`check_rules`] and the limits of [`check_limits`].
+pub fn check(s: &Scenario) -> Vec<Problem> {
+    let mut problems = check_rules(s);
+    problems.extend(check_limits(s));
+    problems
+}
+
+/// The upper limits of [`crate::model::limits`] on counts, rates, money and
+/// factors. Kept apart from the other rules so that a distribution's
+/// largest possible draw is checked against them (see
+/// [`crate::input::uncertain`]).
+pub fn check_limits(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if s.horizon_months > L::MAX_HORIZON_MONTHS {
+        c.fail(
+            "horizon_months",
+            format!(
+                "{} is not allowed: 1 to {} months",
+                s.horizon_months,
+                L::MAX_HORIZON_MONTHS
+            ),
+        );
+    }
+    if s.replications > L::MAX_REPLICATIONS {
+        c.fail(
+            "replications",
+            format!(
+                "{} is not allowed: 1 to {}",
+                s.replications,
+                L::MAX_REPLICATIONS
+            ),
+        );
+    }
+    if s.seed > L::MAX_SEED {
+        c.fail(
+            "seed",
+            format!("{} is not allowed: 0 to {}", s.seed, L::MAX_SEED),
+        );
+    }
+    let arrivals = L::MAX_ARRIVALS_PER_MONTH;
+    c.at_most(
+        "inflow.visitations_per_month",
+        s.inflow.visitations_per_month,
+        arrivals,
+    );
+    c.at_most(
+        "inflow.direct_per_month",
+        s.inflow.direct_per_month,
+        arrivals,
+    );
+    c.at_most("initial.ly", s.initial.ly as f64, L::MAX_PEOPLE);
+    c.at_most("initial.flex", s.initial.flex as f64, L::MAX_PEOPLE);
+    let people = L::people_per_replication(s);
+    if c.problems.is_empty() && people > L::MAX_PEOPLE {
+        c.fail(
+            "inflow",
+            format!(
+                "initial.ly + initial.flex + horizon_months × (inflow.visitations_per_month + \
+                 inflow.direct_per_month) is {people:.0} people per replication: allowed at most {}",
+                L::MAX_PEOPLE
+            ),
+        );
+    }
+    let months = L::MAX_HORIZON_MONTHS as f64;
+    c.at_most(
+        "initial.ly_long_extra_mean",
+        s.initial.ly_long_extra_mean,
+        months,
+    );
+    c.at_most(
+        "initial.tenure_mean_months",
+        s.initial.tenure_mean_months,
+        months,
+    );
+    c.at_most("ly.frailty_shape", s.ly.frailty_shape, L::MAX_FACTOR);
+    c.at_most(
+        "hours.agreement_up_multiplier",
+        s.hours.agreement_up_multiplier,
+        L::MAX_FACTOR,
+    );
+    let st = &s.staffing;
+    c.at_most("staffing.consultants", st.consultants, L::MAX_CONSULTANTS);
+    for (k, a) in st.additions.iter().enumerate() {
+        c.at_most(
+            &format!("staffing.additions[{k}].count"),
+            a.count.abs(),
+            L::MAX_CONSULTANTS,
+        );
+    }
+    c.at_most(
+        "staffing.hours_per_month",
+        st.hours_per_month,
+        HOURS_IN_MONTH,
+    );
+    c.at_most(
+        "staffing.reference_caseload",
+        st.reference_caseload,
+        L::MAX_PEOPLE,
+    );
+    c.at_most("staffing.elasticity", st.elasticity, L::MAX_FACTOR);
+    c.at_most("staffing.capacity_min", st.capacity_min, L::MAX_FACTOR);
+    c.at_most("staffing.capacity_max", st.capacity_max, L::MAX_FACTOR);
+    let p = &s.policy;
+    c.at_most("policy.jobclub.effect", p.jobclub.effect, L::MAX_FACTOR);
+    c.at_most(
+        "policy.three_month_review.effect",
+        p.three_month_review.effect,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.rehab_meeting.effect",
+        p.rehab_meeting.effect,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.followup.hours_per_contact",
+        p.followup.hours_per_contact,
+        HOURS_IN_MONTH,
+    );
+    c.at_most(
+        "policy.followup.dismissal_multiplier",
+        p.followup.dismissal_multiplier,
+        L::MAX_FACTOR,
+    );
+    c.at_most(
+        "policy.screening.hours_per_contact",
+        p.screening.hours_per_contact,
+        HOURS_IN_MONTH,
+    );
+    let m = &s.money;
+    let dkk = L::MAX_AMOUNT_DKK;
+    c.at_most("money.wage_per_hour", m.wage_per_hour, dkk);
+    for (k, l) in m.law.iter().enumerate() {
+        c.at_most(&format!("money.law[{k}].dp_max"), l.dp_max, dkk);
+        c.at_most(&format!("money.law[{k}].subsidy_max"), l.subsidy_max, dkk);
+        c.at_most(&format!("money.law[{k}].threshold"), l.threshold, dkk);
+    }
+    c.at_most(
+        "money.old_rules_monthly_cost",
+        m.old_rules_monthly_cost,
+        dkk,
+    );
+    c.at_most(
+        "money.consultant_annual_cost",
+        m.consultant_annual_cost,
+        dkk,
+    );
+    c.at_most("money.grant_amount", m.grant_amount, dkk);
+    for (k, l) in m.project_costs.iter().enumerate() {
+        c.at_most(&format!("money.project_costs[{k}].amount"), l.amount, dkk);
+    }
+    let me = &m.measures;
+    c.at_most(
+        "money.measures.jobclub_per_participant_month",
+        me.jobclub_per_participant_month,
+        dkk,
+    );
+    c.at_most(
+        "money.measures.review_per_participant_month",
+        me.review_per_participant_month,
+        dkk,
+    );
+    c.at_most("money.measures.per_contact", me.per_contact, dkk);
+    c.at_most("money.measures.mentor_per_week", me.mentor_per_week, dkk);
+    let weeks = &m.refusion.prior_weeks;
+    if weeks.len() > L::MAX_PRIOR_WEEK_BANDS {
+        c.fail(
+            "money.refusion.prior_weeks",
+            format!(
+                "has {} bands: allowed at most {}",
+                weeks.len(),
+                L::MAX_PRIOR_WEEK_BANDS
+            ),
+        );
+    }
+    for (k, b) in weeks.iter().enumerate() {
+        if b.from > L::MAX_PRIOR_WEEKS || b.to > L::MAX_PRIOR_WEEKS {
+            c.fail(
+                format!("money.refusion.prior_weeks[{k}]"),
+                format!(
+                    "weeks {}..{} are not allowed: 0 ≤ from ≤ to ≤ {}",
+                    b.from,
+                    b.to,
+                    L::MAX_PRIOR_WEEKS
+                ),
+            );
+        }
+    }
+    c.problems
+}
+
+/// Hours in the longest month (31 × 24).
+const HOURS_IN_MONTH: f64 = 744.0;
+
+/// The rules of a scenario other than the limits: ranges, orderings,
+/// windows, bands.
+pub fn check_rules(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if let Some(why) = L::name_problem(&s.name) {
+        c.fail("name", why);
+    }
+    if s.horizon_months == 0 {
+        c.fail(
+            "horizon_months",
+            format!("0 is not allowed: 1 to {} months", L::MAX_HORIZON_MONTHS),
+        );
+    }
+    if s.replications == 0 {
+        c.fail(
+            "replications",
+            format!(
+                "0 is not allowed: at least 1 (and at most {})",
+                L::MAX_REPLICATIONS
+            ),
+        );
+    }
+    if s.start < Month::new(1990, 1).unwrap_or(s.start) {
+        c.fail("start", "is before 1990-01: allowed 1990-01 or later");
+    }
+    c.non_negative(
+        "inflow.visitations_per_month",
+        s.inflow.visitations_per_month,
+    );
+    c.non_negative("inflow.direct_per_month", s.inflow.direct_per_month);
+    let i = &s.initial;
+    c.probability("initial.ly_le6m_share", i.ly_le6m_share);
+    c.non_negative("initial.ly_long_extra_mean", i.ly_long_extra_mean);
+    if i.old_rules > i.flex {
+        c.fail(
+            "initial.old_rules",
+            format!(
+                "{} is more than `initial.flex` ({}): old-rules jobs are part of the flexjob stock",
+                i.old_rules, i.flex
+            ),
+        );
+    }
+    c.bands("initial.hours", &i.hours);
+    c.probability("initial.progressed_share", i.progressed_share);
+    c.non_negative("initial.tenure_mean_months", i.tenure_mean_months);
+    c.steps("ly.find_job", &s.ly.find_job);
+    c.steps("ly.exit", &s.ly.exit);
+    c.non_negative("ly.frailty_shape", s.ly.frailty_shape);
+    // A shape so small that 1 / shape overflows is no Gamma distribution:
+    // refused here rather than silently running without frailty.
+    if s.ly.frailty_shape > 0.0 && s.ly.frailty_shape < 1e-3 {
+        c.fail(
+            "ly.frailty_shape",
+            format!(
+                "{} is not allowed: 0 (no frailty) or 0.001 to {}",
+                s.ly.frailty_shape,
+                L::MAX_FACTOR
+            ),
+        );
+    }
+    c.steps("flex.dismissal", &s.flex.dismissal);
+    c.steps("flex.exit", &s.flex.exit);
+    if let Some(d) = &s.old_rules.dismissal {
+        c.steps("old_rules.dismissal", d);
+    }
+    if let Some(e) = &s.old_rules.exit {
+        c.steps("old_rules.exit", e);
+    }
+    let h = &s.hours;
+    c.bands("hours.ceiling", &h.ceiling);
+    c.bands("hours.start", &h.start);
+    c.probability("hours.p_up_organic", h.p_up_organic);
+    c.probability("hours.p_down", h.p_down);
+    if h.step_min < 1 || h.step_min > h.step_max || h.step_max > 36 {
+        c.fail(
+            "hours.step_min",
+            format!(
+                "{}..{} is not allowed: 1 ≤ step_min ≤ step_max ≤ 36",
+                h.step_min, h.step_max
+            ),
+        );
+    }
+    c.probability("hours.agreement_share", h.agreement_share);
+    c.non_negative("hours.agreement_up_multiplier", h.agreement_up_multiplier);
+    let st = &s.staffing;
+    c.non_negative("staffing.consultants", st.consultants);
+    for (k, a) in st.additions.iter().enumerate() {
+        if !a.count.is_finite() {
+            c.fail(format!("staffing.additions[{k}].count"), "must be a number");
+        }
+        c.window(&format!("staffing.additions[{k}]"), a.window());
+    }
+    c.positive("staffing.hours_per_month", st.hours_per_month);
+    c.positive("staffing.reference_caseload", st.reference_caseload);
+    c.non_negative("staffing.elasticity", st.elasticity);
+    c.positive("staffing.capacity_min", st.capacity_min);
+    c.positive("staffing.capacity_max", st.capacity_max);
+    if st.capacity_max < st.capacity_min {
+        c.fail(
+            "staffing.capacity_max",
+            format!(
+                "{} is below `capacity_min` ({}): allowed capacity_max ≥ capacity_min",
+                st.capacity_max, st.capacity_min
+            ),
+        );
+    }
+    let p = &s.policy;
+    c.months("policy.jobclub.months", p.jobclub.months);
+    c.months(
+        "policy.three_month_review.start_month",
+        p.three_month_review.start_month,
+    );
+    c.months(
+        "policy.three_month_review.months",
+        p.three_month_review.months,
+    );
+    c.months("policy.rehab_meeting.months", p.rehab_meeting.months);
+    c.months("policy.followup.protect_months", p.followup.protect_months);
+    c.months("money.refusion.cap_months", s.money.refusion.cap_months);
+    c.months(
+        "money.refusion.keep_flex_months",
+        s.money.refusion.keep_flex_months,
+    );
+    c.non_negative("policy.jobclub.effect", p.jobclub.effect);
+    c.window("policy.jobclub", p.jobclub.window());
+    c.non_negative(
+        "policy.three_month_review.effect",
+        p.three_month_review.effect,
+    );
+    c.window("policy.three_month_review", p.three_month_review.window());
+    c.non_negative("policy.rehab_meeting.effect", p.rehab_meeting.effect);
+    c.probability(
+        "policy.rehab_meeting.agreement_share",
+        p.rehab_meeting.agreement_share,
+    );
+    c.window("policy.rehab_meeting", p.rehab_meeting.window());
+    let f = &p.followup;
+    c.window("policy.followup", f.window());
+    for (k, w) in f.schedule.windows(2).enumerate() {
+        if w[1] <= w[0] {
+            c.fail(
+                format!("policy.followup.schedule[{}]", k + 1),
+                "contact months must be increasing",
+            );
+        }
+    }
+    if f.schedule.iter().any(|&m| m >= 64) {
+        c.fail(
+            "policy.followup.schedule",
+            "contact months must be below 64",
+        );
+    }
+    c.non_negative("policy.followup.hours_per_contact", f.hours_per_contact);
+    c.probability("policy.followup.p_up_contact", f.p_up_contact);
+    c.non_negative(
+        "policy.followup.dismissal_multiplier",
+        f.dismissal_multiplier,
+    );
+    c.window("policy.screening", p.screening.window());
+    c.non_negative(
+        "policy.screening.hours_per_contact",
+        p.screening.hours_per_contact,
+    );
+    if p.screening.enabled {
+        if let Some(to) = p.screening.to {
+            if to < s.start {
+                c.fail(
+                    "policy.screening.to",
+                    "the screening window ends before the simulation starts",
+                );
+            }
+        }
+    }
+    check_money(&mut c, s);
+    c.problems
+}
+
+fn check_money(c: &mut Checker, s: &Scenario) {
+    let m = &s.money;
+    c.non_negative("money.wage_per_hour", m.wage_per_hour);
+    if !(-0.5..=1.0).contains(&m.indexation) {
+        c.fail("money.indexation", "allowed a yearly rate from -0.5 to 1");
+    }
+    if !(0.0..=1.0).contains(&m.discount_rate) {
+        c.fail("money.discount_rate", "allowed a yearly rate from 0 to 1");
+    }
+    if m.price_year != 0 && !(1990..=2200).contains(&m.price_year) {
+        c.fail(
+            "money.price_year",
+            "allowed 0 (nominal) or a year 1990–2200",
+        );
+    }
+    for (k, l) in m.law.iter().enumerate() {
+        c.non_negative(&format!("money.law[{k}].dp_max"), l.dp_max);
+        c.non_negative(&format!("money.law[{k}].subsidy_max"), l.subsidy_max);
+        c.non_negative(&format!("money.law[{k}].threshold"), l.threshold);
+    }
+    for (k, l) in m.law.iter().enumerate() {
+        if m.law[..k].iter().any(|o| o.year == l.year) {
+            c.fail(
+                format!("money.law[{k}].year"),
+                format!("{} is given twice: one entry per year", l.year),
+            );
+        }
+    }
+    for (k, l) in m.project_costs.iter().enumerate() {
+        let overlaps = m.project_costs[..k]
+            .iter()
+            .any(|o| o.name == l.name && o.from <= l.to && l.from <= o.to);
+        if overlaps {
+            c.fail(
+                format!("money.project_costs[{k}]"),
+                format!(
+                    "`{}` from {} to {} overlaps another line of the same name: \
+                     date ranges of one cost must not overlap",
+                    l.name, l.from, l.to
+                ),
+            );
+        }
+    }
+    c.non_negative("money.old_rules_monthly_cost", m.old_rules_monthly_cost);
+    c.probability("money.old_rules_refusion", m.old_rules_refusion);
+    c.non_negative("money.consultant_annual_cost", m.consultant_annual_cost);
+    c.non_negative("money.grant_amount", m.grant_amount);
+    for (k, l) in m.project_costs.iter().enumerate() {
+        c.non_negative(&format!("money.project_costs[{k}].amount"), l.amount);
+        if l.to < l.from {
+            c.fail(
+                format!("money.project_costs[{k}].to"),
+                "ends before `from`: a cost line must not end before it starts",
+            );
+        }
+    }
+    let ly = &m.ly;
+    c.probability("money.ly.rate", ly.rate);
+    c.probability("money.ly.cash_children_share", ly.cash_children_share);
+    c.probability("money.ly.cash_children_rate", ly.cash_children_rate);
+    c.probability("money.ly.cash_single_share", ly.cash_single_share);
+    c.probability("money.ly.cash_single_rate", ly.cash_single_rate);
+    if ly.cash_children_share + ly.cash_single_share > 1.0 {
+        c.fail(
+            "money.ly.cash_single_share",
+            "the cash-benefit shares sum past 1",
+        );
+    }
+    let r = &m.refusion;
+    c.probability(
+        "money.refusion.initial_new_rules_share",
+        r.initial_new_rules_share,
+    );
+    for (k, v) in r.staircase_rates.iter().enumerate() {
+        c.probability(&format!("money.refusion.staircase_rates[{k}]"), *v);
+    }
+    c.probability("money.refusion.flat_ly_rate", r.flat_ly_rate);
+    c.probability("money.refusion.flat_ly_rate_active", r.flat_ly_rate_active);
+    c.probability("money.refusion.flat_flex_rate", r.flat_flex_rate);
+    for (k, w) in r.changes.windows(2).enumerate() {
+        if w[1].from <= w[0].from {
+            c.fail(
+                format!("money.refusion.changes[{}].from", k + 1),
+                "regime changes must be in increasing order of date, one per month",
+            );
+        }
+    }
+    if r.prior_weeks.is_empty() {
+        c.fail("money.refusion.prior_weeks", "give at least one band");
+    }
+    let mut total = 0.0;
+    for (k, b) in r.prior_weeks.iter().enumerate() {
+        if b.to < b.from {
+            c.fail(
+                format!("money.refusion.prior_weeks[{k}]"),
+                "`to` is below `from`",
+            );
+        }
+        c.non_negative(&format!("money.refusion.prior_weeks[{k}].share"), b.share);
+        total += b.share;
+    }
+    if !r.prior_weeks.is_empty() && (total - 1.0).abs() > 1e-3 {
+        c.fail(
+            "money.refusion.prior_weeks",
+            format!("shares sum to {total}: they must sum to 1"),
+        );
+    }
+    let me = &m.measures;
+    c.non_negative(
+        "money.measures.jobclub_per_participant_month",
+        me.jobclub_per_participant_month,
+    );
+    c.non_negative(
+        "money.measures.review_per_participant_month",
+        me.review_per_participant_month,
+    );
+    c.non_negative("money.measures.per_contact", me.per_contact);
+    c.non_negative("money.measures.mentor_per_week", me.mentor_per_week);
+}

@@ -1,0 +1,7 @@
+//! The simulation: random streams, the compiled plan, people and the
+//! month-by-month engine. Pure functions of (plan, replication); no IO.
+
+pub mod engine;
+pub mod plan;
+pub mod population;
+pub mod rng;

@@ -1,0 +1,348 @@
+//! The plan: a validated scenario compiled into per-month tables.
+//!
+//! The engine's hot loop reads only these tables: every policy window, step
+//! hazard, staffing level and price is looked up by simulation month `t`,
+//! spell or job duration `d`, or hours `h`, never recomputed per person.
+
+use crate::model::money::{self, Discrete, Regime};
+use crate::model::scenario::{step_value, Scenario, Staffing, Step};
+
+/// Duration tables run to this many months; longer durations use the last.
+pub const MAX_TABLE: usize = 256;
+
+/// The capacity rule: how the caseload at the start of a month scales job
+/// finding. Consultants spend `contact_hours` of the month on follow-up
+/// and screening contacts; the rest of their time (at least 0.01 of a
+/// consultant) is search-effective. The caseload is the people on LY per
+/// search-effective consultant, and job finding is multiplied by
+/// `(reference_caseload / caseload)^elasticity`, clamped to
+/// `[capacity_min, capacity_max]` (1 with no elasticity; the maximum with
+/// nobody on LY). Returns `(caseload, capacity)`.
+pub fn capacity(st: &Staffing, consultants: f64, contact_hours: f64, ly: f64) -> (f64, f64) {
+    let effective = (consultants - contact_hours / st.hours_per_month).max(0.01);
+    let caseload = ly / effective;
+    let capacity = if st.elasticity == 0.0 {
+        1.0
+    } else if caseload <= 0.0 {
+        st.capacity_max
+    } else {
+        (st.reference_caseload / caseload)
+            .powf(st.elasticity)
+            .clamp(st.capacity_min, st.capacity_max)
+    };
+    (caseload, capacity)
+}
+
+/// Per-month tables for one scenario.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub months: usize,
+    /// `find[t][g]`: base find probability × policy multipliers at duration
+    /// `d`, for people without (`g = 0`) and with (`g = 1`) the rehab meeting.
+    pub find: Vec<[Table; 2]>,
+    pub ly_exit: Table,
+    pub dismissal: Table,
+    pub flex_exit: Table,
+    pub old_dismissal: Table,
+    pub old_exit: Table,
+    /// Thresholds (`p · 2^64`) of dismissal and of dismissal + exit.
+    pub dismissal_thr: Box<[u64; MAX_TABLE]>,
+    pub flex_leave_thr: Box<[u64; MAX_TABLE]>,
+    pub old_dismissal_thr: Box<[u64; MAX_TABLE]>,
+    pub old_leave_thr: Box<[u64; MAX_TABLE]>,
+    /// Flex dismissal and exit before scaling to a sum ≤ 1 (for multipliers).
+    pub raw_dismissal: Table,
+    pub raw_flex_exit: Table,
+    pub consultants: Vec<f64>,
+    pub grant_consultants: Vec<f64>,
+    pub followup_on: Vec<bool>,
+    pub rehab_on: Vec<bool>,
+    /// Spell months in an active offer (jobclub or review) in month `t`.
+    pub jobclub_range: Vec<(u32, u32)>,
+    pub review_range: Vec<(u32, u32)>,
+    /// Bit `k` set: a contact at job month `k`.
+    pub contact_mask: u64,
+    /// Bit `k` set: dismissal is reduced at job month `k`.
+    pub protect_mask: u64,
+    /// Screening: (first month index, number of months), if enabled.
+    pub screening: Option<(i64, i64)>,
+    pub prices: Vec<MonthPrices>,
+    /// Compiled band distributions: hour ceiling, start hours, initial
+    /// hours, prior benefit weeks.
+    pub ceiling_dist: Discrete,
+    pub start_dist: Discrete,
+    pub initial_hours_dist: Discrete,
+    pub prior_weeks_dist: Discrete,
+    /// Price person-months (the default). Off only to measure what the
+    /// money side costs in the benchmark: the cost lines are then zero or
+    /// incomplete.
+    pub pricing: bool,
+}
+
+/// Prices of one month (in the output's price level).
+#[derive(Debug, Clone)]
+pub struct MonthPrices {
+    /// LY per month by rate category (0 = ordinary, 1 = cash with children,
+    /// 2 = cash without children).
+    pub ly: [f64; 3],
+    /// Flex subsidy per month by current hours (index
+    /// `0..=FULL_TIME_HOURS`).
+    pub subsidy: [f64; money::HOURS_ROWS],
+    pub old_scheme: f64,
+    pub regime: Regime,
+    pub staff_municipal: f64,
+    pub staff_grant: f64,
+    pub per_contact: f64,
+    pub jobclub: f64,
+    pub review: f64,
+    pub mentor_month: f64,
+}
+
+/// A table by duration in months (0..MAX_TABLE).
+pub type Table = Box<[f64; MAX_TABLE]>;
+
+fn table(steps: &[Step], _len: usize) -> Table {
+    let mut t = Box::new([0.0; MAX_TABLE]);
+    for (d, v) in t.iter_mut().enumerate() {
+        *v = step_value(steps, d as u32);
+    }
+    t
+}
+
+impl Plan {
+    /// Compiles a validated scenario.
+    pub fn new(scenario: &Scenario) -> Plan {
+        let s = scenario.clone();
+        let months = s.horizon_months as usize;
+        let p = &s.policy;
+        let len = MAX_TABLE;
+        let base_find = table(&s.ly.find_job, len);
+        let mut find = Vec::with_capacity(months);
+        let mut consultants = Vec::with_capacity(months);
+        let mut grant_consultants = Vec::with_capacity(months);
+        let mut followup_on = Vec::with_capacity(months);
+        let mut rehab_on = Vec::with_capacity(months);
+        let mut jobclub_range = Vec::with_capacity(months);
+        let mut review_range = Vec::with_capacity(months);
+        for t in 0..months {
+            let m = s.month(t);
+            let jc = p.jobclub.enabled && p.jobclub.window().contains(m);
+            let rv = p.three_month_review.enabled && p.three_month_review.window().contains(m);
+            let jr = if jc { (0, p.jobclub.months) } else { (0, 0) };
+            let rs = p.three_month_review.start_month;
+            let rr = if rv {
+                (rs, rs + p.three_month_review.months)
+            } else {
+                (0, 0)
+            };
+            let mut g0 = base_find.clone();
+            for (d, v) in g0.iter_mut().enumerate() {
+                let d = d as u32;
+                if d >= jr.0 && d < jr.1 {
+                    *v *= p.jobclub.effect;
+                }
+                if d >= rr.0 && d < rr.1 {
+                    *v *= p.three_month_review.effect;
+                }
+            }
+            // The rehab effect belongs to the person (visitated while the
+            // meeting was in place), so it applies whatever month it is now.
+            let mut g1 = g0.clone();
+            if p.rehab_meeting.enabled {
+                for v in g1.iter_mut().take(p.rehab_meeting.months as usize) {
+                    *v *= p.rehab_meeting.effect;
+                }
+            }
+            find.push([g0, g1]);
+            let (c, g) = s.consultants(t);
+            consultants.push(c);
+            grant_consultants.push(g);
+            followup_on.push(p.followup.enabled && p.followup.window().contains(m));
+            rehab_on.push(p.rehab_meeting.enabled && p.rehab_meeting.window().contains(m));
+            jobclub_range.push(jr);
+            review_range.push(rr);
+        }
+        let mut contact_mask = 0u64;
+        let mut protect_mask = 0u64;
+        for &k in &p.followup.schedule {
+            if k < 64 {
+                contact_mask |= 1 << k;
+            }
+            for j in k..k + p.followup.protect_months {
+                if j < 64 {
+                    protect_mask |= 1 << j;
+                }
+            }
+        }
+        let screening = if p.screening.enabled {
+            let from = p.screening.window().from.unwrap_or(s.start);
+            let to = p.screening.window().to.unwrap_or(from);
+            let first = s.start.months_until(from) as i64;
+            Some((first, (from.months_until(to) as i64 + 1).max(1)))
+        } else {
+            None
+        };
+        let prices = (0..months).map(|t| month_prices(&s, t)).collect();
+        let raw_dismissal = table(&s.flex.dismissal, len);
+        let raw_flex_exit = table(&s.flex.exit, len);
+        let (dismissal, flex_exit) = scaled(&raw_dismissal, &raw_flex_exit);
+        let (old_dismissal, old_exit) = scaled(
+            &table(s.old_rules_dismissal(), len),
+            &table(s.old_rules_exit(), len),
+        );
+        Plan {
+            dismissal_thr: thresholds(&dismissal, None),
+            flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
+            old_dismissal_thr: thresholds(&old_dismissal, None),
+            old_leave_thr: thresholds(&old_dismissal, Some(&old_exit)),
+            ly_exit: table(&s.ly.exit, len),
+            dismissal,
+            flex_exit,
+            old_dismissal,
+            old_exit,
+            raw_dismissal,
+            raw_flex_exit,
+            seed: s.seed,
+            months,
+            find,
+            consultants,
+            grant_consultants,
+            followup_on,
+            rehab_on,
+            jobclub_range,
+            review_range,
+            contact_mask,
+            protect_mask,
+            screening,
+            prices,
+            ceiling_dist: hours_dist(&s.hours.ceiling),
+            start_dist: hours_dist(&s.hours.start),
+            initial_hours_dist: hours_dist(&s.initial.hours),
+            prior_weeks_dist: Discrete::from_bands(
+                s.money
+                    .refusion
+                    .prior_weeks
+                    .iter()
+                    .map(|b| (b.from, b.to, b.share)),
+            ),
+            pricing: true,
+            scenario: s,
+        }
+    }
+
+    /// The refusion regime in force in month `t`.
+    pub fn regime(&self, t: usize) -> Regime {
+        self.prices[t].regime
+    }
+}
+
+fn hours_dist(bands: &[crate::model::scenario::Band]) -> Discrete {
+    Discrete::from_bands(bands.iter().map(|b| (b.from as u32, b.to as u32, b.share)))
+}
+
+/// Two competing-risk tables scaled so that they sum to at most 1.
+fn scaled(a: &Table, b: &Table) -> (Table, Table) {
+    let (mut x, mut y) = (a.clone(), b.clone());
+    for d in 0..MAX_TABLE {
+        (x[d], y[d]) = competing(a[d], b[d]);
+    }
+    (x, y)
+}
+
+fn thresholds(a: &Table, b: Option<&Table>) -> Box<[u64; MAX_TABLE]> {
+    let mut t = Box::new([0u64; MAX_TABLE]);
+    for (d, v) in t.iter_mut().enumerate() {
+        *v = threshold(a[d] + b.map_or(0.0, |b| b[d]));
+    }
+    t
+}
+
+/// The price index of `year` relative to the first simulated year, by DP-max.
+fn index(s: &Scenario, year: i32) -> f64 {
+    let m = &s.money;
+    m.law_year(year).dp_max / m.law_year(s.start.year()).dp_max
+}
+
+fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
+    let m = &s.money;
+    let month = s.month(t);
+    let year = month.year();
+    let law = m.law_year(year);
+    // Fixed prices: deflate by DP-max of the price year.
+    let deflate = if m.price_year > 0 {
+        m.law_year(m.price_year).dp_max / law.dp_max
+    } else {
+        1.0
+    };
+    let idx = index(s, year);
+    let wage = m.wage_per_hour * idx;
+    let mut subsidy = [0.0; money::HOURS_ROWS];
+    for (h, v) in subsidy.iter_mut().enumerate().skip(1) {
+        *v = money::flex_subsidy(money::earnings(wage, h as f64), &law) * deflate;
+    }
+    let mut regime = m.refusion.regime;
+    for c in &m.refusion.changes {
+        if c.from <= month {
+            regime = c.regime;
+        }
+    }
+    let (total, grant) = s.consultants(t);
+    let staff_month = m.consultant_annual_cost * idx / 12.0 * deflate;
+    let mut staff_municipal = (total - grant) * staff_month;
+    let mut staff_grant = grant * staff_month;
+    for line in &m.project_costs {
+        if line.from <= month && month <= line.to {
+            let n = line.from.months_until(line.to) as f64 + 1.0;
+            let v = line.amount / n * deflate;
+            if line.grant {
+                staff_grant += v;
+            } else {
+                staff_municipal += v;
+            }
+        }
+    }
+    let me = &m.measures;
+    MonthPrices {
+        ly: [
+            m.ly.rate * law.dp_max * deflate,
+            m.ly.cash_children_rate * law.dp_max * deflate,
+            m.ly.cash_single_rate * law.dp_max * deflate,
+        ],
+        subsidy,
+        old_scheme: m.old_rules_monthly_cost * idx * deflate,
+        regime,
+        staff_municipal,
+        staff_grant,
+        per_contact: me.per_contact * idx * deflate,
+        jobclub: me.jobclub_per_participant_month * idx * deflate,
+        review: me.review_per_participant_month * idx * deflate,
+        mentor_month: me.mentor_per_week * money::WEEKS_PER_MONTH * idx * deflate,
+    }
+}
+
+/// Two competing monthly probabilities; if they sum past 1 they are
+/// scaled to 1 (docs/model.md, "Order of events", step 3).
+#[inline]
+pub fn competing(a: f64, b: f64) -> (f64, f64) {
+    let sum = a + b;
+    if sum > 1.0 {
+        (a / sum, b / sum)
+    } else {
+        (a, b)
+    }
+}
+
+/// The threshold `p · 2^64` against which a 64-bit draw is compared: the
+/// draw is below it with probability `p`.
+#[inline]
+pub fn threshold(p: f64) -> u64 {
+    if p >= 1.0 {
+        u64::MAX
+    } else if p <= 0.0 {
+        0
+    } else {
+        (p * 18_446_744_073_709_551_616.0) as u64
+    }
+}

@@ -1,0 +1,280 @@
+//! People: the per-person state and how people are created.
+//!
+//! A person is created once, with attributes drawn from their own
+//! `Attributes` stream in a fixed order, and carries two streams of their own
+//! for the rest of the replication (`Events` for job search, dismissal and
+//! exit; `Hours` for start hours and hour changes). Person keys come from the
+//! arrival group and the order of arrival within it, so the same person gets
+//! the same draws in every scenario run with the same seed.
+
+use crate::model::money::WEEKS_PER_MONTH;
+use crate::model::month::Month;
+use crate::sim::plan::Plan;
+use crate::sim::rng::{self, key, uniform, Group, Purpose};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Distribution, Gamma};
+
+/// State of a person (docs/model.md "Who is simulated"). `gone` people are
+/// removed from the population at once.
+pub const LY: u8 = 0;
+/// In a flexjob under the 2013 rules (with the hours model).
+pub const FLEX: u8 = 1;
+/// In a flexjob granted before 2013 (old rules, no hours model).
+pub const OLD: u8 = 2;
+
+/// Flag: visitated while the rehabilitation-meeting policy was in place and
+/// still in the first LY spell.
+pub const F_REHAB: u8 = 1;
+/// Flag: the current job has a progression agreement (tillægsaftale).
+pub const F_AGREEMENT: u8 = 2;
+/// Flag: covered by the current refusion regime (visitated from 1 July 2014);
+/// otherwise the old flat rates apply.
+pub const F_NEW_REFUSION: u8 = 4;
+
+/// No screening contact.
+pub const NO_SCREEN: u16 = u16::MAX;
+
+/// One person. Kept compact: the engine walks all of them every month.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub events: Xoshiro256PlusPlus,
+    pub hours_rng: Xoshiro256PlusPlus,
+    /// Mean-1 job-finding frailty.
+    pub frailty: f32,
+    /// Weeks on public benefits so far (staircase refusion).
+    pub weeks: f32,
+    /// Months on LY counted toward the `duration_cap` limit.
+    pub cap_months: u16,
+    /// Completed months in the current LY spell or the current job.
+    pub dur: u16,
+    /// Simulation month of the screening contact, or `NO_SCREEN`.
+    pub screen_t: u16,
+    pub state: u8,
+    pub hours: u8,
+    pub start_hours: u8,
+    pub ceiling: u8,
+    pub flags: u8,
+    /// LY rate category: 0 ordinary, 1 cash with children, 2 cash single.
+    pub category: u8,
+    /// Bit `i`: in a flexjob `i + 1` months ago (for "9 months of flexjob
+    /// within 18").
+    pub flex_history: u32,
+}
+
+/// Fixed-position attribute draws of one person: draw `k` is the `k`-th
+/// number of the person's attribute sequence, computed only when asked, so
+/// adding an attribute never moves another.
+struct Draws(u64);
+
+impl Draws {
+    #[inline]
+    fn u(&self, k: usize) -> f64 {
+        rng::nth_uniform(self.0, Purpose::Attributes, k as u64)
+    }
+}
+
+const A_CEILING: usize = 0;
+const A_HOURS: usize = 1;
+const A_DURATION: usize = 2;
+const A_PROGRESSED: usize = 3;
+const A_SCREEN: usize = 4;
+const A_REFUSION: usize = 5;
+const A_CATEGORY: usize = 6;
+const A_WEEKS: usize = 7;
+const A_STEP: usize = 8;
+const A_SHORT: usize = 9;
+
+/// `ln q` of a geometric number of months with the given mean, where `q`
+/// is the probability of one more month; `None` for a mean of 0.
+fn ln_q(mean: f64) -> Option<f64> {
+    (mean > 0.0).then(|| (mean / (1.0 + mean)).ln())
+}
+
+/// Geometric number of months by inversion, from [`ln_q`].
+fn geometric(ln_q: Option<f64>, u: f64) -> u32 {
+    match ln_q {
+        Some(l) => ((1.0 - u).ln() / l).floor().clamp(0.0, 600.0) as u32,
+        None => 0,
+    }
+}
+
+/// Creates people for one replication.
+pub struct Factory<'a> {
+    plan: &'a Plan,
+    rep: u64,
+    gamma: Option<Gamma<f64>>,
+    ln_q_ly: Option<f64>,
+    ln_q_tenure: Option<f64>,
+}
+
+impl<'a> Factory<'a> {
+    pub fn new(plan: &'a Plan, rep: u64) -> Factory<'a> {
+        let shape = plan.scenario.ly.frailty_shape;
+        let gamma = if shape > 0.0 {
+            Gamma::new(shape, 1.0 / shape).ok()
+        } else {
+            None
+        };
+        let i = &plan.scenario.initial;
+        Factory {
+            plan,
+            rep,
+            gamma,
+            ln_q_ly: ln_q(i.ly_long_extra_mean),
+            ln_q_tenure: ln_q(i.tenure_mean_months),
+        }
+    }
+
+    fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
+        let b = rng::base(self.plan.seed, self.rep, key(group, index));
+        let d = Draws(b);
+        // The frailty has a stream of its own (a Gamma draw takes a varying
+        // number of uniforms).
+        let frailty = match &self.gamma {
+            Some(g) => g.sample(&mut rng::stream_from(b, Purpose::Frailty)) as f32,
+            None => 1.0,
+        };
+        let s = &self.plan.scenario;
+        let money = &s.money;
+        let ceiling = self.plan.ceiling_dist.sample(d.u(A_CEILING)) as u8;
+        let new_refusion = match group {
+            Group::InitialLy | Group::InitialFlex | Group::InitialOldRules => {
+                d.u(A_REFUSION) < money.refusion.initial_new_rules_share
+            }
+            _ => arrival >= Month::new(2014, 7).unwrap_or(arrival),
+        };
+        let c = &money.ly;
+        let u_category = d.u(A_CATEGORY);
+        let category = if u_category < c.cash_children_share {
+            1
+        } else if u_category < c.cash_children_share + c.cash_single_share {
+            2
+        } else {
+            0
+        };
+        let p = Person {
+            events: rng::stream_from(b, Purpose::Events),
+            hours_rng: rng::stream_from(b, Purpose::Hours),
+            frailty,
+            weeks: self.plan.prior_weeks_dist.sample(d.u(A_WEEKS)) as f32,
+            cap_months: 0,
+            dur: 0,
+            screen_t: NO_SCREEN,
+            state: LY,
+            hours: 0,
+            start_hours: 0,
+            ceiling,
+            flags: if new_refusion { F_NEW_REFUSION } else { 0 },
+            category,
+            flex_history: 0,
+        };
+        (p, d)
+    }
+
+    /// A person newly visitated in month `t`, starting on LY.
+    pub fn visitation(&self, index: u64, t: usize) -> Person {
+        let (mut p, _) = self.base(Group::Visitation, index, self.plan.scenario.month(t));
+        if self.plan.rehab_on[t] {
+            p.flags |= F_REHAB;
+        }
+        p
+    }
+
+    /// A person visitated straight into a flexjob in month `t`.
+    pub fn direct(&self, index: u64, t: usize) -> Person {
+        let (mut p, _) = self.base(Group::Direct, index, self.plan.scenario.month(t));
+        let u = uniform(&mut p.hours_rng);
+        let v = uniform(&mut p.hours_rng);
+        start_job(&mut p, self.plan, u, v);
+        p
+    }
+
+    /// A person of the initial LY stock.
+    pub fn initial_ly(&self, index: u64) -> Person {
+        let s = &self.plan.scenario;
+        let (mut p, d) = self.base(Group::InitialLy, index, s.start);
+        let dur = if d.u(A_SHORT) < s.initial.ly_le6m_share {
+            (d.u(A_DURATION) * 6.0) as u32
+        } else {
+            6 + geometric(self.ln_q_ly, d.u(A_DURATION))
+        };
+        p.dur = dur.min(u16::MAX as u32) as u16;
+        p.cap_months = p.dur;
+        p.weeks += (dur as f64 * WEEKS_PER_MONTH) as f32;
+        p
+    }
+
+    /// A person of the initial 2013-rules flexjob stock.
+    pub fn initial_flex(&self, index: u64) -> Person {
+        let s = &self.plan.scenario;
+        let (mut p, d) = self.base(Group::InitialFlex, index, s.start);
+        p.state = FLEX;
+        let start = self.plan.initial_hours_dist.sample(d.u(A_HOURS)) as u8;
+        p.ceiling = p.ceiling.max(start);
+        p.start_hours = start;
+        p.hours = start;
+        if start <= 10 && d.u(A_PROGRESSED) < s.initial.progressed_share {
+            let span = (s.hours.step_max - s.hours.step_min + 1) as f64;
+            let step = s.hours.step_min + (d.u(A_STEP) * span) as u8;
+            p.hours = (start + step.max(1)).min(crate::model::money::FULL_TIME_HOURS);
+            p.ceiling = p.ceiling.max(p.hours);
+        }
+        let tenure = geometric(self.ln_q_tenure, d.u(A_DURATION));
+        p.dur = tenure.min(u16::MAX as u32) as u16;
+        p.weeks += (tenure as f64 * WEEKS_PER_MONTH) as f32;
+        p.flex_history = if tenure >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << tenure) - 1
+        };
+        if let Some((first, len)) = self.plan.screening {
+            if start <= s.policy.screening.max_start_hours {
+                let t = first + (d.u(A_SCREEN) * len as f64) as i64;
+                if (0..self.plan.months as i64).contains(&t) {
+                    p.screen_t = t as u16;
+                }
+            }
+        }
+        p
+    }
+
+    /// A person of the initial old-rules flexjob stock.
+    pub fn initial_old(&self, index: u64) -> Person {
+        let s = &self.plan.scenario;
+        let (mut p, d) = self.base(Group::InitialOldRules, index, s.start);
+        p.state = OLD;
+        // Jobs granted before 2013 have lasted at least since then.
+        let since_2013 = Month::new(2013, 1)
+            .map_or(0, |m| m.months_until(s.start))
+            .max(0) as u32;
+        let tenure = since_2013 + geometric(self.ln_q_tenure, d.u(A_DURATION));
+        p.dur = tenure.min(u16::MAX as u32) as u16;
+        p.weeks += 52.0;
+        p.flex_history = u32::MAX;
+        p
+    }
+}
+
+/// Puts a person into a new 2013-rules flexjob, with start hours drawn from
+/// `u` and the progression agreement from `v` (two draws of the hours stream).
+#[inline]
+pub fn start_job(p: &mut Person, plan: &Plan, u: f64, v: f64) {
+    let s = &plan.scenario;
+    let start = (plan.start_dist.sample(u) as u8).min(p.ceiling).max(1);
+    p.state = FLEX;
+    p.dur = 0;
+    p.start_hours = start;
+    p.hours = start;
+    let share = if p.flags & F_REHAB != 0 {
+        s.policy
+            .rehab_meeting
+            .agreement_share
+            .max(s.hours.agreement_share)
+    } else {
+        s.hours.agreement_share
+    };
+    p.flags &= !(F_REHAB | F_AGREEMENT);
+    if v < share {
+        p.flags |= F_AGREEMENT;
+    }
+}
