@@ -464,3 +464,33 @@ fn a_killed_run_leaves_earlier_results_and_the_next_run_cleans_up() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+// ------------------------------------------------------- said once, always
+
+#[test]
+fn every_error_class_says_each_cause_once() {
+    let c = Case::new();
+    c.file("broken.toml", "name = \n");
+    c.file("unknown.toml", "nmae = \"x\"\n");
+    c.file("notes.txt", "mine");
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["validate", "missing.toml"], 2),
+        (vec!["validate", "broken.toml"], 2),
+        (vec!["validate", "unknown.toml"], 2),
+        (vec!["validate", "/dev/zero"], 2),
+        (vec!["validate", &MARKOV_ABS, "--set", "ly.nope=1"], 2),
+        (vec!["validate", &MARKOV_ABS, "--set", "horizon_months=-3"], 2),
+        (vec!["sweep", "missing-sweep.toml"], 2),
+        (vec!["merge", "notes.txt"], 2),
+        (vec!["report", "no-such-folder"], 2),
+        (run_args("notes.txt", &[]), 2),
+    ];
+    for (args, code) in cases {
+        let out = c.fleksim(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        said_once(&err);
+    }
+}
