@@ -106,7 +106,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
                 time("share of the scheme (%)"),
                 vec![
                     "target 13 % (2018-03)",
-                    "start 15.3 % (June 2016)",
+                    "observed 15.3 % (June 2016)",
                     "project period",
                 ],
             ]

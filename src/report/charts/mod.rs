@@ -40,9 +40,11 @@ pub const PALETTE: [RGBColor; 5] = [
     RGBColor(117, 80, 160),
     RGBColor(120, 120, 120),
 ];
-/// Reference lines: the target and the start value.
+/// Reference lines: the target and the zero line.
 pub const TARGET: RGBColor = RGBColor(200, 30, 30);
 pub const START: RGBColor = RGBColor(90, 90, 90);
+/// Observed figures (points at their months).
+pub const OBSERVED: RGBColor = RGBColor(0, 0, 0);
 const AXIS_TEXT: RGBColor = RGBColor(40, 40, 40);
 const FONT: &str = "sans-serif";
 
@@ -128,6 +130,39 @@ pub struct Panel {
     pub lines: Vec<Line>,
     pub refs: Vec<RefLine>,
     pub markers: Vec<Marker>,
+    /// Single values drawn as points at their months (observed figures,
+    /// the model's first month).
+    pub points: Vec<PointMark>,
+}
+
+/// How a [`PointMark`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PointStyle {
+    /// A figure observed in the real world: a filled dot with a white rim.
+    Observed,
+    /// A value of the model (e.g. its first month's median): a ring.
+    Model,
+}
+
+/// A single value at a month, drawn as a point (never as a line across
+/// the chart: it holds at its month only).
+#[derive(Debug, Clone)]
+pub struct PointMark {
+    pub month: Month,
+    pub value: f64,
+    /// Legend words; marks with the same label share one legend entry.
+    pub label: String,
+    pub color: RGBColor,
+    pub style: PointStyle,
+}
+
+/// A scenario's windows, drawn as a bar in its colour under the x axis
+/// (so that several scenarios' windows stay apart on one chart).
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub label: String,
+    pub color: RGBColor,
+    pub windows: Vec<(Month, Month)>,
 }
 
 /// A chart over months.
@@ -138,6 +173,8 @@ pub struct TimeChart {
     /// Shaded windows `[from, to]` (inclusive months), e.g. the project period.
     pub shade: Vec<(Month, Month)>,
     pub shade_label: String,
+    /// Windows per scenario, as bars under the x axis.
+    pub lanes: Vec<Lane>,
     /// Legend words for a panel with a single banded line.
     pub median_label: String,
     pub band90_label: String,
@@ -215,6 +252,8 @@ enum Swatch {
     Line(RGBColor),
     Dashed(RGBColor),
     Dot,
+    /// A point mark as the chart draws it.
+    Point(RGBColor, PointStyle),
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +306,7 @@ fn draw_legend(area: &Area, items: &[LegendItem]) -> anyhow::Result<()> {
                 }
             }
             Swatch::Dot => area.draw(&Circle::new((18, cy), 5, BLACK.filled()))?,
+            Swatch::Point(c, style) => draw_point(area, (18, cy), *c, *style)?,
         }
         let lines = wrap(&it.label, 25);
         for (k, l) in lines.iter().enumerate() {
@@ -277,6 +317,26 @@ fn draw_legend(area: &Area, items: &[LegendItem]) -> anyhow::Result<()> {
             ))?;
         }
         y += 17 * lines.len().max(1) as i32 + 9;
+    }
+    Ok(())
+}
+
+/// Draws a point mark at pixel `at` of `area`.
+fn draw_point(
+    area: &Area,
+    at: (i32, i32),
+    color: RGBColor,
+    style: PointStyle,
+) -> anyhow::Result<()> {
+    match style {
+        PointStyle::Observed => {
+            area.draw(&Circle::new(at, 7, WHITE.filled()))?;
+            area.draw(&Circle::new(at, 5, color.filled()))?;
+        }
+        PointStyle::Model => {
+            area.draw(&Circle::new(at, 6, WHITE.filled()))?;
+            area.draw(&Circle::new(at, 5, color.stroke_width(2)))?;
+        }
     }
     Ok(())
 }
@@ -418,6 +478,7 @@ mod tests {
             x_desc: "x".into(),
             shade: vec![(first.plus(3), first.plus(40))],
             shade_label: "s".into(),
+            lanes: vec![],
             median_label: "m".into(),
             band90_label: "b".into(),
             band50_label: "c".into(),
@@ -436,6 +497,7 @@ mod tests {
                     month: first.plus(100),
                     label: "outside".into(),
                 }],
+                points: vec![],
             }],
         };
         let svg = time_chart(&chart, Lang::En).unwrap();
@@ -498,6 +560,8 @@ mod tests {
                 x_desc: "x".into(),
                 shade: vec![],
                 shade_label: "s".into(),
+                lanes: vec![],
+                lanes: vec![],
                 median_label: "m".into(),
                 band90_label: "b".into(),
                 band50_label: "c".into(),
@@ -517,6 +581,7 @@ mod tests {
                         color: TARGET,
                     }],
                     markers: vec![],
+                    points: vec![],
                 }],
             };
             let bars = Bars {
