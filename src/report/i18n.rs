@@ -217,6 +217,10 @@ pub struct Words {
     pub correlation: &'static str,
     pub sweep_range: &'static str,
     pub no_correlation: &'static str,
+    pub corr_pos: &'static str,
+    pub corr_neg: &'static str,
+    pub other_axes: &'static str,
+    pub axis_aid_scatter: &'static str,
 }
 
 const EN: Words = Words {
@@ -345,6 +349,10 @@ const EN: Words = Words {
     correlation: "Spearman correlation",
     sweep_range: "range in the sweep",
     no_correlation: "–: the parameter or the metric does not vary",
+    corr_pos: "higher value, higher metric",
+    corr_neg: "higher value, lower metric",
+    other_axes: "other axes at each of their values",
+    axis_aid_scatter: "Each point of the sweep, the other parameters varying too: dot: median over its replications; whisker: 5th–95th percentile.",
 };
 
 const DA: Words = Words {
@@ -473,6 +481,10 @@ const DA: Words = Words {
     correlation: "Spearman-korrelation",
     sweep_range: "interval i studiet",
     no_correlation: "–: parameteren eller målet varierer ikke",
+    corr_pos: "højere værdi, højere mål",
+    corr_neg: "højere værdi, lavere mål",
+    other_axes: "de andre akser på hver af deres værdier",
+    axis_aid_scatter: "Hvert punkt i studiet, mens de andre parametre også varierer: prik: median over dets gentagelser; streg: 5.–95. percentil.",
 };
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! scripts, fonts or anything else fetched from a network.
 //!
 //! The pipeline is one way: [`data`] reads each folder ([`data::Folder`]:
-//! a run, a comparison or a tornado; through [`files`] and
-//! [`scenario_info`]) → the views ([`run_view`],
-//! [`comparison_view`], [`tornado_view`]) turn each into a section of
+//! a run, a comparison, a tornado or a sweep; through [`files`],
+//! [`scenario_info`] and [`sweep_data`]) → the views ([`run_view`],
+//! [`comparison_view`], [`tornado_view`], [`sweep_view`]) turn each into a section of
 //! HTML, drawing charts through [`charts`] and printing numbers through
 //! [`values`] in the [`i18n::Lang`] asked for → [`html::page`] wraps the
 //! sections → [`write_atomic`] puts the file in place, after
@@ -25,6 +25,8 @@ pub mod i18n;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
+pub mod sweep_data;
+pub mod sweep_view;
 pub mod tornado_view;
 pub mod values;
 
@@ -36,8 +38,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Results folders: of `fleksim run`, `fleksim compare` or `fleksim tornado`
-    /// (each gets its own section, in the order given).
+    /// Results folders: of `fleksim run`, `fleksim compare`, `fleksim tornado`
+    /// or `fleksim sweep` (merged or unsharded); each gets its own section,
+    /// in the order given.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     /// The HTML file to write [default: report.html in the first DIR]. An
@@ -81,6 +84,7 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
             Folder::Run(r) => run_view::section(r, lang)?,
             Folder::Comparison(c) => comparison_view::section(c, lang)?,
             Folder::Tornado(t) => tornado_view::section(t, lang)?,
+            Folder::Sweep(s) => sweep_view::section(s, lang)?,
         });
     }
     Ok(html::page(lang, &sections))

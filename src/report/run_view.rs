@@ -71,7 +71,60 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
         out.push_str(&para("meta", &meta.join(" · ")));
     }
     out.push_str(&key_figures(v.data, lang));
+    out.push_str(&uncertainty(v.data, lang));
     out
+}
+
+/// The figures of `uncertainty.csv` the table shows, in order.
+const UNCERTAIN_KEYS: [&str; 6] = [
+    "ly_share_end",
+    "progression_share_end",
+    "ly_stock_end",
+    "flex_stock_end",
+    "net_municipal_cost_total",
+    "net_municipal_cost_npv",
+];
+
+/// The spread of the key figures with and without parameter uncertainty
+/// (from `uncertainty.csv`; nothing when the run has none).
+pub fn uncertainty(d: &RunData, lang: Lang) -> String {
+    let w = lang.words();
+    let rows: Vec<Vec<String>> = UNCERTAIN_KEYS
+        .iter()
+        .filter_map(|key| {
+            let r = d.uncertainty.iter().find(|r| r.metric == *key)?;
+            let label = match *key {
+                "net_municipal_cost_total" => w.net_cost_total.to_string(),
+                "net_municipal_cost_npv" => w.net_cost_npv.to_string(),
+                k => {
+                    let base = k.trim_end_matches("_end");
+                    format!("{}, {}", super::values::metric_name(base, lang), w.at_end)
+                }
+            };
+            let m = Measure::of(key);
+            let n = |v: f64| m.number(v, false, lang);
+            let spread =
+                |lo: f64, hi: f64| format!("{} – {}{}", n(lo), n(hi), m.suffix(false, lang));
+            Some(vec![
+                label,
+                m.level(r.mean, lang),
+                spread(r.p05, r.p95),
+                spread(r.fixed_p05, r.fixed_p95),
+                lang.pct(r.parameter_share, 0),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let head = vec![
+        w.uncertainty_title.to_string(),
+        w.mean.to_string(),
+        w.with_params.to_string(),
+        w.chance_alone.to_string(),
+        w.parameter_share.to_string(),
+    ];
+    table(&head, &rows) + &para("aid", w.uncertainty_aid)
 }
 
 /// `seed 2016 · 200 replications · fleksim version 0.1.0`.

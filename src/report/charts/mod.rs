@@ -7,17 +7,24 @@
 //!   reference lines, month markers, and shaded windows (the project period);
 //! - [`Bars`]: one stacked bar a year, positive parts up and negative parts
 //!   down from zero, with a dot for the total;
-//! - [`Tornado`]: one horizontal bar a parameter around the base result.
+//! - [`Tornado`]: one horizontal bar a parameter around the base result;
+//! - [`Ranked`]: one horizontal bar a parameter from zero (correlations);
+//! - [`XyChart`]: a value against a parameter (a sweep's axis);
+//! - [`HeatMap`]: a value over two parameters, with its colour scale.
 //!
 //! Every chart carries its title twice: drawn at the top and as the SVG's
 //! `<title>` (read by screen readers and by the tests). Legends sit in a
 //! strip right of the plot, so they never hide data.
 
 mod bars;
+mod heat;
 mod time;
+mod xy;
 
-pub use bars::{bar_chart, tornado_chart};
+pub use bars::{bar_chart, ranked_chart, tornado_chart, Ranked};
+pub use heat::{heat_map, HeatMap};
 pub use time::time_chart;
+pub use xy::{xy_chart, XyChart, XySeries};
 
 use super::data::Quantiles;
 use super::i18n::Lang;
