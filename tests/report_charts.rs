@@ -302,3 +302,216 @@ fn observed_start_is_a_point_at_its_month() {
     let text = texts(charts(&da, "Andel af")[0]);
     assert!(text.contains("observeret 15,3 % (juni 2016)"), "{text}");
 }
+
+/// Copies a fixture folder (flat) into `to`.
+fn copy_flat(from: &str, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(root(from)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// `fleksim report <dir>` fails with exit code 2, naming every needle.
+fn refused(dir: &std::path::Path, needles: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.html");
+    let output = fleksim()
+        .arg("report")
+        .arg(dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists());
+    for n in needles {
+        assert!(stderr.contains(n), "`{n}` not in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_grid_sweep_gets_a_heat_map_and_a_chart_per_axis() {
+    let page = report(&[SWEEP_GRID], &[]);
+    let what = "Net municipal cost, whole horizon";
+    let heat = chart(
+        &page,
+        &format!("{what}: staffing.consultants × policy.followup.enabled"),
+    );
+    // 3 × 2 cells and the colour scale's steps, each a filled rectangle.
+    let filled: Vec<_> = elements(heat, "rect")
+        .into_iter()
+        .filter(|(_, a)| attr(a, "opacity") == Some("1") && attr(a, "fill") != Some("#FFFFFF"))
+        .collect();
+    assert!(filled.len() >= 6 + 10, "{} filled rects", filled.len());
+    let text = texts(heat);
+    for label in ["13", "15", "17", "true", "false", "median (DKK million)"] {
+        assert!(
+            text.contains(label),
+            "no `{label}` on the heat map:\n{text}"
+        );
+    }
+    for axis in ["staffing.consultants", "policy.followup.enabled"] {
+        let svg = chart(&page, &format!("{what} against {axis}"));
+        let text = texts(svg);
+        assert!(
+            text.contains(axis) && text.contains("DKK million"),
+            "{text}"
+        );
+        // A grid: a band and a median line per value of the other axis.
+        assert!(
+            elements(svg, "polygon").len() >= 2,
+            "no bands against {axis}"
+        );
+    }
+    assert!(
+        !page.contains("Parameters ranked"),
+        "a grid is no hypercube"
+    );
+    let meta =
+        "6 points (staffing.consultants × policy.followup.enabled) · 10 replications per point";
+    assert!(page.contains(meta), "no `{meta}`");
+    parse(&page);
+    let da = report(&[SWEEP_GRID], &["--lang", "da"]);
+    assert!(da.contains("Parameterstudie: report-sweep-grid"));
+}
+
+#[test]
+fn a_latin_hypercube_ranks_its_parameters() {
+    let page = report(&[SWEEP_LHS], &[]);
+    let what = "Net municipal cost, whole horizon";
+    let title = format!("Parameters ranked by their correlation with {what}");
+    let svg = chart(&page, &title);
+    let text = texts(svg);
+    assert!(text.contains("Spearman correlation"), "{text}");
+    let doc = parse(&page);
+    let table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("table"))
+        .find(|t| {
+            t.descendants()
+                .any(|n| n.text().is_some_and(|s| s.contains("Spearman correlation")))
+        })
+        .expect("no table of correlations");
+    let rows: Vec<Vec<String>> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .skip(1)
+        .map(|tr| {
+            tr.children()
+                .filter_map(|c| c.text())
+                .map(|t| t.to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let size = |r: &Vec<String>| r[1].replace('−', "-").parse::<f64>().unwrap().abs();
+    assert!(
+        rows.windows(2).all(|w| size(&w[0]) >= size(&w[1])),
+        "not sorted by size: {rows:?}"
+    );
+    for axis in [
+        "policy.jobclub.effect",
+        "policy.followup.p_up_contact",
+        "policy.followup.dismissal_multiplier",
+    ] {
+        assert!(rows.iter().any(|r| r[0] == axis), "no row for {axis}");
+        let svg = chart(&page, &format!("{what} against {axis}"));
+        // Scattered points: a dot per point (12) with its whisker.
+        let dots = elements(svg, "circle").len();
+        assert!(dots >= 12, "{dots} dots against {axis}");
+    }
+    assert!(
+        charts(&page, &format!("{what}: ")).is_empty(),
+        "no heat map for a hypercube"
+    );
+}
+
+#[test]
+fn sweep_files_are_checked_like_other_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sweep");
+    copy_flat(SWEEP_GRID, &dir);
+    let points = dir.join("points.csv");
+    let text = std::fs::read_to_string(&points).unwrap();
+    std::fs::write(&points, text.replacen(",13,", ",1e300,", 1)).unwrap();
+    refused(&dir, &["points.csv", "line 2", "`1e300`"]);
+    std::fs::write(&points, text.replacen(",13,", ",inf,", 1)).unwrap();
+    refused(&dir, &["points.csv", "`inf`"]);
+    std::fs::write(&points, &text).unwrap();
+
+    let results = dir.join("results.csv");
+    let r = std::fs::read_to_string(&results).unwrap();
+    let cut: String = r
+        .lines()
+        .filter(|l| !l.starts_with("5,horizon,net_municipal_cost,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&results, cut).unwrap();
+    refused(
+        &dir,
+        &["results.csv", "no row for point 5", "net_municipal_cost"],
+    );
+    let line = r
+        .lines()
+        .find(|l| l.starts_with("0,horizon,net_municipal_cost,"))
+        .unwrap();
+    let fields: Vec<&str> = line.split(',').collect();
+    let bad = r.replacen(line, &line.replacen(fields[4], "NaN", 1), 1);
+    std::fs::write(&results, bad).unwrap();
+    refused(&dir, &["results.csv", "`NaN`"]);
+    std::fs::write(&results, &r).unwrap();
+
+    let manifest = dir.join("manifest.json");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        m.replacen("\"kind\": \"sweep\"", "\"kind\": \"sweep-part\"", 1),
+    )
+    .unwrap();
+    refused(&dir, &["part of a sharded sweep", "fleksim merge"]);
+}
+
+#[test]
+fn a_run_with_uncertain_parameters_shows_its_spread() {
+    let page = report(&[RUN_UNCERTAIN], &[]);
+    let doc = parse(&page);
+    let table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("table"))
+        .find(|t| {
+            t.descendants().any(|n| {
+                n.text()
+                    .is_some_and(|s| s.contains("Spread with and without parameter uncertainty"))
+            })
+        })
+        .expect("no table of uncertainty");
+    let text: Vec<&str> = table.descendants().filter_map(|n| n.text()).collect();
+    let text = text.join(" | ");
+    for needle in [
+        "with parameter uncertainty (p05 – p95)",
+        "chance alone",
+        "parameters' share of the variance",
+        "Net municipal cost, whole horizon",
+        "Share of the scheme on LY, at the last month",
+    ] {
+        assert!(text.contains(needle), "no `{needle}` in {text}");
+    }
+    // The share of the variance the parameters add, from uncertainty.csv.
+    let csv = std::fs::read_to_string(root(&format!("{RUN_UNCERTAIN}/uncertainty.csv"))).unwrap();
+    let share: f64 = csv
+        .lines()
+        .find(|l| l.starts_with("progression_share_end,"))
+        .and_then(|l| l.rsplit(',').next()?.parse().ok())
+        .unwrap();
+    let pct = format!("{:.0} %", share * 100.0);
+    assert!(text.contains(&pct), "no `{pct}` in {text}");
+    assert!(page.contains("the share of the variance they add"));
+    let da = report(&[RUN_UNCERTAIN], &["--lang", "da"]);
+    assert!(da.contains("Spredning med og uden parameterusikkerhed"));
+    assert!(da.contains("parametrenes andel"));
+    // A run without parameters to draw has no such table.
+    assert!(!report(&[RUN], &[]).contains("Spread with and without"));
+}
