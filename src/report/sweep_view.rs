@@ -115,7 +115,9 @@ fn per_axis(d: &SweepData, a: usize, grid: bool, what: &str, y_desc: &str, lang:
             .map(|(_, (k, v))| format!("{k} = {v}"))
             .collect()
     };
-    let mut groups: Vec<(Vec<String>, Vec<(f64, Quantiles)>)> = Vec::new();
+    // (the other axes' values, the points at them)
+    type Group = (Vec<String>, Vec<(f64, Quantiles)>);
+    let mut groups: Vec<Group> = Vec::new();
     for p in &d.points {
         let key = others(&p.values);
         let point = (x(&p.values[a]), p.q);

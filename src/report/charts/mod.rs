@@ -568,7 +568,6 @@ mod tests {
                 shade: vec![],
                 shade_label: "s".into(),
                 lanes: vec![],
-                lanes: vec![],
                 median_label: "m".into(),
                 band90_label: "b".into(),
                 band50_label: "c".into(),
