@@ -11,10 +11,8 @@ use super::values::Measure;
 use crate::month::Month;
 use plotters::style::RGBColor;
 
-/// The seed's KPI 1 observed in June 2016 ([`LY_SHARE_OBSERVED`]) and its
-/// target for March 2018.
+/// The seed's KPI 1 in June 2016 and its target for March 2018.
 pub const LY_SHARE_START: f64 = 0.153;
-pub const LY_SHARE_OBSERVED: &str = "2016-06";
 pub const LY_SHARE_TARGET: f64 = 0.13;
 /// The seed's KPI 2 target for March 2018.
 pub const PROGRESSION_TARGET: f64 = 0.35;
@@ -205,6 +203,9 @@ fn has_50(d: &RunData, metric: &str) -> bool {
     let s = d.series(metric);
     !s.is_empty() && s.iter().all(|(_, q)| q.p25.is_some() && q.p75.is_some())
 }
+
+/// The month in which KPI 1 was observed at [`LY_SHARE_START`].
+pub const LY_SHARE_OBSERVED: &str = "2016-06";
 
 /// `project period 2017-01 – 2018-06` (windows joined by commas).
 pub fn period_label(windows: &[(Month, Month)], lang: Lang) -> String {
