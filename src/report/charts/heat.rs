@@ -49,7 +49,7 @@ pub fn scale(t: f64) -> RGBColor {
 pub fn heat_map(h: &HeatMap, lang: Lang) -> anyhow::Result<String> {
     let (nx, ny) = (h.x_names.len(), h.y_names.len());
     let values = || h.cells.iter().map(|c| c.2).filter(|v| v.is_finite());
-    if nx == 0 || ny == 0 || values().next().is_none() {
+    if nx == 0 || ny == 0 || h.cells.is_empty() {
         anyhow::bail!("chart `{}` has no data", h.title);
     }
     let lo = values().fold(f64::INFINITY, f64::min);

@@ -613,17 +613,57 @@ mod tests {
                 high_label: "h".into(),
                 base_label: "b".into(),
             };
+            let xy = XyChart {
+                title: "x".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                unit: Unit::MegaDkk,
+                x_names: None,
+                series: [true, false]
+                    .map(|joined| XySeries {
+                        label: "s".into(),
+                        color: PALETTE[0],
+                        points: vec![(lo, q(hi)), (hi, q(lo)), (0.0, q(hi))],
+                        joined,
+                    })
+                    .to_vec(),
+                median_label: "m".into(),
+                band90_label: "b".into(),
+            };
+            let heat = HeatMap {
+                title: "h".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                x_names: vec!["a".into(), "b".into()],
+                y_names: vec!["c".into()],
+                cells: vec![(0, 0, lo, "lo".into()), (1, 0, hi, "hi".into())],
+                unit: Unit::Share,
+                scale_label: "s".into(),
+            };
+            let ranked = Ranked {
+                title: "r".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                rows: vec![("p".into(), lo), ("q".into(), hi)],
+                range: (lo, hi),
+                positive_label: "+".into(),
+                negative_label: "-".into(),
+            };
             let what = format!("charts of ({lo:e}, {hi:e})");
             let svgs = finishes(&what, move || {
                 [
                     time_chart(&time, Lang::En).map_err(|e| e.to_string()),
                     bar_chart(&bars, Lang::Da).map_err(|e| e.to_string()),
                     tornado_chart(&tornado, Lang::En).map_err(|e| e.to_string()),
+                    xy_chart(&xy, Lang::En).map_err(|e| e.to_string()),
+                    heat_map(&heat, Lang::Da).map_err(|e| e.to_string()),
+                    ranked_chart(&ranked, Lang::En).map_err(|e| e.to_string()),
                 ]
             });
             for svg in svgs {
                 let svg = svg.unwrap_or_else(|e| panic!("{what}: {e}"));
                 assert!(svg.starts_with("<svg "), "{what}");
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "{what}");
             }
         }
     }

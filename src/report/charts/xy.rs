@@ -56,7 +56,7 @@ pub fn xy_chart(c: &XyChart, lang: Lang) -> anyhow::Result<String> {
             .flat_map(|s| s.points.iter())
             .filter(|(x, q)| x.is_finite() && q.p50.is_finite())
     };
-    if pts().next().is_none() {
+    if c.series.iter().all(|s| s.points.is_empty()) {
         anyhow::bail!("chart `{}` has no data", c.title);
     }
     let xs: Vec<f64> = pts().map(|(x, _)| *x).collect();
