@@ -298,6 +298,16 @@ fn observed_start_is_a_point_at_its_month() {
             "observed at x = {dot}, data from {first_data}"
         );
     }
+    // The seed's stocks (334 on LY in 2016-09, 1,934 in flexjobs in
+    // 2016-08) are observed points too: one per panel, one legend entry.
+    let page = report(&[RUN], &[]);
+    let stocks = chart(&page, "People on LY and in flexjobs");
+    assert!(texts(stocks).contains("observed (the seed's figure, 2016)"));
+    let dots = elements(stocks, "circle")
+        .iter()
+        .filter(|(_, a)| attr(a, "fill") == Some("#000000"))
+        .count();
+    assert_eq!(dots, 3, "two observed stocks and a legend swatch");
     let da = report(&[RUN], &["--lang", "da"]);
     let text = texts(charts(&da, "Andel af")[0]);
     assert!(text.contains("observeret 15,3 % (juni 2016)"), "{text}");

@@ -221,6 +221,7 @@ pub struct Words {
     pub corr_neg: &'static str,
     pub other_axes: &'static str,
     pub axis_aid_scatter: &'static str,
+    pub observed_seed: &'static str,
 }
 
 const EN: Words = Words {
@@ -352,6 +353,7 @@ const EN: Words = Words {
     corr_pos: "higher value, higher metric",
     corr_neg: "higher value, lower metric",
     other_axes: "other axes at each of their values",
+    observed_seed: "observed (the seed's figure, 2016)",
     axis_aid_scatter: "Each point of the sweep, the other parameters varying too: dot: median over its replications; whisker: 5th–95th percentile.",
 };
 
@@ -484,6 +486,7 @@ const DA: Words = Words {
     corr_pos: "højere værdi, højere mål",
     corr_neg: "højere værdi, lavere mål",
     other_axes: "de andre akser på hver af deres værdier",
+    observed_seed: "observeret (seedets tal, 2016)",
     axis_aid_scatter: "Hvert punkt i studiet, mens de andre parametre også varierer: prik: median over dets gentagelser; streg: 5.–95. percentil.",
 };
 

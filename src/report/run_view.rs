@@ -206,6 +206,12 @@ fn has_50(d: &RunData, metric: &str) -> bool {
 
 /// The month in which KPI 1 was observed at [`LY_SHARE_START`].
 pub const LY_SHARE_OBSERVED: &str = "2016-06";
+/// The seed's observed stocks (docs/domain.md, "The seed case"):
+/// (metric, month, people).
+pub const STOCKS_OBSERVED: [(&str, &str, f64); 2] = [
+    ("ly_stock", "2016-09", 334.0),
+    ("flex_stock", "2016-08", 1934.0),
+];
 
 /// `project period 2017-01 – 2018-06` (windows joined by commas).
 pub fn period_label(windows: &[(Month, Month)], lang: Lang) -> String {
@@ -350,7 +356,19 @@ pub fn charts_after_fan(
         lines: vec![banded(caption, color, d, metric)],
         refs: vec![],
         markers: vec![],
-        points: vec![],
+        points: STOCKS_OBSERVED
+            .iter()
+            .filter(|(m, _, _)| *m == metric)
+            .filter_map(|(_, month, people)| {
+                Some(PointMark {
+                    month: Month::parse(month)?,
+                    value: *people,
+                    label: w.observed_seed.to_string(),
+                    color: charts::OBSERVED,
+                    style: PointStyle::Observed,
+                })
+            })
+            .collect(),
     };
     let stocks = base(
         w.stocks_title,
