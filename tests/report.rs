@@ -106,7 +106,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
                 time("share of the scheme (%)"),
                 vec![
                     "target 13 % (2018-03)",
-                    "start 15.3 % (June 2016)",
+                    "observed 15.3 % (June 2016)",
                     "project period",
                 ],
             ]
@@ -438,7 +438,7 @@ fn bad_input_exits_2_and_says_what_is_allowed() {
     let m = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(
         &manifest,
-        m.replacen("\"kind\": \"run\"", "\"kind\": \"sweep\"", 1),
+        m.replacen("\"kind\": \"run\"", "\"kind\": \"forecast\"", 1),
     )
     .unwrap();
     refused(
@@ -446,8 +446,8 @@ fn bad_input_exits_2_and_says_what_is_allowed() {
         &out,
         &[
             "manifest.json",
-            "`sweep`",
-            "`run`, `comparison` or `tornado`",
+            "`forecast`",
+            "`run`, `comparison`, `tornado` or `sweep`",
         ],
     );
     std::fs::write(&manifest, "{ not json").unwrap();

@@ -479,7 +479,10 @@ fn every_error_class_says_each_cause_once() {
         (vec!["validate", "unknown.toml"], 2),
         (vec!["validate", "/dev/zero"], 2),
         (vec!["validate", &MARKOV_ABS, "--set", "ly.nope=1"], 2),
-        (vec!["validate", &MARKOV_ABS, "--set", "horizon_months=-3"], 2),
+        (
+            vec!["validate", &MARKOV_ABS, "--set", "horizon_months=-3"],
+            2,
+        ),
         (vec!["sweep", "missing-sweep.toml"], 2),
         (vec!["merge", "notes.txt"], 2),
         (vec!["report", "no-such-folder"], 2),

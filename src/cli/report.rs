@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Results folders: of `fleksim run`, `fleksim compare` or `fleksim tornado`
-    /// (each gets its own section, in the order given).
+    /// Results folders: of `fleksim run`, `fleksim compare`, `fleksim tornado`
+    /// or `fleksim sweep` (merged or unsharded); each gets its own section,
+    /// in the order given.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     /// The HTML file to write [default: report.html in the first DIR]. An

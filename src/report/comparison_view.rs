@@ -4,7 +4,7 @@
 //! month), a table of differences by period, and then each scenario's own
 //! header and charts.
 
-use super::charts::{self, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
+use super::charts::{self, Lane, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
 use super::html::{figure, heading, list, para, table};
 use super::i18n::Lang;
@@ -59,16 +59,21 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             runs.push((name, d));
         }
     }
-    let shade = union_windows(
-        c.alternatives
-            .iter()
-            .flat_map(|a| info(a).policy_windows.clone())
-            .collect(),
-    );
-    out.push_str(&run_view::fan_figure(&runs, &shade, lang, true)?);
+    // Each scenario's own project period: never another's merged in.
+    let own = |name: &str| union_windows(info(name).policy_windows.clone());
+    let lanes = runs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| Lane {
+            label: format!("{}: {name}", run_view::period_label(&own(name), lang)),
+            color: PALETTE[i % PALETTE.len()],
+            windows: own(name),
+        })
+        .collect();
+    out.push_str(&run_view::fan_figure(&runs, &[], lanes, lang)?);
 
     for (i, alt) in c.alternatives.iter().enumerate() {
-        out.push_str(&differences(c, alt, i, &shade, lang)?);
+        out.push_str(&differences(c, alt, i, &own(alt), lang)?);
     }
 
     out.push_str(&heading(3, w.differences));
@@ -84,7 +89,7 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             data: d,
         };
         out.push_str(&run_view::header(&view, lang, false));
-        out.push_str(&run_view::charts_after_fan(d, lang)?);
+        out.push_str(&run_view::charts_after_fan(d, &own(name), lang)?);
         out.push_str(&run_view::assumptions(&view, lang, 4));
     }
     out.push_str("</section>\n");
@@ -212,7 +217,8 @@ fn differences(
             title: format!("{title} ({alt})"),
             x_desc: w.month_axis.to_string(),
             shade: shade.to_vec(),
-            shade_label: w.project_period.to_string(),
+            shade_label: run_view::period_label(shade, lang),
+            lanes: vec![],
             median_label: w.median.to_string(),
             band90_label: w.band90.to_string(),
             band50_label: w.band50.to_string(),
@@ -223,6 +229,7 @@ fn differences(
                 lines: vec![line],
                 refs: vec![zero.clone()],
                 markers,
+                points: vec![],
             }],
         };
     let banded = |s: &Vec<(Month, Quantiles)>| Line {

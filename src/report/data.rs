@@ -5,7 +5,9 @@
 //! - `run` ([`RunData`]): `monthly.csv`, `budget.csv`, `summary.csv`;
 //! - `comparison` ([`ComparisonData`]): paired differences, payback,
 //!   the steering-group table and `runs/<scenario>/` for every scenario;
-//! - `tornado` ([`TornadoData`]): one-way sensitivity rows.
+//! - `tornado` ([`TornadoData`]): one-way sensitivity rows;
+//! - `sweep` ([`super::sweep_data::SweepData`]): a merged or unsharded
+//!   sweep's points and one metric's results.
 //!
 //! Every problem is an [`InputError`] that names the file (and line) and
 //! says what is allowed; nothing here panics on what a user can change.
@@ -84,12 +86,29 @@ pub struct BudgetYear {
     pub mean: BTreeMap<String, f64>,
 }
 
+/// One row of `uncertainty.csv`: a whole-horizon figure's spread with the
+/// uncertain parameters drawn and with them at their medians.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UncertaintyRow {
+    pub metric: String,
+    pub mean: f64,
+    pub p05: f64,
+    pub p95: f64,
+    pub fixed_mean: f64,
+    pub fixed_p05: f64,
+    pub fixed_p95: f64,
+    pub parameter_share: f64,
+}
+
 /// The simulation's results for one scenario.
 #[derive(Debug, Clone, Default)]
 pub struct RunData {
     pub monthly: BTreeMap<String, Series>,
     pub budget: Vec<BudgetYear>,
     pub summary: BTreeMap<String, Quantiles>,
+    /// From `uncertainty.csv`, which only a run with uncertain parameters
+    /// writes (empty otherwise).
+    pub uncertainty: Vec<UncertaintyRow>,
 }
 
 impl RunData {
@@ -231,6 +250,7 @@ pub enum Folder {
     Run(Box<RunFolder>),
     Comparison(Box<ComparisonData>),
     Tornado(Box<TornadoData>),
+    Sweep(Box<super::sweep_data::SweepData>),
 }
 
 /// The monthly metrics the report charts.
@@ -244,14 +264,14 @@ fn err(msg: String) -> InputError {
 pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
     if !dir.is_dir() {
         return Err(err(format!(
-            "`{}` is not a folder: give results folders written by `fleksim run`, `fleksim compare` or `fleksim tornado`",
+            "`{}` is not a folder: give results folders written by `fleksim run`, `fleksim compare`, `fleksim tornado` or `fleksim sweep`",
             dir.display()
         )));
     }
     let path = dir.join(files::MANIFEST);
     if !path.is_file() {
         return Err(err(format!(
-            "`{}` is not a fleksim results folder (no manifest.json): give a folder written by `fleksim run`, `fleksim compare` or `fleksim tornado`",
+            "`{}` is not a fleksim results folder (no manifest.json): give a folder written by `fleksim run`, `fleksim compare`, `fleksim tornado` or `fleksim sweep`",
             dir.display()
         )));
     }
@@ -260,6 +280,21 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
         file: &path,
         json: &manifest,
     };
+    // A sweep's manifest keeps its provenance under `sweep`.
+    match field.string("kind")?.as_str() {
+        "sweep" => {
+            return Ok(Folder::Sweep(Box::new(super::sweep_data::read_sweep(
+                dir, &field,
+            )?)))
+        }
+        "sweep-part" => {
+            return Err(err(format!(
+                "`{}` is one part of a sharded sweep: run `fleksim merge` on the sweep's folder and give the merged folder",
+                dir.display()
+            )))
+        }
+        _ => {}
+    }
     let provenance = Provenance {
         version: field.string("version")?,
         seed: field.uint("seed")?,
@@ -284,7 +319,7 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
             rows: read_csv(&dir.join(files::TORNADO_FILE), files::TORNADO)?,
         }))),
         other => Err(err(format!(
-            "`{}`: key `kind` is `{other}`: the report reads `run`, `comparison` or `tornado` folders",
+            "`{}`: key `kind` is `{other}`: the report reads `run`, `comparison`, `tornado` or `sweep` folders",
             path.display()
         ))),
     }
@@ -416,10 +451,17 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
         .into_iter()
         .map(|r| (r.metric.clone(), r.q()))
         .collect();
+    let uncertainty_csv = dir.join(files::UNCERTAINTY_FILE);
+    let uncertainty = if uncertainty_csv.exists() {
+        read_csv(&uncertainty_csv, files::UNCERTAINTY)?
+    } else {
+        Vec::new()
+    };
     Ok(RunData {
         monthly,
         budget: years.into_values().collect(),
         summary,
+        uncertainty,
     })
 }
 

@@ -56,6 +56,10 @@ pub const COMPARISON_FILES: [&str; 4] = [
 pub const RUNS: &str = "runs";
 /// The file of a tornado the report reads.
 pub const TORNADO_FILE: &str = "tornado.csv";
+/// A run's file that only a run with uncertain parameters has.
+pub const UNCERTAINTY_FILE: &str = "uncertainty.csv";
+/// The files of a (merged or unsharded) sweep the report reads.
+pub const SWEEP_FILES: [&str; 2] = ["points.csv", "results.csv"];
 
 /// Whether `rel`, a path relative to a results folder, is (or holds) a
 /// file the report reads from that folder: the folder itself, its
@@ -70,13 +74,16 @@ pub fn is_input(rel: &Path) -> bool {
             n == MANIFEST
                 || n == RUNS
                 || n == TORNADO_FILE
+                || n == UNCERTAINTY_FILE
                 || RUN_FILES.contains(&n.as_str())
                 || COMPARISON_FILES.contains(&n.as_str())
+                || SWEEP_FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
             name(runs).is_some_and(|n| n == RUNS)
-                && name(file).is_some_and(|n| RUN_FILES.contains(&n.as_str()))
+                && name(file)
+                    .is_some_and(|n| n == UNCERTAINTY_FILE || RUN_FILES.contains(&n.as_str()))
         }
         _ => false,
     }
@@ -89,17 +96,23 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
     let Ok(canonical) = dir.canonicalize() else {
         return Vec::new();
     };
-    let mut names: Vec<PathBuf> = [MANIFEST, TORNADO_FILE]
+    let mut names: Vec<PathBuf> = [MANIFEST, TORNADO_FILE, UNCERTAINTY_FILE]
         .iter()
         .chain(&RUN_FILES)
         .chain(&COMPARISON_FILES)
+        .chain(&SWEEP_FILES)
         .map(|n| dir.join(n))
         .collect();
     if let Ok(entries) = std::fs::read_dir(dir.join(RUNS)) {
         // A comparison has one folder a scenario; a bound keeps a huge
         // folder from making the check the slow part.
         for e in entries.flatten().take(10_000) {
-            names.extend(RUN_FILES.iter().map(|n| e.path().join(n)));
+            names.extend(
+                RUN_FILES
+                    .iter()
+                    .chain(&[UNCERTAINTY_FILE])
+                    .map(|n| e.path().join(n)),
+            );
         }
     }
     std::iter::once(canonical)
@@ -182,6 +195,10 @@ const NUMERIC: &[&str] = &[
     "metric_high",
     "swing",
     "base",
+    "fixed_mean",
+    "fixed_p05",
+    "fixed_p95",
+    "parameter_share",
 ];
 
 /// Refuses a value in a numeric column that is not finite or too large.
@@ -227,6 +244,18 @@ pub const STEERING: &[&str] = &[
     "p05",
     "p95",
 ];
+pub const UNCERTAINTY: &[&str] = &[
+    "metric",
+    "mean",
+    "p05",
+    "p95",
+    "fixed_mean",
+    "fixed_p05",
+    "fixed_p95",
+    "parameter_share",
+];
+pub const SWEEP_RESULTS: &[&str] = &["point", "period", "metric", "mean", "p05", "p50", "p95"];
+pub const SWEEP_POINTS: &[&str] = &["point"];
 pub const TORNADO: &[&str] = &[
     "parameter",
     "low_value",
@@ -241,6 +270,19 @@ pub const TORNADO: &[&str] = &[
 /// `required` columns and that its numbers are finite and in range; names
 /// the file, the line (and column) and the expected columns on any problem.
 pub fn read_csv<T: DeserializeOwned>(path: &Path, required: &[&str]) -> Result<Vec<T>, InputError> {
+    read_csv_where(path, required, false, |_: &T| true)
+}
+
+/// [`read_csv`] keeping only the rows `keep` accepts (so a large file's
+/// other rows are never held); `every_column`: check the numbers of every
+/// column, not only of the known numeric ones (for files whose columns are
+/// the user's, like a sweep's `points.csv`).
+pub fn read_csv_where<T: DeserializeOwned>(
+    path: &Path,
+    required: &[&str],
+    every_column: bool,
+    mut keep: impl FnMut(&T) -> bool,
+) -> Result<Vec<T>, InputError> {
     let expected = required.join(",");
     let file = open_input(
         path,
@@ -265,7 +307,7 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, required: &[&str]) -> Result<V
     let numeric: Vec<(usize, &str)> = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| NUMERIC.contains(h))
+        .filter(|(_, h)| every_column || NUMERIC.contains(h))
         .collect();
     let invalid = |line: Option<u64>, e: &dyn std::fmt::Display| {
         let line = line.map_or(String::new(), |l| format!(" line {l}"));
@@ -289,7 +331,9 @@ pub fn read_csv<T: DeserializeOwned>(path: &Path, required: &[&str]) -> Result<V
         let row: T = record
             .deserialize(Some(&headers))
             .map_err(|e| invalid(line, &e))?;
-        rows.push(row);
+        if keep(&row) {
+            rows.push(row);
+        }
     }
     Ok(rows)
 }

@@ -3,9 +3,9 @@
 //! scripts, fonts or anything else fetched from a network.
 //!
 //! The pipeline is one way: [`data`] reads each folder ([`data::Folder`]:
-//! a run, a comparison or a tornado; through [`files`] and
-//! [`scenario_info`]) → the views ([`run_view`],
-//! [`comparison_view`], [`tornado_view`]) turn each into a section of
+//! a run, a comparison, a tornado or a sweep; through [`files`],
+//! [`scenario_info`] and [`sweep_data`]) → the views ([`run_view`],
+//! [`comparison_view`], [`tornado_view`], [`sweep_view`]) turn each into a section of
 //! HTML, drawing charts through [`charts`] and printing numbers through
 //! [`values`] in the [`i18n::Lang`] asked for → [`html::page`] wraps the
 //! sections → [`write_atomic`] puts the file in place, after
@@ -25,6 +25,8 @@ pub mod i18n;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
+pub mod sweep_data;
+pub mod sweep_view;
 pub mod tornado_view;
 pub mod values;
 
@@ -45,6 +47,7 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
             Folder::Run(r) => run_view::section(r, lang)?,
             Folder::Comparison(c) => comparison_view::section(c, lang)?,
             Folder::Tornado(t) => tornado_view::section(t, lang)?,
+            Folder::Sweep(s) => sweep_view::section(s, lang)?,
         });
     }
     Ok(html::page(lang, &sections))

@@ -1,7 +1,9 @@
 //! The part of the page for one scenario's run: a header (description,
 //! provenance, key figures, assumptions) and its four charts.
 
-use super::charts::{self, Bars, Line, Panel, RefLine, TimeChart, Unit, PALETTE};
+use super::charts::{
+    self, Bars, Lane, Line, Panel, PointMark, PointStyle, RefLine, TimeChart, Unit, PALETTE,
+};
 use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
 use super::html::{figure, heading, list, para, table};
 use super::i18n::Lang;
@@ -37,8 +39,8 @@ pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&heading(2, &format!("{}: {name}", w.run)));
     out.push_str(&header(&view, lang, true));
     let shade = union_windows(f.scenario.policy_windows.clone());
-    out.push_str(&fan_figure(&[(&name, &f.data)], &shade, lang, false)?);
-    out.push_str(&charts_after_fan(&f.data, lang)?);
+    out.push_str(&fan_figure(&[(&name, &f.data)], &shade, vec![], lang)?);
+    out.push_str(&charts_after_fan(&f.data, &shade, lang)?);
     out.push_str(&assumptions(&view, lang, 3));
     out.push_str("</section>\n");
     Ok(out)
@@ -63,7 +65,60 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
         out.push_str(&para("meta", &meta.join(" · ")));
     }
     out.push_str(&key_figures(v.data, lang));
+    out.push_str(&uncertainty(v.data, lang));
     out
+}
+
+/// The figures of `uncertainty.csv` the table shows, in order.
+const UNCERTAIN_KEYS: [&str; 6] = [
+    "ly_share_end",
+    "progression_share_end",
+    "ly_stock_end",
+    "flex_stock_end",
+    "net_municipal_cost_total",
+    "net_municipal_cost_npv",
+];
+
+/// The spread of the key figures with and without parameter uncertainty
+/// (from `uncertainty.csv`; nothing when the run has none).
+pub fn uncertainty(d: &RunData, lang: Lang) -> String {
+    let w = lang.words();
+    let rows: Vec<Vec<String>> = UNCERTAIN_KEYS
+        .iter()
+        .filter_map(|key| {
+            let r = d.uncertainty.iter().find(|r| r.metric == *key)?;
+            let label = match *key {
+                "net_municipal_cost_total" => w.net_cost_total.to_string(),
+                "net_municipal_cost_npv" => w.net_cost_npv.to_string(),
+                k => {
+                    let base = k.trim_end_matches("_end");
+                    format!("{}, {}", super::values::metric_name(base, lang), w.at_end)
+                }
+            };
+            let m = Measure::of(key);
+            let n = |v: f64| m.number(v, false, lang);
+            let spread =
+                |lo: f64, hi: f64| format!("{} – {}{}", n(lo), n(hi), m.suffix(false, lang));
+            Some(vec![
+                label,
+                m.level(r.mean, lang),
+                spread(r.p05, r.p95),
+                spread(r.fixed_p05, r.fixed_p95),
+                lang.pct(r.parameter_share, 0),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let head = vec![
+        w.uncertainty_title.to_string(),
+        w.mean.to_string(),
+        w.with_params.to_string(),
+        w.chance_alone.to_string(),
+        w.parameter_share.to_string(),
+    ];
+    table(&head, &rows) + &para("aid", w.uncertainty_aid)
 }
 
 /// `seed 2016 · 200 replications · fleksim version 0.1.0`.
@@ -145,20 +200,87 @@ fn has_50(d: &RunData, metric: &str) -> bool {
     !s.is_empty() && s.iter().all(|(_, q)| q.p25.is_some() && q.p75.is_some())
 }
 
+/// The month in which KPI 1 was observed at [`LY_SHARE_START`].
+pub const LY_SHARE_OBSERVED: &str = "2016-06";
+/// The seed's observed stocks (docs/domain.md, "The seed case"):
+/// (metric, month, people).
+pub const STOCKS_OBSERVED: [(&str, &str, f64); 2] = [
+    ("ly_stock", "2016-09", 334.0),
+    ("flex_stock", "2016-08", 1934.0),
+];
+
+/// `project period 2017-01 – 2018-06` (windows joined by commas).
+pub fn period_label(windows: &[(Month, Month)], lang: Lang) -> String {
+    let spans: Vec<String> = windows.iter().map(|(f, t)| format!("{f} – {t}")).collect();
+    format!("{} {}", lang.words().project_period, spans.join(", "))
+}
+
+/// The model's own start: a ring at each line's first month, labelled with
+/// the first line's value when all lines start alike.
+fn model_start(lines: &[Line], unit_pct: bool, lang: Lang) -> Vec<PointMark> {
+    let w = lang.words();
+    let firsts: Vec<(RGBColor, Month, f64)> = lines
+        .iter()
+        .filter_map(|l| {
+            let (m, q) = l.points.iter().find(|(_, q)| q.p50.is_finite())?;
+            Some((l.color, *m, q.p50))
+        })
+        .collect();
+    let show = |v: f64| {
+        if unit_pct {
+            lang.pct(v, 1)
+        } else {
+            lang.num(v, 0)
+        }
+    };
+    let label = match firsts.first() {
+        Some((_, m, v)) if firsts.iter().all(|(_, _, u)| show(*u) == show(*v)) => {
+            format!("{} {} ({m})", w.model_start, show(*v))
+        }
+        _ => w.model_start.to_string(),
+    };
+    firsts
+        .into_iter()
+        .map(|(color, month, value)| PointMark {
+            month,
+            value,
+            label: label.clone(),
+            color,
+            style: PointStyle::Model,
+        })
+        .collect()
+}
+
 /// The fan chart of the share on LY for one or more scenarios, with the
-/// start value, the target and the project period.
+/// observed start (a point at its month), the model's start, the target
+/// and the project period: shaded for one scenario, as `lanes` (a bar per
+/// scenario under the axis) when several are side by side.
 pub fn fan_figure(
     runs: &[(&str, &RunData)],
     shade: &[(Month, Month)],
+    lanes: Vec<Lane>,
     lang: Lang,
-    compare: bool,
 ) -> anyhow::Result<String> {
     let w = lang.words();
-    let lines = runs
+    let compare = runs.len() > 1;
+    let lines: Vec<Line> = runs
         .iter()
         .enumerate()
         .map(|(i, (name, d))| banded(name, PALETTE[i % PALETTE.len()], d, "ly_share"))
         .collect();
+    let mut points = model_start(&lines, true, lang);
+    if let Some(m) = Month::parse(LY_SHARE_OBSERVED) {
+        points.insert(
+            0,
+            PointMark {
+                month: m,
+                value: LY_SHARE_START,
+                label: w.start_value.to_string(),
+                color: charts::OBSERVED,
+                style: PointStyle::Observed,
+            },
+        );
+    }
     let chart = TimeChart {
         title: if compare {
             w.compare_fan_title
@@ -168,7 +290,8 @@ pub fn fan_figure(
         .to_string(),
         x_desc: w.month_axis.to_string(),
         shade: shade.to_vec(),
-        shade_label: w.project_period.to_string(),
+        shade_label: period_label(shade, lang),
+        lanes,
         median_label: w.median.to_string(),
         band90_label: w.band90.to_string(),
         band50_label: w.band50.to_string(),
@@ -177,24 +300,18 @@ pub fn fan_figure(
             y_desc: w.share_unit.to_string(),
             unit: Unit::Share,
             lines,
-            refs: vec![
-                RefLine {
-                    value: LY_SHARE_START,
-                    label: w.start_value.to_string(),
-                    color: charts::START,
-                },
-                RefLine {
-                    value: LY_SHARE_TARGET,
-                    label: format!(
-                        "{} {} ({})",
-                        w.target,
-                        lang.pct(LY_SHARE_TARGET, 0),
-                        crate::model::kpi::month()
-                    ),
-                    color: charts::TARGET,
-                },
-            ],
+            refs: vec![RefLine {
+                value: LY_SHARE_TARGET,
+                label: format!(
+                    "{} {} ({})",
+                    w.target,
+                    lang.pct(LY_SHARE_TARGET, 0),
+                    crate::model::kpi::month()
+                ),
+                color: charts::TARGET,
+            }],
             markers: vec![],
+            points,
         }],
     };
     let aid = if compare {
@@ -207,8 +324,13 @@ pub fn fan_figure(
     Ok(figure(&charts::time_chart(&chart, lang)?, aid))
 }
 
-/// Stocks, progression and the yearly budget.
-pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
+/// Stocks, progression and the yearly budget; `shade`: the scenario's own
+/// project period.
+pub fn charts_after_fan(
+    d: &RunData,
+    shade: &[(Month, Month)],
+    lang: Lang,
+) -> anyhow::Result<String> {
     let w = lang.words();
     let band_note = |text: &str, metric: &str| {
         if has_50(d, metric) {
@@ -220,8 +342,9 @@ pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
     let base = |title: &str, panels: Vec<Panel>| TimeChart {
         title: title.to_string(),
         x_desc: w.month_axis.to_string(),
-        shade: vec![],
-        shade_label: w.project_period.to_string(),
+        shade: shade.to_vec(),
+        shade_label: period_label(shade, lang),
+        lanes: vec![],
         median_label: w.median.to_string(),
         band90_label: w.band90.to_string(),
         band50_label: w.band50.to_string(),
@@ -234,6 +357,19 @@ pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
         lines: vec![banded(caption, color, d, metric)],
         refs: vec![],
         markers: vec![],
+        points: STOCKS_OBSERVED
+            .iter()
+            .filter(|(m, _, _)| *m == metric)
+            .filter_map(|(_, month, people)| {
+                Some(PointMark {
+                    month: Month::parse(month)?,
+                    value: *people,
+                    label: w.observed_seed.to_string(),
+                    color: charts::OBSERVED,
+                    style: PointStyle::Observed,
+                })
+            })
+            .collect(),
     };
     let stocks = base(
         w.stocks_title,
@@ -265,6 +401,7 @@ pub fn charts_after_fan(d: &RunData, lang: Lang) -> anyhow::Result<String> {
                 color: charts::TARGET,
             }],
             markers: vec![],
+            points: vec![],
         }],
     );
     let mut out = figure(

@@ -194,3 +194,108 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
     }
     Ok(finish(svg, &t.title))
 }
+
+/// Horizontal bars from zero, one per row, top first (e.g. parameters by
+/// their correlation with a metric).
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    /// (label, value), top first; a value that is not a number draws no bar.
+    pub rows: Vec<(String, f64)>,
+    /// The axis' range, e.g. −1..1 for correlations.
+    pub range: (f64, f64),
+    pub positive_label: String,
+    pub negative_label: String,
+}
+
+/// Draws ranked bars: positive values in the palette's first colour,
+/// negative ones in its second.
+pub fn ranked_chart(r: &Ranked, lang: Lang) -> anyhow::Result<String> {
+    let n = r.rows.len();
+    if n == 0 {
+        anyhow::bail!("chart `{}` has no data", r.title);
+    }
+    let (x0, x1) = if drawable(r.range.0, r.range.1) {
+        r.range
+    } else {
+        UNIT_RANGE
+    };
+    let longest = r
+        .rows
+        .iter()
+        .map(|row| row.0.chars().count())
+        .max()
+        .unwrap_or(10);
+    let height = (HEIGHT as usize).max(150 + 46 * n) as u32;
+    let (pos, neg) = (PALETTE[0], PALETTE[1]);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let (plot, legend) = canvas(&root, &r.title)?;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(52)
+            .y_label_area_size((longest as u32 * 7 + 36).min(WIDTH / 2))
+            .build_cartesian_2d(
+                x0..x1,
+                key_axis(
+                    -(n as f64) + 0.5..0.5,
+                    (0..n).map(|k| -(k as f64)).collect(),
+                ),
+            )?;
+        let xfmt = |v: &f64| lang.num(*v, 1);
+        let yfmt = |v: &f64| {
+            let k = -v.round();
+            if k >= 0.0 {
+                r.rows
+                    .get(k as usize)
+                    .map(|row| row.0.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(r.x_desc.as_str())
+            .y_desc(r.y_desc.as_str())
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
+            .x_labels(9)
+            .label_style(text_style(15))
+            .axis_desc_style(text_style(16))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        chart.draw_series(
+            r.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| row.1.is_finite())
+                .map(|(k, row)| {
+                    let y = -(k as f64);
+                    let v = row.1.clamp(x0, x1);
+                    let color = if v < 0.0 { neg } else { pos };
+                    Rectangle::new(
+                        [(0.0_f64.min(v), y - 0.32), (0.0_f64.max(v), y + 0.32)],
+                        color.filled(),
+                    )
+                }),
+        )?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, -(n as f64) + 0.5), (0.0, 0.5)],
+            BLACK.stroke_width(1),
+        )))?;
+        let items = [
+            item(&r.positive_label, Swatch::Fill(pos.to_rgba())),
+            item(&r.negative_label, Swatch::Fill(neg.to_rgba())),
+        ];
+        draw_legend(&legend, &items)?;
+        root.present()?;
+    }
+    Ok(finish(svg, &r.title))
+}

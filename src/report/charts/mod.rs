@@ -7,17 +7,24 @@
 //!   reference lines, month markers, and shaded windows (the project period);
 //! - [`Bars`]: one stacked bar a year, positive parts up and negative parts
 //!   down from zero, with a dot for the total;
-//! - [`Tornado`]: one horizontal bar a parameter around the base result.
+//! - [`Tornado`]: one horizontal bar a parameter around the base result;
+//! - [`Ranked`]: one horizontal bar a parameter from zero (correlations);
+//! - [`XyChart`]: a value against a parameter (a sweep's axis);
+//! - [`HeatMap`]: a value over two parameters, with its colour scale.
 //!
 //! Every chart carries its title twice: drawn at the top and as the SVG's
 //! `<title>` (read by screen readers and by the tests). Legends sit in a
 //! strip right of the plot, so they never hide data.
 
 mod bars;
+mod heat;
 mod time;
+mod xy;
 
-pub use bars::{bar_chart, tornado_chart};
+pub use bars::{bar_chart, ranked_chart, tornado_chart, Ranked};
+pub use heat::{heat_map, HeatMap};
 pub use time::time_chart;
+pub use xy::{xy_chart, XyChart, XySeries};
 
 use super::data::Quantiles;
 use super::i18n::Lang;
@@ -40,9 +47,11 @@ pub const PALETTE: [RGBColor; 5] = [
     RGBColor(117, 80, 160),
     RGBColor(120, 120, 120),
 ];
-/// Reference lines: the target and the start value.
+/// Reference lines: the target and the zero line.
 pub const TARGET: RGBColor = RGBColor(200, 30, 30);
 pub const START: RGBColor = RGBColor(90, 90, 90);
+/// Observed figures (points at their months).
+pub const OBSERVED: RGBColor = RGBColor(0, 0, 0);
 const AXIS_TEXT: RGBColor = RGBColor(40, 40, 40);
 const FONT: &str = "sans-serif";
 
@@ -128,6 +137,39 @@ pub struct Panel {
     pub lines: Vec<Line>,
     pub refs: Vec<RefLine>,
     pub markers: Vec<Marker>,
+    /// Single values drawn as points at their months (observed figures,
+    /// the model's first month).
+    pub points: Vec<PointMark>,
+}
+
+/// How a [`PointMark`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PointStyle {
+    /// A figure observed in the real world: a filled dot with a white rim.
+    Observed,
+    /// A value of the model (e.g. its first month's median): a ring.
+    Model,
+}
+
+/// A single value at a month, drawn as a point (never as a line across
+/// the chart: it holds at its month only).
+#[derive(Debug, Clone)]
+pub struct PointMark {
+    pub month: Month,
+    pub value: f64,
+    /// Legend words; marks with the same label share one legend entry.
+    pub label: String,
+    pub color: RGBColor,
+    pub style: PointStyle,
+}
+
+/// A scenario's windows, drawn as a bar in its colour under the x axis
+/// (so that several scenarios' windows stay apart on one chart).
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub label: String,
+    pub color: RGBColor,
+    pub windows: Vec<(Month, Month)>,
 }
 
 /// A chart over months.
@@ -138,6 +180,8 @@ pub struct TimeChart {
     /// Shaded windows `[from, to]` (inclusive months), e.g. the project period.
     pub shade: Vec<(Month, Month)>,
     pub shade_label: String,
+    /// Windows per scenario, as bars under the x axis.
+    pub lanes: Vec<Lane>,
     /// Legend words for a panel with a single banded line.
     pub median_label: String,
     pub band90_label: String,
@@ -215,6 +259,8 @@ enum Swatch {
     Line(RGBColor),
     Dashed(RGBColor),
     Dot,
+    /// A point mark as the chart draws it.
+    Point(RGBColor, PointStyle),
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +313,7 @@ fn draw_legend(area: &Area, items: &[LegendItem]) -> anyhow::Result<()> {
                 }
             }
             Swatch::Dot => area.draw(&Circle::new((18, cy), 5, BLACK.filled()))?,
+            Swatch::Point(c, style) => draw_point(area, (18, cy), *c, *style)?,
         }
         let lines = wrap(&it.label, 25);
         for (k, l) in lines.iter().enumerate() {
@@ -277,6 +324,26 @@ fn draw_legend(area: &Area, items: &[LegendItem]) -> anyhow::Result<()> {
             ))?;
         }
         y += 17 * lines.len().max(1) as i32 + 9;
+    }
+    Ok(())
+}
+
+/// Draws a point mark at pixel `at` of `area`.
+fn draw_point(
+    area: &Area,
+    at: (i32, i32),
+    color: RGBColor,
+    style: PointStyle,
+) -> anyhow::Result<()> {
+    match style {
+        PointStyle::Observed => {
+            area.draw(&Circle::new(at, 7, WHITE.filled()))?;
+            area.draw(&Circle::new(at, 5, color.filled()))?;
+        }
+        PointStyle::Model => {
+            area.draw(&Circle::new(at, 6, WHITE.filled()))?;
+            area.draw(&Circle::new(at, 5, color.stroke_width(2)))?;
+        }
     }
     Ok(())
 }
@@ -418,6 +485,7 @@ mod tests {
             x_desc: "x".into(),
             shade: vec![(first.plus(3), first.plus(40))],
             shade_label: "s".into(),
+            lanes: vec![],
             median_label: "m".into(),
             band90_label: "b".into(),
             band50_label: "c".into(),
@@ -436,6 +504,7 @@ mod tests {
                     month: first.plus(100),
                     label: "outside".into(),
                 }],
+                points: vec![],
             }],
         };
         let svg = time_chart(&chart, Lang::En).unwrap();
@@ -498,6 +567,7 @@ mod tests {
                 x_desc: "x".into(),
                 shade: vec![],
                 shade_label: "s".into(),
+                lanes: vec![],
                 median_label: "m".into(),
                 band90_label: "b".into(),
                 band50_label: "c".into(),
@@ -517,6 +587,7 @@ mod tests {
                         color: TARGET,
                     }],
                     markers: vec![],
+                    points: vec![],
                 }],
             };
             let bars = Bars {
@@ -542,17 +613,57 @@ mod tests {
                 high_label: "h".into(),
                 base_label: "b".into(),
             };
+            let xy = XyChart {
+                title: "x".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                unit: Unit::MegaDkk,
+                x_names: None,
+                series: [true, false]
+                    .map(|joined| XySeries {
+                        label: "s".into(),
+                        color: PALETTE[0],
+                        points: vec![(lo, q(hi)), (hi, q(lo)), (0.0, q(hi))],
+                        joined,
+                    })
+                    .to_vec(),
+                median_label: "m".into(),
+                band90_label: "b".into(),
+            };
+            let heat = HeatMap {
+                title: "h".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                x_names: vec!["a".into(), "b".into()],
+                y_names: vec!["c".into()],
+                cells: vec![(0, 0, lo, "lo".into()), (1, 0, hi, "hi".into())],
+                unit: Unit::Share,
+                scale_label: "s".into(),
+            };
+            let ranked = Ranked {
+                title: "r".into(),
+                x_desc: "x".into(),
+                y_desc: "y".into(),
+                rows: vec![("p".into(), lo), ("q".into(), hi)],
+                range: (lo, hi),
+                positive_label: "+".into(),
+                negative_label: "-".into(),
+            };
             let what = format!("charts of ({lo:e}, {hi:e})");
             let svgs = finishes(&what, move || {
                 [
                     time_chart(&time, Lang::En).map_err(|e| e.to_string()),
                     bar_chart(&bars, Lang::Da).map_err(|e| e.to_string()),
                     tornado_chart(&tornado, Lang::En).map_err(|e| e.to_string()),
+                    xy_chart(&xy, Lang::En).map_err(|e| e.to_string()),
+                    heat_map(&heat, Lang::Da).map_err(|e| e.to_string()),
+                    ranked_chart(&ranked, Lang::En).map_err(|e| e.to_string()),
                 ]
             });
             for svg in svgs {
                 let svg = svg.unwrap_or_else(|e| panic!("{what}: {e}"));
                 assert!(svg.starts_with("<svg "), "{what}");
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "{what}");
             }
         }
     }
