@@ -39,9 +39,9 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             c.baseline
         ),
     ));
-    let mut who = vec![describe(w.baseline, &c.baseline, info(&c.baseline))];
+    let mut who = vec![describe(w.baseline, &c.baseline, info(&c.baseline), lang)];
     for a in &c.alternatives {
-        who.push(describe(w.alternative, a, info(a)));
+        who.push(describe(w.alternative, a, info(a), lang));
     }
     out.push_str(&list("scenarios", &who));
     out.push_str(&para(
@@ -91,11 +91,10 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn describe(role: &str, name: &str, info: &ScenarioInfo) -> String {
-    if info.description.is_empty() {
-        format!("{role}: {name}")
-    } else {
-        format!("{role}: {name} — {}", info.description)
+fn describe(role: &str, name: &str, info: &ScenarioInfo, lang: Lang) -> String {
+    match info.description_in(lang) {
+        Some(d) => format!("{role}: {name} — {d}"),
+        None => format!("{role}: {name}"),
     }
 }
 
@@ -197,7 +196,7 @@ fn differences(
                 .unwrap_or_default();
             Marker {
                 month: m,
-                label: format!("{} {m}{share}", w.payback),
+                label: format!("{} {}{share}", w.payback, lang.month(m)),
             }
         })
         .into_iter()
@@ -312,7 +311,7 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
             let period = if r.period == "horizon" {
                 w.whole_horizon.to_string()
             } else {
-                r.period.clone()
+                lang.month_text(&r.period)
             };
             let q = Quantiles {
                 mean: r.mean_diff,

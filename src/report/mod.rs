@@ -22,6 +22,7 @@ pub mod data;
 pub mod files;
 pub mod html;
 pub mod i18n;
+pub mod labels;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
@@ -39,7 +40,7 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         .iter()
         .map(|d| data::read_folder(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut sections = Vec::new();
+    let mut sections: Vec<String> = missing_texts_note(&folders, lang).into_iter().collect();
     for f in &folders {
         sections.push(match f {
             Folder::Run(r) => run_view::section(r, lang)?,
@@ -48,4 +49,43 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         });
     }
     Ok(html::page(lang, &sections))
+}
+
+/// The page's one note on scenario texts not written in `lang` (which the
+/// page leaves out rather than show in the other language), or none.
+fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
+    let w = lang.words();
+    let mut infos: Vec<&data::ScenarioInfo> = Vec::new();
+    for f in folders {
+        match f {
+            Folder::Run(r) => infos.push(&r.scenario),
+            Folder::Comparison(c) => infos.extend(c.scenarios.values()),
+            Folder::Tornado(_) => {}
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for info in infos {
+        let missing = info.missing(lang);
+        if missing.is_empty() {
+            continue;
+        }
+        let what: Vec<&str> = missing
+            .iter()
+            .map(|m| match m {
+                scenario_info::ScenarioText::Description => w.description_word,
+                scenario_info::ScenarioText::Assumptions => w.assumptions_word,
+            })
+            .collect();
+        let item = format!("{} ({})", info.name, what.join(", "));
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    Some(html::para(
+        "note",
+        &format!("{} {}. {}", w.missing_text, seen.join("; "), w.missing_text_hint),
+    ))
 }
