@@ -6,12 +6,11 @@
 
 use super::charts::{self, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
-use super::html::{figure, heading, list, para, table};
+use super::html::{figure, heading, keyed, keyed_table, list, para, table};
 use super::i18n::Lang;
+use super::labels;
 use super::run_view::{self, RunView};
-use super::values::{
-    capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
-};
+use super::values::{capitalized, steering_interval, steering_unit, steering_value, Measure};
 use crate::model::error::InputError;
 use crate::model::month::Month;
 
@@ -303,6 +302,12 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
     let mut rows = Vec::new();
     for metric in DIFF_METRICS {
         let m = Measure::of(metric);
+        // Counts print bare, so their label carries the unit.
+        let text = labels::metric(metric, lang);
+        let name = match m {
+            Measure::Count => text.with_unit(lang),
+            _ => text.label,
+        };
         for r in c.summary.iter().filter(|r| r.metric == metric) {
             let is_month = Month::parse(&r.period).is_some();
             if !(is_month || r.period == "horizon") {
@@ -321,14 +326,16 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
                 p25: None,
                 p75: None,
             };
-            rows.push(vec![
-                metric_name(metric, lang),
-                r.scenario.clone(),
-                period,
-                m.interval(&q, true, lang),
-                r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
-            ]);
+            rows.push((
+                keyed(&name, metric),
+                vec![
+                    r.scenario.clone(),
+                    period,
+                    m.interval(&q, true, lang),
+                    r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
+                ],
+            ));
         }
     }
-    table(&head, &rows)
+    keyed_table(&head, &rows)
 }

@@ -94,29 +94,80 @@ impl MetricUnit {
 const METRIC_LABELS: [(&str, Text, MetricUnit); 35] = {
     use MetricUnit::*;
     [
-        ("ly_stock", t("On ledighedsydelse (LY)", "På ledighedsydelse"), People),
+        ("ly_stock", t("On LY", "På ledighedsydelse"), People),
         (
             "ly_stock_le6m",
-            t("On LY for at most 6 months", "På ledighedsydelse i højst 6 måneder"),
+            t(
+                "On LY for at most 6 months",
+                "På ledighedsydelse i højst 6 måneder",
+            ),
             People,
         ),
         ("flex_stock", t("In flexjobs", "I fleksjob"), People),
         (
             "flex_le10h",
-            t("In flexjobs of at most 10 hours a week", "I fleksjob på højst 10 timer om ugen"),
+            t(
+                "In flexjobs of at most 10 hours a week",
+                "I fleksjob på højst 10 timer om ugen",
+            ),
             People,
         ),
         (
             "flex_old_rules",
-            t("In flexjobs under the rules before 2013", "I fleksjob efter reglerne før 2013"),
+            t(
+                "In flexjobs under the rules before 2013",
+                "I fleksjob efter reglerne før 2013",
+            ),
             People,
         ),
-        ("flex_h01_05", t("In flexjobs of 1–5 hours a week", "I fleksjob på 1–5 timer om ugen"), People),
-        ("flex_h06_10", t("In flexjobs of 6–10 hours a week", "I fleksjob på 6–10 timer om ugen"), People),
-        ("flex_h11_15", t("In flexjobs of 11–15 hours a week", "I fleksjob på 11–15 timer om ugen"), People),
-        ("flex_h16_20", t("In flexjobs of 16–20 hours a week", "I fleksjob på 16–20 timer om ugen"), People),
-        ("flex_h21_37", t("In flexjobs of 21–37 hours a week", "I fleksjob på 21–37 timer om ugen"), People),
-        ("ly_share", t("Share of the scheme on LY", "Andel af ordningen på ledighedsydelse"), Share),
+        (
+            "flex_h01_05",
+            t(
+                "In flexjobs of 1–5 hours a week",
+                "I fleksjob på 1–5 timer om ugen",
+            ),
+            People,
+        ),
+        (
+            "flex_h06_10",
+            t(
+                "In flexjobs of 6–10 hours a week",
+                "I fleksjob på 6–10 timer om ugen",
+            ),
+            People,
+        ),
+        (
+            "flex_h11_15",
+            t(
+                "In flexjobs of 11–15 hours a week",
+                "I fleksjob på 11–15 timer om ugen",
+            ),
+            People,
+        ),
+        (
+            "flex_h16_20",
+            t(
+                "In flexjobs of 16–20 hours a week",
+                "I fleksjob på 16–20 timer om ugen",
+            ),
+            People,
+        ),
+        (
+            "flex_h21_37",
+            t(
+                "In flexjobs of 21–37 hours a week",
+                "I fleksjob på 21–37 timer om ugen",
+            ),
+            People,
+        ),
+        (
+            "ly_share",
+            t(
+                "Share of the scheme on LY",
+                "Andel af ordningen på ledighedsydelse",
+            ),
+            Share,
+        ),
         (
             "progression_share",
             t(
@@ -135,70 +186,164 @@ const METRIC_LABELS: [(&str, Text, MetricUnit); 35] = {
         ),
         (
             "visitations",
-            t("Newly visitated onto LY", "Nyvisiterede til ledighedsydelse"),
+            t(
+                "Newly visitated onto LY",
+                "Nyvisiterede til ledighedsydelse",
+            ),
             PeoplePerMonth,
         ),
         (
             "direct_hires",
-            t("Visitated straight into a flexjob", "Visiteret direkte til fleksjob"),
+            t(
+                "Visitated straight into a flexjob",
+                "Visiteret direkte til fleksjob",
+            ),
             PeoplePerMonth,
         ),
-        ("hires", t("Hires into flexjobs", "Ansættelser i fleksjob"), PeoplePerMonth),
+        (
+            "hires",
+            t("Hires into flexjobs", "Ansættelser i fleksjob"),
+            PeoplePerMonth,
+        ),
         (
             "hires_le10h",
-            t("Hires into flexjobs of ≤ 10 hours", "Ansættelser i fleksjob på ≤ 10 timer"),
+            t(
+                "Hires into flexjobs of ≤ 10 hours",
+                "Ansættelser i fleksjob på ≤ 10 timer",
+            ),
             PeoplePerMonth,
         ),
-        ("dismissals", t("Dismissals from flexjobs", "Afskedigelser fra fleksjob"), PeoplePerMonth),
+        (
+            "dismissals",
+            t("Dismissals from flexjobs", "Afskedigelser fra fleksjob"),
+            PeoplePerMonth,
+        ),
         (
             "exits_ly",
-            t("Exits from the scheme from LY", "Afgange fra ordningen fra ledighedsydelse"),
+            t(
+                "Exits from the scheme from LY",
+                "Afgange fra ordningen fra ledighedsydelse",
+            ),
             PeoplePerMonth,
         ),
         (
             "exits_flex",
-            t("Exits from the scheme from a flexjob", "Afgange fra ordningen fra fleksjob"),
+            t(
+                "Exits from the scheme from a flexjob",
+                "Afgange fra ordningen fra fleksjob",
+            ),
             PeoplePerMonth,
         ),
-        ("hours_up", t("Jobs whose weekly hours went up", "Job med flere ugentlige timer"), JobsPerMonth),
-        ("hours_down", t("Jobs whose weekly hours went down", "Job med færre ugentlige timer"), JobsPerMonth),
-        ("consultants", t("Job consultants", "Virksomhedskonsulenter"), Consultants),
-        ("caseload", t("Caseload per consultant", "Sager pr. konsulent"), PeoplePerConsultant),
+        (
+            "hours_up",
+            t(
+                "Jobs whose weekly hours went up",
+                "Job med flere ugentlige timer",
+            ),
+            JobsPerMonth,
+        ),
+        (
+            "hours_down",
+            t(
+                "Jobs whose weekly hours went down",
+                "Job med færre ugentlige timer",
+            ),
+            JobsPerMonth,
+        ),
+        (
+            "consultants",
+            t("Job consultants", "Virksomhedskonsulenter"),
+            Consultants,
+        ),
+        (
+            "caseload",
+            t("Caseload per consultant", "Sager pr. konsulent"),
+            PeoplePerConsultant,
+        ),
         (
             "capacity",
-            t("Capacity factor on job finding", "Kapacitetsfaktor på jobchancen"),
+            t(
+                "Capacity factor on job finding",
+                "Kapacitetsfaktor på jobchancen",
+            ),
             Factor,
         ),
         (
             "contacts",
-            t("Follow-up and screening contacts", "Opfølgnings- og screeningskontakter"),
+            t(
+                "Follow-up and screening contacts",
+                "Opfølgnings- og screeningskontakter",
+            ),
             ContactsPerMonth,
         ),
-        ("cost_ly", t("Ledighedsydelse (gross)", "Ledighedsydelse (brutto)"), Dkk),
-        ("cost_flex_subsidy", t("Flex subsidy (2013 rules)", "Fleksløntilskud (2013-regler)"), Dkk),
-        ("cost_old_scheme", t("Subsidy, rules before 2013", "Tilskud, regler før 2013"), Dkk),
-        ("refusion_ly", t("Refusion on LY", "Refusion af ledighedsydelse"), Dkk),
-        ("refusion_flex", t("Refusion on flex subsidy", "Refusion af fleksløntilskud"), Dkk),
+        (
+            "cost_ly",
+            t("Ledighedsydelse (gross)", "Ledighedsydelse (brutto)"),
+            Dkk,
+        ),
+        (
+            "cost_flex_subsidy",
+            t("Flex subsidy (2013 rules)", "Fleksløntilskud (2013-regler)"),
+            Dkk,
+        ),
+        (
+            "cost_old_scheme",
+            t("Subsidy, rules before 2013", "Tilskud, regler før 2013"),
+            Dkk,
+        ),
+        (
+            "refusion_ly",
+            t("Refusion on LY", "Refusion af ledighedsydelse"),
+            Dkk,
+        ),
+        (
+            "refusion_flex",
+            t("Refusion on flex subsidy", "Refusion af fleksløntilskud"),
+            Dkk,
+        ),
         (
             "cost_staff_municipal",
-            t("Staff paid by the municipality", "Personale betalt af kommunen"),
+            t(
+                "Staff paid by the municipality",
+                "Personale betalt af kommunen",
+            ),
             Dkk,
         ),
-        ("cost_staff_grant", t("Staff paid by the grant", "Personale betalt af puljen"), Dkk),
+        (
+            "cost_staff_grant",
+            t("Staff paid by the grant", "Personale betalt af puljen"),
+            Dkk,
+        ),
         (
             "cost_measures",
-            t("Measures (jobclub, reviews, contacts)", "Indsatser (jobklub, opfølgning, kontakter)"),
+            t(
+                "Measures (jobclub, reviews, contacts)",
+                "Indsatser (jobklub, opfølgning, kontakter)",
+            ),
             Dkk,
         ),
-        ("net_municipal_cost", t("Net municipal cost", "Kommunens nettoudgift"), Dkk),
+        (
+            "net_municipal_cost",
+            t("Net municipal cost", "Kommunens nettoudgift"),
+            Dkk,
+        ),
     ]
 };
 
 /// Horizon figures: suffix of the name and the words after the label.
 const HORIZON_SUFFIXES: [(&str, Text); 4] = [
-    ("_end", t("at the end of the horizon", "ved horisontens slutning")),
-    ("_avg", t("average over the horizon", "gennemsnit over horisonten")),
-    ("_total", t("total over the horizon", "i alt over horisonten")),
+    (
+        "_end",
+        t("at the end of the horizon", "ved horisontens slutning"),
+    ),
+    (
+        "_avg",
+        t("average over the horizon", "gennemsnit over horisonten"),
+    ),
+    (
+        "_total",
+        t("total over the horizon", "i alt over horisonten"),
+    ),
     ("_npv", t("present value", "nutidsværdi")),
 ];
 
@@ -312,7 +457,10 @@ const KNOWN_PARAMS: [(&str, Text, ParamKind); 12] = {
     [
         (
             "policy.jobclub.effect",
-            t("Jobclub: effect on job finding", "Jobklub: effekt på jobchancen"),
+            t(
+                "Jobclub: effect on job finding",
+                "Jobklub: effekt på jobchancen",
+            ),
             Factor,
         ),
         (
@@ -386,7 +534,10 @@ const KNOWN_PARAMS: [(&str, Text, ParamKind); 12] = {
         ),
         (
             "inflow.visitations_per_month",
-            t("Newly visitated onto LY per month", "Nyvisiterede til ledighedsydelse pr. måned"),
+            t(
+                "Newly visitated onto LY per month",
+                "Nyvisiterede til ledighedsydelse pr. måned",
+            ),
             Number,
         ),
         (
@@ -415,8 +566,14 @@ const SECTIONS: [(&str, Text); 17] = [
     ("money.measures", t("Money, measures", "Økonomi, indsatser")),
     ("policy", t("Policy", "Indsats")),
     ("policy.jobclub", t("Jobclub", "Jobklub")),
-    ("policy.three_month_review", t("Three-month review", "Tremånedersopfølgning")),
-    ("policy.rehab_meeting", t("Rehabilitation meeting", "Rehabiliteringsmøde")),
+    (
+        "policy.three_month_review",
+        t("Three-month review", "Tremånedersopfølgning"),
+    ),
+    (
+        "policy.rehab_meeting",
+        t("Rehabilitation meeting", "Rehabiliteringsmøde"),
+    ),
     ("policy.followup", t("Follow-up", "Opfølgning")),
     ("policy.screening", t("Screening", "Screening")),
 ];
@@ -429,55 +586,228 @@ const FIELDS: [(&str, Text, ParamKind); 52] = {
         ("effect", t("effect", "effekt"), Factor),
         ("enabled", t("switched on", "slået til"), Number),
         ("months", t("months in force", "måneder i kraft"), Months),
-        ("start_month", t("first spell month", "første forløbsmåned"), Months),
-        ("agreement_share", t("share with a progression agreement", "andel med progressionsaftale"), Share),
-        ("p_up_contact", t("chance of more hours after a contact", "chance for flere timer efter en kontakt"), Share),
-        ("dismissal_multiplier", t("factor on dismissal", "faktor på afskedigelse"), Factor),
-        ("protect_months", t("months of protection", "måneders beskyttelse"), Months),
-        ("hours_per_contact", t("hours per contact", "timer pr. kontakt"), Number),
-        ("max_start_hours", t("highest start hours", "højeste starttimer"), Number),
-        ("visitations_per_month", t("newly visitated per month", "nyvisiterede pr. måned"), Number),
-        ("direct_per_month", t("straight into a flexjob per month", "direkte til fleksjob pr. måned"), Number),
-        ("elasticity", t("elasticity to the caseload", "elasticitet over for sagsmængden"), Number),
+        (
+            "start_month",
+            t("first spell month", "første forløbsmåned"),
+            Months,
+        ),
+        (
+            "agreement_share",
+            t(
+                "share with a progression agreement",
+                "andel med progressionsaftale",
+            ),
+            Share,
+        ),
+        (
+            "p_up_contact",
+            t(
+                "chance of more hours after a contact",
+                "chance for flere timer efter en kontakt",
+            ),
+            Share,
+        ),
+        (
+            "dismissal_multiplier",
+            t("factor on dismissal", "faktor på afskedigelse"),
+            Factor,
+        ),
+        (
+            "protect_months",
+            t("months of protection", "måneders beskyttelse"),
+            Months,
+        ),
+        (
+            "hours_per_contact",
+            t("hours per contact", "timer pr. kontakt"),
+            Number,
+        ),
+        (
+            "max_start_hours",
+            t("highest start hours", "højeste starttimer"),
+            Number,
+        ),
+        (
+            "visitations_per_month",
+            t("newly visitated per month", "nyvisiterede pr. måned"),
+            Number,
+        ),
+        (
+            "direct_per_month",
+            t(
+                "straight into a flexjob per month",
+                "direkte til fleksjob pr. måned",
+            ),
+            Number,
+        ),
+        (
+            "elasticity",
+            t(
+                "elasticity to the caseload",
+                "elasticitet over for sagsmængden",
+            ),
+            Number,
+        ),
         ("consultants", t("consultants", "konsulenter"), Number),
-        ("reference_caseload", t("reference caseload", "referencesagsmængde"), Number),
-        ("hours_per_month", t("hours per month", "timer pr. måned"), Number),
-        ("capacity_min", t("lowest capacity factor", "laveste kapacitetsfaktor"), Factor),
-        ("capacity_max", t("highest capacity factor", "højeste kapacitetsfaktor"), Factor),
-        ("p_up_organic", t("chance of more hours a month", "chance for flere timer pr. måned"), Share),
-        ("p_down", t("chance of fewer hours a month", "chance for færre timer pr. måned"), Share),
-        ("step_min", t("smallest change of hours", "mindste ændring i timer"), Number),
-        ("step_max", t("largest change of hours", "største ændring i timer"), Number),
-        ("agreement_up_multiplier", t("factor of an agreement on more hours", "faktor for en aftale på flere timer"), Factor),
-        ("frailty_shape", t("frailty shape", "skrøbelighedsparameter"), Number),
+        (
+            "reference_caseload",
+            t("reference caseload", "referencesagsmængde"),
+            Number,
+        ),
+        (
+            "hours_per_month",
+            t("hours per month", "timer pr. måned"),
+            Number,
+        ),
+        (
+            "capacity_min",
+            t("lowest capacity factor", "laveste kapacitetsfaktor"),
+            Factor,
+        ),
+        (
+            "capacity_max",
+            t("highest capacity factor", "højeste kapacitetsfaktor"),
+            Factor,
+        ),
+        (
+            "p_up_organic",
+            t(
+                "chance of more hours a month",
+                "chance for flere timer pr. måned",
+            ),
+            Share,
+        ),
+        (
+            "p_down",
+            t(
+                "chance of fewer hours a month",
+                "chance for færre timer pr. måned",
+            ),
+            Share,
+        ),
+        (
+            "step_min",
+            t("smallest change of hours", "mindste ændring i timer"),
+            Number,
+        ),
+        (
+            "step_max",
+            t("largest change of hours", "største ændring i timer"),
+            Number,
+        ),
+        (
+            "agreement_up_multiplier",
+            t(
+                "factor of an agreement on more hours",
+                "faktor for en aftale på flere timer",
+            ),
+            Factor,
+        ),
+        (
+            "frailty_shape",
+            t("frailty shape", "skrøbelighedsparameter"),
+            Number,
+        ),
         ("find_job", t("job finding", "jobchance"), Number),
-        ("exit", t("exit from the scheme", "afgang fra ordningen"), Number),
+        (
+            "exit",
+            t("exit from the scheme", "afgang fra ordningen"),
+            Number,
+        ),
         ("dismissal", t("dismissal", "afskedigelse"), Number),
-        ("p", t("probability per month", "sandsynlighed pr. måned"), Share),
-        ("p_year", t("probability per year", "sandsynlighed pr. år"), Share),
+        (
+            "p",
+            t("probability per month", "sandsynlighed pr. måned"),
+            Share,
+        ),
+        (
+            "p_year",
+            t("probability per year", "sandsynlighed pr. år"),
+            Share,
+        ),
         ("from", t("from month", "fra måned"), Number),
         ("ly", t("on LY", "på ledighedsydelse"), Number),
         ("flex", t("in flexjobs", "i fleksjob"), Number),
         ("old_rules", t("jobs before 2013", "job før 2013"), Number),
-        ("progressed_share", t("share already progressed", "andel der allerede har fået flere timer"), Share),
-        ("tenure_mean_months", t("mean months in the job", "gennemsnitlige måneder i jobbet"), Months),
-        ("ly_le6m_share", t("share on LY for at most 6 months", "andel på ledighedsydelse i højst 6 måneder"), Share),
-        ("ly_long_extra_mean", t("mean months beyond 6", "gennemsnitlige måneder ud over 6"), Months),
+        (
+            "progressed_share",
+            t(
+                "share already progressed",
+                "andel der allerede har fået flere timer",
+            ),
+            Share,
+        ),
+        (
+            "tenure_mean_months",
+            t("mean months in the job", "gennemsnitlige måneder i jobbet"),
+            Months,
+        ),
+        (
+            "ly_le6m_share",
+            t(
+                "share on LY for at most 6 months",
+                "andel på ledighedsydelse i højst 6 måneder",
+            ),
+            Share,
+        ),
+        (
+            "ly_long_extra_mean",
+            t("mean months beyond 6", "gennemsnitlige måneder ud over 6"),
+            Months,
+        ),
         ("share", t("share", "andel"), Share),
         ("count", t("count", "antal"), Number),
         ("amount", t("amount", "beløb"), Dkk),
         ("wage_per_hour", t("wage per hour", "løn pr. time"), Dkk),
-        ("consultant_annual_cost", t("consultant's cost per year", "konsulentens udgift pr. år"), Dkk),
-        ("old_rules_monthly_cost", t("subsidy per month, rules before 2013", "tilskud pr. måned, regler før 2013"), Dkk),
-        ("old_rules_refusion", t("refusion, rules before 2013", "refusion, regler før 2013"), Share),
-        ("discount_rate", t("discount rate per year", "diskonteringsrente pr. år"), Share),
-        ("indexation", t("indexation per year", "regulering pr. år"), Share),
+        (
+            "consultant_annual_cost",
+            t("consultant's cost per year", "konsulentens udgift pr. år"),
+            Dkk,
+        ),
+        (
+            "old_rules_monthly_cost",
+            t(
+                "subsidy per month, rules before 2013",
+                "tilskud pr. måned, regler før 2013",
+            ),
+            Dkk,
+        ),
+        (
+            "old_rules_refusion",
+            t("refusion, rules before 2013", "refusion, regler før 2013"),
+            Share,
+        ),
+        (
+            "discount_rate",
+            t("discount rate per year", "diskonteringsrente pr. år"),
+            Share,
+        ),
+        (
+            "indexation",
+            t("indexation per year", "regulering pr. år"),
+            Share,
+        ),
         ("grant_amount", t("grant", "puljebevilling"), Dkk),
         ("rate", t("rate", "sats"), Share),
-        ("jobclub_per_participant_month", t("jobclub per participant-month", "jobklub pr. deltagermåned"), Dkk),
-        ("review_per_participant_month", t("review per participant-month", "opfølgning pr. deltagermåned"), Dkk),
+        (
+            "jobclub_per_participant_month",
+            t("jobclub per participant-month", "jobklub pr. deltagermåned"),
+            Dkk,
+        ),
+        (
+            "review_per_participant_month",
+            t(
+                "review per participant-month",
+                "opfølgning pr. deltagermåned",
+            ),
+            Dkk,
+        ),
         ("per_contact", t("per contact", "pr. kontakt"), Dkk),
-        ("mentor_per_week", t("mentor per week", "mentor pr. uge"), Dkk),
+        (
+            "mentor_per_week",
+            t("mentor per week", "mentor pr. uge"),
+            Dkk,
+        ),
     ]
 };
 
@@ -617,10 +947,15 @@ mod tests {
     #[test]
     fn parameters_read_as_words() {
         let p = parameter("policy.followup.p_up_contact", Lang::Da);
-        assert_eq!(p.label, "Opfølgning: chance for flere timer efter en kontakt");
+        assert_eq!(
+            p.label,
+            "Opfølgning: chance for flere timer efter en kontakt"
+        );
         assert_eq!(p.kind.value(0.0494, Lang::Da), "4,9 %");
         assert_eq!(
-            parameter("policy.jobclub.effect", Lang::En).kind.value(1.6, Lang::En),
+            parameter("policy.jobclub.effect", Lang::En)
+                .kind
+                .value(1.6, Lang::En),
             "×1.60"
         );
         // Unknown paths: built from the parts.
@@ -636,7 +971,10 @@ mod tests {
             parameter("money.ly.rate", Lang::Da).label,
             "Økonomi, ledighedsydelse: sats"
         );
-        assert_eq!(parameter("new_thing.odd_key", Lang::En).label, "New thing: odd key");
+        assert_eq!(
+            parameter("new_thing.odd_key", Lang::En).label,
+            "New thing: odd key"
+        );
         assert_eq!(
             parameter("money.consultant_annual_cost", Lang::Da)
                 .kind

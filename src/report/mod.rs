@@ -63,29 +63,51 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
             Folder::Tornado(_) => {}
         }
     }
-    let mut seen: Vec<String> = Vec::new();
+    // By scenario name, in order of appearance; a name in several folders
+    // once, with what any of them misses.
+    let mut missing: Vec<(&str, Vec<scenario_info::ScenarioText>)> = Vec::new();
     for info in infos {
-        let missing = info.missing(lang);
-        if missing.is_empty() {
+        let texts = info.missing(lang);
+        if texts.is_empty() {
             continue;
         }
-        let what: Vec<&str> = missing
-            .iter()
-            .map(|m| match m {
-                scenario_info::ScenarioText::Description => w.description_word,
-                scenario_info::ScenarioText::Assumptions => w.assumptions_word,
-            })
-            .collect();
-        let item = format!("{} ({})", info.name, what.join(", "));
-        if !seen.contains(&item) {
-            seen.push(item);
+        let at = match missing.iter().position(|(n, _)| *n == info.name) {
+            Some(i) => i,
+            None => {
+                missing.push((&info.name, Vec::new()));
+                missing.len() - 1
+            }
+        };
+        for t in texts {
+            if !missing[at].1.contains(&t) {
+                missing[at].1.push(t);
+            }
         }
     }
+    let seen: Vec<String> = missing
+        .iter_mut()
+        .map(|(name, texts)| {
+            texts.sort_by_key(|t| *t as u8);
+            let what: Vec<&str> = texts
+                .iter()
+                .map(|t| match t {
+                    scenario_info::ScenarioText::Description => w.description_word,
+                    scenario_info::ScenarioText::Assumptions => w.assumptions_word,
+                })
+                .collect();
+            format!("{name} ({})", what.join(", "))
+        })
+        .collect();
     if seen.is_empty() {
         return None;
     }
     Some(html::para(
         "note",
-        &format!("{} {}. {}", w.missing_text, seen.join("; "), w.missing_text_hint),
+        &format!(
+            "{} {}. {}",
+            w.missing_text,
+            seen.join("; "),
+            w.missing_text_hint
+        ),
     ))
 }

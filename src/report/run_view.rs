@@ -3,9 +3,9 @@
 
 use super::charts::{self, Bars, Line, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
-use super::scenario_info::ScenarioText;
-use super::html::{figure, heading, list, para, table};
+use super::html::{figure, heading, keyed, keyed_table, list, para};
 use super::i18n::Lang;
+use super::scenario_info::ScenarioText;
 use super::values::Measure;
 use crate::model::month::Month;
 use plotters::style::RGBColor;
@@ -111,7 +111,7 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
             d.at(metric, month)
                 .map_or("–".to_string(), |q| m.interval(&q, false, lang))
         };
-        rows.push(vec![label.to_string(), cell(kpi), cell(last)]);
+        rows.push((keyed(label, metric), vec![cell(kpi), cell(last)]));
     }
     for (metric, label) in [
         ("net_municipal_cost_total", w.net_cost_total),
@@ -119,10 +119,10 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
     ] {
         if let Some(q) = d.summary.get(metric) {
             let money = Measure::Money.interval(q, false, lang);
-            rows.push(vec![label.to_string(), String::new(), money]);
+            rows.push((keyed(label, metric), vec![String::new(), money]));
         }
     }
-    table(&head, &rows)
+    keyed_table(&head, &rows)
 }
 
 /// The scenario's assumptions in the page's language; nothing if they are
@@ -132,9 +132,7 @@ pub fn assumptions(v: &RunView, lang: Lang, level: u8) -> String {
     let mut out = heading(level, w.assumptions);
     match v.info.assumptions_in(lang) {
         Some(a) => out.push_str(&list("assumptions", a)),
-        None if v.info.missing(lang).contains(&ScenarioText::Assumptions) => {
-            return String::new()
-        }
+        None if v.info.missing(lang).contains(&ScenarioText::Assumptions) => return String::new(),
         None => out.push_str(&para("meta", w.no_assumptions)),
     }
     out

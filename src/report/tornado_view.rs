@@ -88,7 +88,7 @@ pub fn section(t: &TornadoData, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&heading(2, &format!("{}: {}", w.tornado, t.scenario_name)));
     out.push_str(&format!(
         "<p class=\"meta\">{} · {}</p>\n",
-        keyed(&what, &t.metric),
+        keyed(&what, &measured.key),
         super::html::escape(&provenance_line(&t.provenance, lang))
     ));
     if t.rows.is_empty() {
@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn the_default_metric_is_the_horizons_net_cost() {
-        let m = measured(&tornado("cumulative net municipal cost minus base", "horizon"));
+        let m = measured(&tornado(
+            "cumulative net municipal cost minus base",
+            "horizon",
+        ));
         assert_eq!(m.key, "net_municipal_cost_total");
         assert_eq!(m.minus.as_deref(), Some("base"));
         assert_eq!(Measure::of(&m.key), Measure::Money);
@@ -194,7 +197,10 @@ mod tests {
             "Kommunens nettoudgift, i alt over horisonten: p − base"
         );
         let m = measured(&tornado("cumulative net municipal cost", "horizon"));
-        assert_eq!((m.key.as_str(), m.minus), ("net_municipal_cost_total", None));
+        assert_eq!(
+            (m.key.as_str(), m.minus),
+            ("net_municipal_cost_total", None)
+        );
         let m = measured(&tornado("ly_share", "2018-03"));
         assert_eq!(
             describe(&m, "p", Lang::Da),

@@ -218,11 +218,7 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
             };
             let (px0, py) = chart.backend_coord(&(t.base.min(a).min(b).max(x0), y));
             let (px1, _) = chart.backend_coord(&(t.base.max(a).max(b).min(x1), y));
-            root.draw(&Text::new(
-                left_text.clone(),
-                (px0 - gap, py),
-                left.clone(),
-            ))?;
+            root.draw(&Text::new(left_text.clone(), (px0 - gap, py), left.clone()))?;
             root.draw(&Text::new(
                 right_text.clone(),
                 (px1 + gap, py),
