@@ -475,13 +475,16 @@ fn bad_input_exits_2_and_says_what_is_allowed() {
     assert!(!run.join("report.html").exists());
 }
 
+/// A file of a folder and how to change its text.
+type FileEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
 /// A copy of the fixture folder `from` in `tmp`, its `manifest.json`
 /// changed by `edit` and its files by `files` (name → new text).
 fn patched(
     tmp: &Path,
     from: &str,
     edit: impl Fn(&mut serde_json::Value),
-    files: &[(&str, &dyn Fn(&str) -> String)],
+    files: &[FileEdit],
 ) -> PathBuf {
     let dir = tmp.join(Path::new(from).file_name().unwrap());
     copy_dir(&root(from), &dir);
