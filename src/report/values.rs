@@ -109,6 +109,17 @@ impl Measure {
         }
     }
 
+    /// The unit of an axis of this measure's levels (counts as people;
+    /// [`super::labels::metric`] knows each metric's own unit).
+    pub fn axis_unit(self, lang: Lang) -> &'static str {
+        let w = lang.words();
+        match self {
+            Measure::Share => "%",
+            Measure::Money => w.mdkk_unit,
+            Measure::Count => w.people_unit,
+        }
+    }
+
     /// The chart unit and the axis words for changes of this measure
     /// (shares in percentage points, money in millions or thousands by the
     /// size of `largest`).
