@@ -76,7 +76,11 @@ fn sources() -> Vec<Source> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel == "lib.rs" || rel == "main.rs" {
             continue;
         }
@@ -192,7 +196,11 @@ fn only_cli_prints() {
             }
         }
     }
-    assert!(wrong.is_empty(), "printing outside cli:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "printing outside cli:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -201,9 +209,9 @@ fn the_checker_sees_paths() {
         crate_paths("use crate::sim::engine::{self, X};"),
         [("sim".to_string(), Some("engine".to_string()))]
     );
-    assert_eq!(crate_paths("crate::model::month::Month"), [(
-        "model".to_string(),
-        Some("month".to_string())
-    )]);
+    assert_eq!(
+        crate_paths("crate::model::month::Month"),
+        [("model".to_string(), Some("month".to_string()))]
+    );
     assert_eq!(crate_paths("x").len(), 0);
 }
