@@ -105,7 +105,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             [
                 time("share of the scheme (%)"),
                 vec![
-                    "target 13 % (2018-03)",
+                    "target 13 % (March 2018)",
                     "observed 15.3 % (June 2016)",
                     "project period",
                 ],
@@ -119,7 +119,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
                 vec![
                     "aalborg-baseline",
                     "aalborg-project",
-                    "target 13 % (2018-03)",
+                    "target 13 % (March 2018)",
                 ],
             ]
             .concat(),
@@ -136,7 +136,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             "Progression in small flexjobs (KPI 2)",
             [
                 time("share of jobs started at ≤ 10 h (%)"),
-                vec!["target 35 % (2018-03)"],
+                vec!["target 35 % (March 2018)"],
             ]
             .concat(),
         ),
@@ -154,7 +154,7 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             "Net municipal cost: alternative minus baseline, per month (aalborg-project)",
             [
                 time("DKK thousand per month"),
-                vec!["payback 2017-01 (60 % of replications paid back)"],
+                vec!["payback January 2017 (60 % of replications paid back)"],
             ]
             .concat(),
         ),
@@ -167,11 +167,14 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             time("percentage points"),
         ),
         (
-            "One-way sensitivity: Share of the scheme on LY at 2018-03",
+            "One-way sensitivity: Share of the scheme on LY in March 2018",
             vec![
                 "Parameter",
-                "Share of the scheme on LY at 2018-03 (%)",
+                "Change against the base result (percentage points)",
+                "Jobclub: effect on job finding",
                 "policy.jobclub.effect",
+                "×0.98",
+                "×1.60",
                 "base 13.2 %",
             ],
         ),
@@ -470,6 +473,353 @@ fn bad_input_exits_2_and_says_what_is_allowed() {
     let no_folder = tmp.path().join("no").join("report.html");
     refused(&[&os(&run)], &no_folder, &["does not exist"]);
     assert!(!run.join("report.html").exists());
+}
+
+/// A file of a folder and how to change its text.
+type FileEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
+/// A copy of the fixture folder `from` in `tmp`, its `manifest.json`
+/// changed by `edit` and its files by `files` (name → new text).
+fn patched(
+    tmp: &Path,
+    from: &str,
+    edit: impl Fn(&mut serde_json::Value),
+    files: &[FileEdit],
+) -> PathBuf {
+    let dir = tmp.join(Path::new(from).file_name().unwrap());
+    copy_dir(&root(from), &dir);
+    let path = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut m);
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    for (name, f) in files {
+        let p = dir.join(name);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(&text)).unwrap();
+    }
+    dir
+}
+
+/// The texts drawn on the chart whose title starts with `title`.
+fn chart_texts(page: &str, title: &str) -> Vec<String> {
+    let doc = parse(page);
+    let svg = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("svg"))
+        .find(|svg| {
+            svg.children()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|t| t.text())
+                .is_some_and(|t| t.trim().starts_with(title))
+        })
+        .unwrap_or_else(|| panic!("no chart `{title}…`"));
+    svg.descendants()
+        .filter(|n| n.has_tag_name("text") || n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The tornado fixture as `fleksim tornado` writes it without `--metric`
+/// for a scenario with a baseline: the horizon's net municipal cost minus
+/// the baseline's, in DKK.
+fn dkk_tornado(tmp: &Path) -> PathBuf {
+    let to_dkk = |text: &str| -> String {
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            if i == 0 {
+                out.push_str(line);
+            } else {
+                // parameter,low_value,high_value,metric_low,metric_high,swing,base
+                let cells: Vec<String> = line
+                    .split(',')
+                    .enumerate()
+                    .map(|(k, c)| match k {
+                        3..=6 => {
+                            let v: f64 = c.parse().unwrap();
+                            format!("{}", ((v - 0.13) * 4e8).round())
+                        }
+                        _ => c.to_string(),
+                    })
+                    .collect();
+                out.push_str(&cells.join(","));
+            }
+            out.push('\n');
+        }
+        out
+    };
+    patched(
+        tmp,
+        TORNADO,
+        |m| {
+            m["metric"] = "cumulative net municipal cost minus aalborg-baseline".into();
+            m["baseline"] = "aalborg-baseline".into();
+            m["at"] = "horizon".into();
+        },
+        &[("tornado.csv", &to_dkk)],
+    )
+}
+
+#[test]
+fn tornado_of_money_has_a_money_axis_and_speaks_danish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = dkk_tornado(tmp.path());
+    let dir = dir.to_str().unwrap();
+    let en = report(&[dir], &[]);
+    let texts = chart_texts(&en, "One-way sensitivity").join(" ");
+    assert!(
+        texts.contains("Change against the base result (DKK million)"),
+        "{texts}"
+    );
+    assert!(!texts.contains("people"), "{texts}");
+    assert!(
+        texts.contains(
+            "One-way sensitivity: Net municipal cost, total over the horizon: aalborg-project-psa − aalborg-baseline"
+        ),
+        "{texts}"
+    );
+    let da = report(&[dir], &["--lang", "da"]);
+    let texts = chart_texts(&da, "Envejs-følsomhed").join(" ");
+    for needle in [
+        "Envejs-følsomhed: Kommunens nettoudgift, i alt over horisonten: aalborg-project-psa − aalborg-baseline",
+        "Ændring i forhold til basisresultatet (mio. kr.)",
+        "Jobklub: effekt på jobchancen",
+        "basis",
+    ] {
+        assert!(texts.contains(needle), "no `{needle}` in {texts}");
+    }
+    for english in ["people", "personer", "cumulative", "net municipal cost"] {
+        assert!(!texts.contains(english), "`{english}` in {texts}");
+    }
+    let text = page_text(&da);
+    assert!(
+        text.contains(
+            "Kommunens nettoudgift, i alt over horisonten: aalborg-project-psa − aalborg-baseline"
+        ),
+        "{text}"
+    );
+    // The table's results are money too.
+    assert!(text.contains(" mio. kr. | "), "{text}");
+}
+
+#[test]
+fn tornado_names_parameters_and_prints_their_inputs() {
+    let page = report(&[TORNADO], &[]);
+    let text = page_text(&page);
+    for row in [
+        "Jobclub: effect on job finding | policy.jobclub.effect | ×0.98 | ×1.60 | 13.9 % | 12.5 % | 1.41 pp",
+        "Follow-up: chance of more hours after a contact | policy.followup.p_up_contact | 4.9 % | 21.2 % |",
+        "Capacity: elasticity of job finding to the caseload | staffing.elasticity | 0.23 | 0.77 |",
+    ] {
+        assert!(text.contains(row), "no row `{row}` in:\n{text}");
+    }
+    let texts = chart_texts(&page, "One-way sensitivity");
+    // Each bar's ends carry its inputs; each row its label and key.
+    for t in [
+        "×0.98",
+        "×1.60",
+        "4.9 %",
+        "21.2 %",
+        "Follow-up: chance of more hours",
+        "policy.followup.p_up_contact",
+        "Change against the base result (percentage points)",
+    ] {
+        assert!(texts.iter().any(|x| x == t), "`{t}` not drawn: {texts:?}");
+    }
+    // The axis is the change: its ticks run around zero, not around 13 %.
+    assert!(texts.iter().any(|x| x == "0.0"), "{texts:?}");
+    assert!(!texts.iter().any(|x| x == "13.0 %"), "{texts:?}");
+}
+
+#[test]
+fn danish_page_shows_the_danish_scenario_texts() {
+    let page = report(&[COMPARISON, RUN], &["--lang", "da"]);
+    let text = page_text(&page);
+    let project = text_of_scenario("scenarios/aalborg-project.toml");
+    assert!(text.contains(&project.0), "no `{}` in:\n{text}", project.0);
+    for a in &project.1 {
+        assert!(text.contains(a.as_str()), "no `{a}` in:\n{text}");
+    }
+    assert!(text.contains("basis: aalborg-baseline — Jobcenter Aalborg, fleksjobenheden"));
+    for english in [
+        "Job finding on LY",
+        "Jobcenter Aalborg with the project",
+        "normal effort",
+    ] {
+        assert!(!text.contains(english), "`{english}` in:\n{text}");
+    }
+    assert!(
+        !page.contains("class=\"note\""),
+        "a note though nothing is missing"
+    );
+}
+
+/// `description_da` and `assumptions_da` of a shipped scenario.
+fn text_of_scenario(rel: &str) -> (String, Vec<String>) {
+    let t: toml::Table = text(rel).parse().unwrap();
+    let d = t["description_da"].as_str().unwrap().to_string();
+    let a = t["assumptions_da"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    (d, a)
+}
+
+#[test]
+fn missing_danish_text_is_one_note_not_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strip = |s: &mut serde_json::Value| {
+        let o = s.as_object_mut().unwrap();
+        o.remove("description_da");
+        o.remove("assumptions_da");
+    };
+    let run = patched(tmp.path(), RUN, |m| strip(&mut m["scenario"]), &[]);
+    let comparison = patched(
+        tmp.path(),
+        COMPARISON,
+        |m| {
+            strip(&mut m["scenarios"]["aalborg-baseline"]);
+            m["scenarios"]["aalborg-project"]
+                .as_object_mut()
+                .unwrap()
+                .remove("assumptions_da");
+        },
+        &[],
+    );
+    let dirs = [comparison.to_str().unwrap(), run.to_str().unwrap()];
+    let page = report(&dirs, &["--lang", "da"]);
+    assert_eq!(
+        page.matches("class=\"note\"").count(),
+        1,
+        "not exactly one note"
+    );
+    let text = page_text(&page);
+    assert!(
+        text.contains(
+            "Nogle af scenariernes tekster findes ikke på dansk og er udeladt: \
+             aalborg-baseline (beskrivelse, antagelser); aalborg-project (beskrivelse, antagelser)."
+        ),
+        "{text}"
+    );
+    // Left out, not shown in English.
+    for english in [
+        "Job finding on LY",
+        "normal effort",
+        "Jobcenter Aalborg with",
+    ] {
+        assert!(!text.contains(english), "`{english}` in:\n{text}");
+    }
+    // The project's Danish description stays where it has one.
+    assert!(text.contains("Jobcenter Aalborg med projektet"), "{text}");
+    // English pages of the same folders miss nothing.
+    assert!(!report(&dirs, &[]).contains("class=\"note\""));
+}
+
+#[test]
+fn months_in_prose_are_written_out() {
+    let da = page_text(&all_three(&["--lang", "da"]));
+    for needle in [
+        "KPI-måned marts 2018",
+        "periode september 2016 – august 2020",
+        "| marts 2018 |",
+        "Tilbagebetalingsmåned | måned | – | – | januar 2017 (januar 2017 – aldrig)",
+        "Andel af ordningen på ledighedsydelse i marts 2018",
+    ] {
+        assert!(da.contains(needle), "no `{needle}` in:\n{da}");
+    }
+    let en = page_text(&report(&[RUN], &[]));
+    assert!(en.contains("KPI month March 2018"), "{en}");
+    assert!(!en.contains("2018-03") && !da.contains("2018-03"), "{da}");
+    // Files keep YYYY-MM.
+    assert!(text(&format!("{COMPARISON}/comparison_summary.csv")).contains("2018-03"));
+}
+
+/// Whether `needle` occurs in `hay` as a whole: not inside a longer word,
+/// a key (`ly_share`) or a scenario name (`aalborg-baseline`).
+fn occurs_as_words(hay: &str, needle: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let mut after = hay[i + needle.len()..].chars();
+        let next = after.next();
+        let dotted = |c: Option<char>, d: Option<char>| c == Some('.') && d.is_some_and(word);
+        !before.is_some_and(|c| word(c) || c == '.')
+            && !next.is_some_and(word)
+            && !dotted(next, after.next())
+    })
+}
+
+#[test]
+fn danish_pages_hold_none_of_the_reports_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let money = dkk_tornado(tmp.path());
+    let pages = [
+        all_three(&["--lang", "da"]),
+        report(&[money.to_str().unwrap()], &["--lang", "da"]),
+    ];
+    // Every text node, charts included.
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            parse(p)
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter(|n| n.parent().is_none_or(|p| !p.has_tag_name("style")))
+                .filter_map(|n| n.text())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let pairs = fleksim::report::i18n::text_pairs();
+    assert!(pairs.len() > 200, "only {} texts", pairs.len());
+    let mut found = Vec::new();
+    for (en, da) in pairs {
+        let en = en.trim();
+        if en.chars().count() <= 3 || en == da.trim() {
+            continue;
+        }
+        if texts.iter().any(|t| occurs_as_words(t, en)) {
+            found.push(en);
+        }
+    }
+    assert!(found.is_empty(), "English in the Danish page: {found:?}");
+}
+
+#[test]
+fn danish_scenario_texts_are_checked_like_the_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = text(PROJECT);
+    let good = tmp.path().join("good.toml");
+    std::fs::write(&good, &base).unwrap();
+    let out = fleksim().arg("validate").arg(&good).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bad = tmp.path().join("bad.toml");
+    let wrong: Vec<&str> = base
+        .lines()
+        .map(|l| {
+            if l.starts_with("description_da") {
+                "description_da = 3"
+            } else {
+                l
+            }
+        })
+        .collect();
+    std::fs::write(&bad, wrong.join("\n")).unwrap();
+    let out = fleksim().arg("validate").arg(&bad).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("key `description_da`") && stderr.contains("expected a string"),
+        "{stderr}"
+    );
 }
 
 /// Ignored by a plain `cargo test`, so that it reports "ignored" rather

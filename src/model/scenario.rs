@@ -24,6 +24,13 @@ pub struct Scenario {
     /// Which values are assumptions and why (free text, shown in reports).
     #[serde(default)]
     pub assumptions: Vec<String>,
+    /// `description` in Danish, for `fleksim report --lang da`. Left out of
+    /// the resolved scenario when empty, so its hash stays as it was.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_da: String,
+    /// `assumptions` in Danish (the Danish report shows these instead).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions_da: Vec<String>,
     /// First simulated month, `"YYYY-MM"`.
     pub start: Month,
     pub horizon_months: u32,

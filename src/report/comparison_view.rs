@@ -6,12 +6,11 @@
 
 use super::charts::{self, Lane, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
 use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
-use super::html::{figure, heading, list, para, table};
+use super::html::{figure, heading, keyed, keyed_table, list, para, table};
 use super::i18n::Lang;
+use super::labels;
 use super::run_view::{self, RunView};
-use super::values::{
-    capitalized, metric_name, steering_interval, steering_unit, steering_value, Measure,
-};
+use super::values::{capitalized, steering_interval, steering_unit, steering_value, Measure};
 use crate::model::error::InputError;
 use crate::model::month::Month;
 
@@ -39,9 +38,9 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             c.baseline
         ),
     ));
-    let mut who = vec![describe(w.baseline, &c.baseline, info(&c.baseline))];
+    let mut who = vec![describe(w.baseline, &c.baseline, info(&c.baseline), lang)];
     for a in &c.alternatives {
-        who.push(describe(w.alternative, a, info(a)));
+        who.push(describe(w.alternative, a, info(a), lang));
     }
     out.push_str(&list("scenarios", &who));
     out.push_str(&para(
@@ -96,11 +95,10 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn describe(role: &str, name: &str, info: &ScenarioInfo) -> String {
-    if info.description.is_empty() {
-        format!("{role}: {name}")
-    } else {
-        format!("{role}: {name} — {}", info.description)
+fn describe(role: &str, name: &str, info: &ScenarioInfo, lang: Lang) -> String {
+    match info.description_in(lang) {
+        Some(d) => format!("{role}: {name} — {d}"),
+        None => format!("{role}: {name}"),
     }
 }
 
@@ -202,7 +200,7 @@ fn differences(
                 .unwrap_or_default();
             Marker {
                 month: m,
-                label: format!("{} {m}{share}", w.payback),
+                label: format!("{} {}{share}", w.payback, lang.month(m)),
             }
         })
         .into_iter()
@@ -311,6 +309,12 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
     let mut rows = Vec::new();
     for metric in DIFF_METRICS {
         let m = Measure::of(metric);
+        // Counts print bare, so their label carries the unit.
+        let text = labels::metric(metric, lang);
+        let name = match m {
+            Measure::Count => text.with_unit(lang),
+            _ => text.label,
+        };
         for r in c.summary.iter().filter(|r| r.metric == metric) {
             let is_month = Month::parse(&r.period).is_some();
             if !(is_month || r.period == "horizon") {
@@ -319,7 +323,7 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
             let period = if r.period == "horizon" {
                 w.whole_horizon.to_string()
             } else {
-                r.period.clone()
+                lang.month_text(&r.period)
             };
             let q = Quantiles {
                 mean: r.mean_diff,
@@ -329,14 +333,16 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
                 p25: None,
                 p75: None,
             };
-            rows.push(vec![
-                metric_name(metric, lang),
-                r.scenario.clone(),
-                period,
-                m.interval(&q, true, lang),
-                r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
-            ]);
+            rows.push((
+                keyed(&name, metric),
+                vec![
+                    r.scenario.clone(),
+                    period,
+                    m.interval(&q, true, lang),
+                    r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
+                ],
+            ));
         }
     }
-    table(&head, &rows)
+    keyed_table(&head, &rows)
 }

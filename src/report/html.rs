@@ -41,6 +41,9 @@ th { background: #f3f6fa; }
 th.row, td.text { text-align: left; }
 p.aid { font-size: 0.9em; color: #444; margin-top: -0.6em; }
 ul.assumptions { font-size: 0.9em; color: #333; }
+small.key { color: #777; font-weight: normal; margin-left: 0.3em; white-space: nowrap; }
+small.key code { font-size: 0.85em; }
+p.note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
 section.kind { margin-bottom: 2em; }
 ";
 
@@ -107,23 +110,47 @@ pub fn list(class: &str, items: &[String]) -> String {
 /// A table: the first column holds row headers (left-aligned), the rest
 /// numbers (right-aligned).
 pub fn table(head: &[String], rows: &[Vec<String>]) -> String {
+    let rows: Vec<(String, &[String])> = rows
+        .iter()
+        .map(|r| {
+            let first = r.first().map_or(String::new(), |c| escape(c));
+            (first, r.get(1..).unwrap_or(&[]))
+        })
+        .collect();
+    table_of(head, &rows)
+}
+
+/// A row header's label with its key small beside it, as HTML (for
+/// [`keyed_table`]).
+pub fn keyed(label: &str, key: &str) -> String {
+    format!(
+        "{} <small class=\"key\"><code>{}</code></small>",
+        escape(label),
+        escape(key)
+    )
+}
+
+/// A [`table`] whose row headers are HTML made by [`keyed`].
+pub fn keyed_table(head: &[String], rows: &[(String, Vec<String>)]) -> String {
+    let rows: Vec<(String, &[String])> = rows
+        .iter()
+        .map(|(first, rest)| (first.clone(), rest.as_slice()))
+        .collect();
+    table_of(head, &rows)
+}
+
+/// `rows`: (the row header as HTML, the other cells as text).
+fn table_of(head: &[String], rows: &[(String, &[String])]) -> String {
     let mut out = String::from("<table>\n<thead><tr>");
     for (i, h) in head.iter().enumerate() {
         let class = if i == 0 { " class=\"row\"" } else { "" };
         out.push_str(&format!("<th{class}>{}</th>", escape(h)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        out.push_str("<tr>");
-        for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                out.push_str(&format!(
-                    "<th class=\"row\" scope=\"row\">{}</th>",
-                    escape(c)
-                ));
-            } else {
-                out.push_str(&format!("<td>{}</td>", escape(c)));
-            }
+    for (first, rest) in rows {
+        out.push_str(&format!("<tr><th class=\"row\" scope=\"row\">{first}</th>"));
+        for c in rest.iter() {
+            out.push_str(&format!("<td>{}</td>", escape(c)));
         }
         out.push_str("</tr>\n");
     }

@@ -3,9 +3,11 @@
 //! [`Lang`] picks a [`Words`] table (English or Danish) and formats numbers:
 //! English `1,234.5`, Danish `1.234,5`. Shares print as percentages with a
 //! space before the sign (`15.3 %`, `15,3 %`), as both languages' style
-//! guides for official texts ask.
+//! guides for official texts ask. Months in prose are written out (`March
+//! 2018`, `marts 2018`); files keep `YYYY-MM`.
 
 use crate::model::error::InputError;
+use crate::model::month::Month;
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,134 +97,228 @@ impl Lang {
     pub fn mdkk(self, dkk: f64, decimals: usize) -> String {
         format!("{} {}", self.num(dkk / 1e6, decimals), self.words().mdkk)
     }
+
+    /// A month in prose: `March 2018`, `marts 2018`. (Files and chart ticks
+    /// keep `YYYY-MM`.)
+    pub fn month(self, m: Month) -> String {
+        let names = match self {
+            Lang::En => &MONTHS_EN,
+            Lang::Da => &MONTHS_DA,
+        };
+        format!("{} {}", names[(m.month() as usize - 1) % 12], m.year())
+    }
+
+    /// A `YYYY-MM` text in prose; any other text as it is.
+    pub fn month_text(self, text: &str) -> String {
+        Month::parse(text.trim()).map_or_else(|| text.to_string(), |m| self.month(m))
+    }
 }
 
-/// Every fixed text of the report in one language.
-#[derive(Debug)]
-pub struct Words {
-    pub page_title: &'static str,
-    pub intro: &'static str,
-    pub run: &'static str,
-    pub comparison: &'static str,
-    pub tornado: &'static str,
-    pub seed: &'static str,
-    pub replications: &'static str,
-    pub version: &'static str,
-    pub period: &'static str,
-    pub baseline: &'static str,
-    pub alternative: &'static str,
-    pub assumptions: &'static str,
-    pub no_assumptions: &'static str,
-    pub key_figures: &'static str,
-    pub kpi_month: &'static str,
-    pub horizon: &'static str,
-    pub median_interval: &'static str,
-    pub ly_share: &'static str,
-    pub progression_share: &'static str,
-    pub ly_stock: &'static str,
-    pub flex_stock: &'static str,
-    pub net_cost_total: &'static str,
-    pub net_cost_npv: &'static str,
-    pub month_axis: &'static str,
-    pub year_axis: &'static str,
-    pub share_unit: &'static str,
-    pub progression_unit: &'static str,
-    pub people_unit: &'static str,
-    pub mdkk_year_unit: &'static str,
-    pub kdkk_month_unit: &'static str,
-    pub mdkk_unit: &'static str,
-    pub pp_unit: &'static str,
-    pub pp: &'static str,
-    pub mdkk: &'static str,
-    pub mdkk_spaced: &'static str,
-    pub median: &'static str,
-    pub band90: &'static str,
-    pub band50: &'static str,
-    pub start_value: &'static str,
-    pub target: &'static str,
-    pub project_period: &'static str,
-    pub fan_title: &'static str,
-    pub fan_aid: &'static str,
-    pub fan_aid_50: &'static str,
-    pub bands_not_stored: &'static str,
-    pub stocks_title: &'static str,
-    pub stocks_aid: &'static str,
-    pub progression_title: &'static str,
-    pub progression_aid: &'static str,
-    pub budget_title: &'static str,
-    pub budget_aid: &'static str,
-    pub gross_ly: &'static str,
-    pub flex_subsidy: &'static str,
-    pub old_scheme: &'static str,
-    pub staff: &'static str,
-    pub measures: &'static str,
-    pub refusion: &'static str,
-    pub net: &'static str,
-    pub net_cost: &'static str,
-    pub compare_fan_title: &'static str,
-    pub compare_fan_aid: &'static str,
-    pub diff_cost_title: &'static str,
-    pub diff_cost_aid: &'static str,
-    pub cum_cost_title: &'static str,
-    pub cum_cost_aid: &'static str,
-    pub diff_share_title: &'static str,
-    pub diff_share_aid: &'static str,
-    pub payback: &'static str,
-    pub never: &'static str,
-    pub paid_back_share: &'static str,
-    pub steering_table: &'static str,
-    pub steering_aid: &'static str,
-    pub indicator: &'static str,
-    pub unit: &'static str,
-    pub differences: &'static str,
-    pub differences_aid: &'static str,
-    pub metric: &'static str,
-    pub mean_diff: &'static str,
-    pub prob_better: &'static str,
-    pub whole_horizon: &'static str,
-    pub details_of: &'static str,
-    pub tornado_title: &'static str,
-    pub tornado_aid: &'static str,
-    pub parameter: &'static str,
-    pub low_value: &'static str,
-    pub high_value: &'static str,
-    pub result_low: &'static str,
-    pub result_high: &'static str,
-    pub swing: &'static str,
-    pub base_value: &'static str,
-    pub of_metric_at: &'static str,
-    pub consultants: &'static str,
-    pub people: &'static str,
-    pub share: &'static str,
-    pub dkk_year: &'static str,
-    pub month: &'static str,
-    pub steering_names: [(&'static str, &'static str); 7],
-    pub model_start: &'static str,
-    pub at_end: &'static str,
-    pub uncertainty_title: &'static str,
-    pub uncertainty_aid: &'static str,
-    pub with_params: &'static str,
-    pub chance_alone: &'static str,
-    pub parameter_share: &'static str,
-    pub mean: &'static str,
-    pub sweep: &'static str,
-    pub points: &'static str,
-    pub per_point: &'static str,
-    pub shown_metric: &'static str,
-    pub against: &'static str,
-    pub axis_aid: &'static str,
-    pub heat_aid: &'static str,
-    pub rank_title: &'static str,
-    pub rank_aid: &'static str,
-    pub correlation: &'static str,
-    pub sweep_range: &'static str,
-    pub no_correlation: &'static str,
-    pub corr_pos: &'static str,
-    pub corr_neg: &'static str,
-    pub other_axes: &'static str,
-    pub axis_aid_scatter: &'static str,
-    pub observed_seed: &'static str,
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Danish month names are written in lower case.
+const MONTHS_DA: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// Every English text of the report with its Danish counterpart: the
+/// [`Words`] tables, the month names and the labels of metrics and
+/// parameters ([`super::labels`]). A test renders Danish pages and checks
+/// that none of the English texts appears in them.
+pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
+    let da = DA.entries();
+    let mut all: Vec<(&str, &str)> = EN
+        .entries()
+        .into_iter()
+        .map(|(field, en)| {
+            let other = da.iter().find(|(f, _)| *f == field).map_or("", |(_, t)| *t);
+            (en, other)
+        })
+        .collect();
+    all.extend(MONTHS_EN.iter().copied().zip(MONTHS_DA.iter().copied()));
+    all.extend(super::labels::text_pairs());
+    all
 }
+
+/// Declares [`Words`] and [`Words::entries`] from one list of fields, so
+/// that a test can walk every text of a language.
+macro_rules! words {
+    ($($field:ident),* $(,)?) => {
+        /// Every fixed text of the report in one language.
+        #[derive(Debug)]
+        pub struct Words {
+            $(pub $field: &'static str,)*
+            /// (indicator key of `steering.csv`, its words).
+            pub steering_names: [(&'static str, &'static str); 7],
+        }
+
+        impl Words {
+            /// Every text with the name of its field (steering names by
+            /// their indicator key), in declaration order.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                let mut all = vec![$((stringify!($field), self.$field)),*];
+                all.extend(self.steering_names.iter().copied());
+                all
+            }
+        }
+    };
+}
+
+words!(
+    page_title,
+    intro,
+    run,
+    comparison,
+    tornado,
+    seed,
+    replications,
+    version,
+    period,
+    baseline,
+    alternative,
+    assumptions,
+    no_assumptions,
+    key_figures,
+    kpi_month,
+    horizon,
+    median_interval,
+    ly_share,
+    progression_share,
+    ly_stock,
+    flex_stock,
+    net_cost_total,
+    net_cost_npv,
+    month_axis,
+    year_axis,
+    share_unit,
+    progression_unit,
+    people_unit,
+    mdkk_year_unit,
+    kdkk_month_unit,
+    mdkk_unit,
+    pp_unit,
+    pp,
+    mdkk,
+    mdkk_spaced,
+    median,
+    band90,
+    band50,
+    start_value,
+    target,
+    project_period,
+    fan_title,
+    fan_aid,
+    fan_aid_50,
+    bands_not_stored,
+    stocks_title,
+    stocks_aid,
+    progression_title,
+    progression_aid,
+    budget_title,
+    budget_aid,
+    gross_ly,
+    flex_subsidy,
+    old_scheme,
+    staff,
+    measures,
+    refusion,
+    net,
+    net_cost,
+    compare_fan_title,
+    compare_fan_aid,
+    diff_cost_title,
+    diff_cost_aid,
+    cum_cost_title,
+    cum_cost_aid,
+    diff_share_title,
+    diff_share_aid,
+    payback,
+    never,
+    paid_back_share,
+    steering_table,
+    steering_aid,
+    indicator,
+    unit,
+    differences,
+    differences_aid,
+    metric,
+    mean_diff,
+    prob_better,
+    whole_horizon,
+    details_of,
+    tornado_title,
+    tornado_aid,
+    parameter,
+    low_value,
+    high_value,
+    result_low,
+    result_high,
+    swing,
+    base_value,
+    of_metric_at,
+    consultants,
+    people,
+    share,
+    dkk_year,
+    month,
+    missing_text,
+    missing_text_hint,
+    description_word,
+    assumptions_word,
+    model_start,
+    at_end,
+    uncertainty_title,
+    uncertainty_aid,
+    with_params,
+    chance_alone,
+    parameter_share,
+    mean,
+    sweep,
+    points,
+    per_point,
+    shown_metric,
+    against,
+    axis_aid,
+    heat_aid,
+    rank_title,
+    rank_aid,
+    correlation,
+    sweep_range,
+    no_correlation,
+    corr_pos,
+    corr_neg,
+    other_axes,
+    axis_aid_scatter,
+    observed_seed,
+    change_vs_base,
+    over_horizon,
+    at_horizon_end,
+    kdkk_unit,
+);
 
 const EN: Words = Words {
     page_title: "fleksim report",
@@ -307,7 +403,7 @@ const EN: Words = Words {
     whole_horizon: "whole horizon",
     details_of: "Details",
     tornado_title: "One-way sensitivity",
-    tornado_aid: "Each bar moves one parameter from its low to its high value, all else at base; dark: the parameter's low value, light: its high value; vertical line: the base result. Sorted by swing.",
+    tornado_aid: "Each bar moves one parameter from its low to its high value (its distribution's 5th and 95th percentile, printed at the bar's ends), every other parameter at its median; dark: the result at the low value, light: at the high value. The axis shows the change against the base result (every parameter at its median; vertical line). Sorted by swing.",
     parameter: "Parameter",
     low_value: "low value",
     high_value: "high value",
@@ -315,12 +411,20 @@ const EN: Words = Words {
     result_high: "result at high",
     swing: "swing",
     base_value: "base",
-    of_metric_at: "at",
+    of_metric_at: "in",
     consultants: "consultants",
     people: "people",
     share: "share",
     dkk_year: "DKK/year",
     month: "month",
+    missing_text: "Some texts of the scenarios are not written in English and are left out:",
+    missing_text_hint: "Write them as `description` and `assumptions` in the scenario file, or read the report in Danish (--lang da).",
+    description_word: "description",
+    assumptions_word: "assumptions",
+    change_vs_base: "Change against the base result",
+    over_horizon: "over the whole horizon",
+    at_horizon_end: "at the end of the horizon",
+    kdkk_unit: "DKK thousand",
     steering_names: [
         ("ly_share_at_kpi", "Share on LY at the KPI month"),
         ("progression_share_at_kpi", "Progression share at the KPI month"),
@@ -434,13 +538,13 @@ const DA: Words = Words {
     unit: "Enhed",
     differences: "Forskelle pr. periode",
     differences_aid: "Gennemsnitlig parret forskel (alternativ minus basis) med 90 %-interval; sandsynlighed for bedre: andel af gentagelser, hvor alternativet klarer sig bedre.",
-    metric: "Mål",
+    metric: "Målestørrelse",
     mean_diff: "gns. forskel (90 %-interval)",
     prob_better: "sandsynlighed for bedre",
     whole_horizon: "hele horisonten",
     details_of: "Detaljer",
     tornado_title: "Envejs-følsomhed",
-    tornado_aid: "Hver søjle flytter én parameter fra lav til høj værdi, alt andet som i basis; mørk: parameterens lave værdi, lys: dens høje værdi; lodret linje: basisresultatet. Sorteret efter udsving.",
+    tornado_aid: "Hver søjle flytter én parameter fra dens lave til dens høje værdi (fordelingens 5. og 95. percentil, skrevet ved søjlens ender), alle andre parametre på deres median; mørk: resultatet ved den lave værdi, lys: ved den høje. Aksen viser ændringen i forhold til basisresultatet (alle parametre på deres median; lodret linje). Sorteret efter udsving.",
     parameter: "Parameter",
     low_value: "lav værdi",
     high_value: "høj værdi",
@@ -454,6 +558,14 @@ const DA: Words = Words {
     share: "andel",
     dkk_year: "kr./år",
     month: "måned",
+    missing_text: "Nogle af scenariernes tekster findes ikke på dansk og er udeladt:",
+    missing_text_hint: "Skriv dem som `description_da` og `assumptions_da` i scenariefilen, eller læs rapporten på engelsk (--lang en).",
+    description_word: "beskrivelse",
+    assumptions_word: "antagelser",
+    change_vs_base: "Ændring i forhold til basisresultatet",
+    over_horizon: "over hele horisonten",
+    at_horizon_end: "ved horisontens slutning",
+    kdkk_unit: "1.000 kr.",
     steering_names: [
         ("ly_share_at_kpi", "Andel på ledighedsydelse i KPI-måneden"),
         ("progression_share_at_kpi", "Progressionsandel i KPI-måneden"),
@@ -507,6 +619,33 @@ mod tests {
         assert_eq!(Lang::En.num_auto(12.0), "12");
         assert_eq!(Lang::Da.num_auto(0.075), "0,075");
         assert_eq!(Lang::En.num_auto(1.25), "1.25");
+    }
+
+    #[test]
+    fn months_in_prose() {
+        let m = Month::parse("2018-03").unwrap();
+        assert_eq!(Lang::Da.month(m), "marts 2018");
+        assert_eq!(Lang::En.month(m), "March 2018");
+        assert_eq!(Lang::Da.month_text("2016-12"), "december 2016");
+        assert_eq!(Lang::Da.month_text("horizon"), "horizon");
+    }
+
+    #[test]
+    fn both_languages_have_every_text() {
+        assert_eq!(EN.entries().len(), DA.entries().len());
+        for ((f, en), (g, da)) in EN.entries().into_iter().zip(DA.entries()) {
+            assert_eq!(f, g);
+            assert!(!en.is_empty() && !da.is_empty(), "`{f}` is empty");
+        }
+        // "Mål" is the target only; a measure is a "målestørrelse".
+        assert_eq!(DA.target, "mål");
+        let mal: Vec<_> = DA
+            .entries()
+            .into_iter()
+            .filter(|(_, t)| t.eq_ignore_ascii_case("mål"))
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(mal, ["target"]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod data;
 pub mod files;
 pub mod html;
 pub mod i18n;
+pub mod labels;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
@@ -41,7 +42,7 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         .iter()
         .map(|d| data::read_folder(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut sections = Vec::new();
+    let mut sections: Vec<String> = missing_texts_note(&folders, lang).into_iter().collect();
     for f in &folders {
         sections.push(match f {
             Folder::Run(r) => run_view::section(r, lang)?,
@@ -51,4 +52,65 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         });
     }
     Ok(html::page(lang, &sections))
+}
+
+/// The page's one note on scenario texts not written in `lang` (which the
+/// page leaves out rather than show in the other language), or none.
+fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
+    let w = lang.words();
+    let mut infos: Vec<&data::ScenarioInfo> = Vec::new();
+    for f in folders {
+        match f {
+            Folder::Run(r) => infos.push(&r.scenario),
+            Folder::Comparison(c) => infos.extend(c.scenarios.values()),
+            Folder::Tornado(_) | Folder::Sweep(_) => {}
+        }
+    }
+    // By scenario name, in order of appearance; a name in several folders
+    // once, with what any of them misses.
+    let mut missing: Vec<(&str, Vec<scenario_info::ScenarioText>)> = Vec::new();
+    for info in infos {
+        let texts = info.missing(lang);
+        if texts.is_empty() {
+            continue;
+        }
+        let at = match missing.iter().position(|(n, _)| *n == info.name) {
+            Some(i) => i,
+            None => {
+                missing.push((&info.name, Vec::new()));
+                missing.len() - 1
+            }
+        };
+        for t in texts {
+            if !missing[at].1.contains(&t) {
+                missing[at].1.push(t);
+            }
+        }
+    }
+    let seen: Vec<String> = missing
+        .iter_mut()
+        .map(|(name, texts)| {
+            texts.sort_by_key(|t| *t as u8);
+            let what: Vec<&str> = texts
+                .iter()
+                .map(|t| match t {
+                    scenario_info::ScenarioText::Description => w.description_word,
+                    scenario_info::ScenarioText::Assumptions => w.assumptions_word,
+                })
+                .collect();
+            format!("{name} ({})", what.join(", "))
+        })
+        .collect();
+    if seen.is_empty() {
+        return None;
+    }
+    Some(html::para(
+        "note",
+        &format!(
+            "{} {}. {}",
+            w.missing_text,
+            seen.join("; "),
+            w.missing_text_hint
+        ),
+    ))
 }

@@ -5,8 +5,9 @@ use super::charts::{
     self, Bars, Lane, Line, Panel, PointMark, PointStyle, RefLine, TimeChart, Unit, PALETTE,
 };
 use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
-use super::html::{figure, heading, list, para, table};
+use super::html::{figure, heading, keyed, keyed_table, list, para, table};
 use super::i18n::Lang;
+use super::scenario_info::ScenarioText;
 use super::values::Measure;
 use crate::model::month::Month;
 use plotters::style::RGBColor;
@@ -50,8 +51,8 @@ pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
 pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
     let w = lang.words();
     let mut out = String::new();
-    if !v.info.description.is_empty() {
-        out.push_str(&para("description", &v.info.description));
+    if let Some(d) = v.info.description_in(lang) {
+        out.push_str(&para("description", d));
     }
     let months = v.data.months();
     let mut meta = Vec::new();
@@ -59,7 +60,12 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
         meta.push(provenance_line(v.provenance, lang));
     }
     if let (Some(first), Some(last)) = (months.first(), months.last()) {
-        meta.push(format!("{} {first} – {last}", w.period));
+        meta.push(format!(
+            "{} {} – {}",
+            w.period,
+            lang.month(*first),
+            lang.month(*last)
+        ));
     }
     if !meta.is_empty() {
         out.push_str(&para("meta", &meta.join(" · ")));
@@ -145,8 +151,8 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
     };
     let head = vec![
         format!("{} — {}", w.key_figures, w.median_interval),
-        format!("{} {kpi}", w.kpi_month),
-        format!("{} {last}", w.horizon),
+        format!("{} {}", w.kpi_month, lang.month(kpi)),
+        format!("{} {}", w.horizon, lang.month(last)),
     ];
     let mut rows = Vec::new();
     for (metric, label) in [
@@ -160,7 +166,7 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
             d.at(metric, month)
                 .map_or("–".to_string(), |q| m.interval(&q, false, lang))
         };
-        rows.push(vec![label.to_string(), cell(kpi), cell(last)]);
+        rows.push((keyed(label, metric), vec![cell(kpi), cell(last)]));
     }
     for (metric, label) in [
         ("net_municipal_cost_total", w.net_cost_total),
@@ -168,20 +174,21 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
     ] {
         if let Some(q) = d.summary.get(metric) {
             let money = Measure::Money.interval(q, false, lang);
-            rows.push(vec![label.to_string(), String::new(), money]);
+            rows.push((keyed(label, metric), vec![String::new(), money]));
         }
     }
-    table(&head, &rows)
+    keyed_table(&head, &rows)
 }
 
-/// The scenario's assumptions.
+/// The scenario's assumptions in the page's language; nothing if they are
+/// written only in the other language (the page's note says so).
 pub fn assumptions(v: &RunView, lang: Lang, level: u8) -> String {
     let w = lang.words();
     let mut out = heading(level, w.assumptions);
-    if v.info.assumptions.is_empty() {
-        out.push_str(&para("meta", w.no_assumptions));
-    } else {
-        out.push_str(&list("assumptions", &v.info.assumptions));
+    match v.info.assumptions_in(lang) {
+        Some(a) => out.push_str(&list("assumptions", a)),
+        None if v.info.missing(lang).contains(&ScenarioText::Assumptions) => return String::new(),
+        None => out.push_str(&para("meta", w.no_assumptions)),
     }
     out
 }
@@ -306,7 +313,7 @@ pub fn fan_figure(
                     "{} {} ({})",
                     w.target,
                     lang.pct(LY_SHARE_TARGET, 0),
-                    crate::model::kpi::month()
+                    lang.month(crate::model::kpi::month())
                 ),
                 color: charts::TARGET,
             }],
@@ -396,7 +403,7 @@ pub fn charts_after_fan(
                     "{} {} ({})",
                     w.target,
                     lang.pct(PROGRESSION_TARGET, 0),
-                    crate::model::kpi::month()
+                    lang.month(crate::model::kpi::month())
                 ),
                 color: charts::TARGET,
             }],

@@ -1,7 +1,13 @@
 //! What the report reads of a scenario: the resolved scenario's JSON as a
-//! manifest holds it ([`ScenarioInfo`]: name, description, assumptions and
-//! the windows of the enabled policies, which make the project period).
+//! manifest holds it ([`ScenarioInfo`]: name, description and assumptions in
+//! English and Danish, and the windows of the enabled policies, which make
+//! the project period).
+//!
+//! A page is in one language: a text the scenario does not have in it is
+//! left out, never shown in the other language; [`ScenarioInfo::missing`]
+//! says which, for the page's single note about them.
 
+use super::i18n::Lang;
 use crate::model::error::InputError;
 use crate::model::month::Month;
 use serde_json::Value;
@@ -13,8 +19,54 @@ pub struct ScenarioInfo {
     pub name: String,
     pub description: String,
     pub assumptions: Vec<String>,
+    pub description_da: String,
+    pub assumptions_da: Vec<String>,
     /// Windows `[from, to]` (inclusive months) of the enabled policies.
     pub policy_windows: Vec<(Month, Month)>,
+}
+
+/// A scenario text the report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioText {
+    Description,
+    Assumptions,
+}
+
+impl ScenarioInfo {
+    /// The description in `lang`, if the scenario has it in that language.
+    pub fn description_in(&self, lang: Lang) -> Option<&str> {
+        let d = match lang {
+            Lang::En => &self.description,
+            Lang::Da => &self.description_da,
+        };
+        Some(d.as_str()).filter(|d| !d.trim().is_empty())
+    }
+
+    /// The assumptions in `lang`, if the scenario has them in that language.
+    pub fn assumptions_in(&self, lang: Lang) -> Option<&[String]> {
+        let a = match lang {
+            Lang::En => &self.assumptions,
+            Lang::Da => &self.assumptions_da,
+        };
+        Some(a.as_slice()).filter(|a| !a.is_empty())
+    }
+
+    /// The texts the scenario has in the other language but not in `lang`
+    /// (a text it has in neither is not missing: there is none).
+    pub fn missing(&self, lang: Lang) -> Vec<ScenarioText> {
+        let other = match lang {
+            Lang::En => Lang::Da,
+            Lang::Da => Lang::En,
+        };
+        let mut out = Vec::new();
+        if self.description_in(lang).is_none() && self.description_in(other).is_some() {
+            out.push(ScenarioText::Description);
+        }
+        if self.assumptions_in(lang).is_none() && self.assumptions_in(other).is_some() {
+            out.push(ScenarioText::Assumptions);
+        }
+        out
+    }
 }
 
 fn err(msg: String) -> InputError {
@@ -29,6 +81,17 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string()
+    };
+    let texts = |k: &str| -> Vec<String> {
+        json.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let month = |v: Option<&Value>, what: &str| -> Result<Option<Month>, InputError> {
         match v.and_then(Value::as_str) {
@@ -65,16 +128,9 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
     Ok(ScenarioInfo {
         name: text("name"),
         description: text("description"),
-        assumptions: json
-            .get("assumptions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        assumptions: texts("assumptions"),
+        description_da: text("description_da"),
+        assumptions_da: texts("assumptions_da"),
         policy_windows,
     })
 }
@@ -114,6 +170,24 @@ mod tests {
             vec![(m("2017-01"), m("2018-09")), (m("2020-01"), m("2020-02"))]
         );
         assert!(union_windows(vec![]).is_empty());
+    }
+
+    #[test]
+    fn texts_come_in_the_language_asked_or_are_missing() {
+        let json = serde_json::json!({
+            "name": "x",
+            "description": "English",
+            "assumptions": ["a"],
+            "description_da": "Dansk",
+        });
+        let info = scenario_info(Path::new("m.json"), "scenario", &json).unwrap();
+        assert_eq!(info.description_in(Lang::Da), Some("Dansk"));
+        assert_eq!(info.description_in(Lang::En), Some("English"));
+        assert_eq!(info.assumptions_in(Lang::Da), None);
+        assert_eq!(info.missing(Lang::Da), vec![ScenarioText::Assumptions]);
+        assert!(info.missing(Lang::En).is_empty());
+        let bare = scenario_info(Path::new("m.json"), "scenario", &serde_json::json!({})).unwrap();
+        assert!(bare.missing(Lang::Da).is_empty() && bare.missing(Lang::En).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::charts::Unit;
 use super::data::Quantiles;
 use super::i18n::Lang;
+use super::labels::MetricUnit;
 
 /// What a metric measures, read from its name the way fleksim names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,15 @@ pub enum Measure {
 
 impl Measure {
     pub fn of(metric: &str) -> Measure {
+        if let Some(m) = super::labels::base_metric(metric) {
+            return if m.money {
+                Measure::Money
+            } else if m.kind == crate::model::metrics::Kind::Share {
+                Measure::Share
+            } else {
+                Measure::Count
+            };
+        }
         let base = metric
             .trim_end_matches("_end")
             .trim_end_matches("_avg")
@@ -99,13 +109,27 @@ impl Measure {
         }
     }
 
-    /// The unit of an axis of this measure's levels.
+    /// The unit of an axis of this measure's levels (counts as people;
+    /// [`super::labels::metric`] knows each metric's own unit).
     pub fn axis_unit(self, lang: Lang) -> &'static str {
         let w = lang.words();
         match self {
             Measure::Share => "%",
             Measure::Money => w.mdkk_unit,
             Measure::Count => w.people_unit,
+        }
+    }
+
+    /// The chart unit and the axis words for changes of this measure
+    /// (shares in percentage points, money in millions or thousands by the
+    /// size of `largest`).
+    pub fn change_axis(self, unit: MetricUnit, largest: f64, lang: Lang) -> (Unit, String) {
+        let w = lang.words();
+        match self {
+            Measure::Share => (Unit::Points, w.pp_unit.to_string()),
+            Measure::Money if largest.abs() >= 1e5 => (Unit::MegaDkk, w.mdkk_unit.to_string()),
+            Measure::Money => (Unit::KiloDkk, w.kdkk_unit.to_string()),
+            Measure::Count => (Unit::Plain, unit.words(lang).to_string()),
         }
     }
 }
@@ -119,18 +143,9 @@ pub fn capitalized(text: &str) -> String {
     }
 }
 
-/// The words for a metric name, or the name itself.
+/// The words for a metric name (words made of the name if it is unknown).
 pub fn metric_name(metric: &str, lang: Lang) -> String {
-    let w = lang.words();
-    match metric {
-        "ly_share" => w.ly_share,
-        "progression_share" => w.progression_share,
-        "ly_stock" => w.ly_stock,
-        "flex_stock" => w.flex_stock,
-        "net_municipal_cost" => w.net_cost,
-        _ => metric,
-    }
-    .to_string()
+    super::labels::metric(metric, lang).label
 }
 
 /// A value of the steering-group table in its unit.
@@ -163,6 +178,9 @@ fn steering_parts(unit: &str, value: Option<&str>, lang: Lang) -> (String, &'sta
         let none = if unit == "month" { w.never } else { "–" };
         return (none.to_string(), "");
     };
+    if unit == "month" {
+        return (lang.month_text(text), "");
+    }
     let Ok(v) = text.parse::<f64>() else {
         return (text.to_string(), "");
     };
@@ -200,6 +218,10 @@ mod tests {
         assert_eq!(Measure::of("net_municipal_cost_npv"), Measure::Money);
         assert_eq!(Measure::of("refusion_ly"), Measure::Money);
         assert_eq!(Measure::of("ly_stock"), Measure::Count);
+        // By the metrics table, not only by the name's shape.
+        assert_eq!(Measure::of("cost_staff_grant_total"), Measure::Money);
+        assert_eq!(Measure::of("progression_share_end"), Measure::Share);
+        assert_eq!(Measure::of("hires_total"), Measure::Count);
     }
 
     #[test]
@@ -208,7 +230,11 @@ mod tests {
         assert_eq!(steering_value("month", Some(""), Lang::Da), "aldrig");
         assert_eq!(
             steering_value("month", Some("2017-11"), Lang::En),
-            "2017-11"
+            "November 2017"
+        );
+        assert_eq!(
+            steering_value("month", Some("2018-03"), Lang::Da),
+            "marts 2018"
         );
         assert_eq!(
             steering_value("DKK/year", Some("-233330.8"), Lang::Da),

@@ -1,6 +1,7 @@
 //! Bar charts: the yearly budget (stacked) and the tornado.
 
 use super::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Draws stacked bars.
 pub fn bar_chart(b: &Bars, lang: Lang) -> anyhow::Result<String> {
@@ -99,7 +100,16 @@ pub fn bar_chart(b: &Bars, lang: Lang) -> anyhow::Result<String> {
     Ok(finish(svg, &b.title))
 }
 
-/// Draws a tornado chart.
+/// Pixels a row of the tornado takes: its label over up to two lines and
+/// the key under them.
+const TORNADO_ROW: usize = 62;
+/// Characters of a parameter's label per line.
+const LABEL_WIDTH: usize = 34;
+
+/// Draws a tornado chart: a bar per parameter from `base` to the results at
+/// its low and high value; the input values printed beyond the bar's ends
+/// (the one giving the smaller result on the left); each row named by its
+/// label, with its key small under it.
 pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
     let n = t.rows.len();
     if n == 0 {
@@ -107,18 +117,37 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
     }
     let mut lo = t.base;
     let mut hi = t.base;
-    for (_, a, b) in &t.rows {
-        lo = lo.min(*a).min(*b);
-        hi = hi.max(*a).max(*b);
+    for r in &t.rows {
+        lo = lo.min(r.low).min(r.high);
+        hi = hi.max(r.low).max(r.high);
     }
-    let (x0, x1) = padded(lo, hi, t.unit);
+    // Room beyond the bars for the input values.
+    let room = if (hi - lo).is_finite() {
+        (hi - lo) * 0.22
+    } else {
+        0.0
+    };
+    let (x0, x1) = padded(lo - room, hi + room, t.unit);
+    let labels: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let mut lines = wrap(&r.label, LABEL_WIDTH);
+            if lines.len() > 2 {
+                let rest = lines.split_off(1).join(" ");
+                lines.push(rest);
+            }
+            lines
+        })
+        .collect();
     let longest = t
         .rows
         .iter()
-        .map(|r| r.0.chars().count())
+        .zip(&labels)
+        .flat_map(|(r, l)| l.iter().map(|s| s.chars().count()).chain([r.key.len()]))
         .max()
         .unwrap_or(10);
-    let height = (HEIGHT as usize).max(150 + 46 * n) as u32;
+    let height = (HEIGHT as usize).max(150 + TORNADO_ROW * n) as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -128,7 +157,7 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
             .margin(8)
             .margin_right(24)
             .x_label_area_size(52)
-            .y_label_area_size((longest as u32 * 7 + 36).min(WIDTH / 2))
+            .y_label_area_size((longest as u32 * 7 + 40).min(WIDTH * 2 / 5))
             .build_cartesian_2d(
                 x0..x1,
                 key_axis(
@@ -137,17 +166,8 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
                 ),
             )?;
         let xfmt = |v: &f64| t.unit.tick(*v, x1 - x0, lang);
-        let yfmt = |v: &f64| {
-            let k = -v.round();
-            if k >= 0.0 {
-                t.rows
-                    .get(k as usize)
-                    .map(|r| r.0.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        // The rows' names are drawn below, over several lines.
+        let yfmt = |_: &f64| String::new();
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -166,24 +186,67 @@ pub fn tornado_chart(t: &Tornado, lang: Lang) -> anyhow::Result<String> {
         let bar = |k: usize, v: f64| {
             let y = -(k as f64);
             let (a, b) = if v < t.base { (v, t.base) } else { (t.base, v) };
-            [(a, y - 0.32), (b, y + 0.32)]
+            [(a, y - 0.3), (b, y + 0.3)]
         };
         chart.draw_series(
             t.rows
                 .iter()
                 .enumerate()
-                .map(|(k, r)| Rectangle::new(bar(k, r.1), low.filled())),
+                .map(|(k, r)| Rectangle::new(bar(k, r.low), low.filled())),
         )?;
         chart.draw_series(
             t.rows
                 .iter()
                 .enumerate()
-                .map(|(k, r)| Rectangle::new(bar(k, r.2), high.filled())),
+                .map(|(k, r)| Rectangle::new(bar(k, r.high), high.filled())),
         )?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(t.base, -(n as f64) + 0.5), (t.base, 0.5)],
             BLACK.stroke_width(2),
         )))?;
+        let left = text_style(13).pos(Pos::new(HPos::Right, VPos::Center));
+        let right = text_style(13).pos(Pos::new(HPos::Left, VPos::Center));
+        let gap = 6;
+        for (k, r) in t.rows.iter().enumerate() {
+            let y = -(k as f64);
+            let finite = |v: f64| if v.is_finite() { v } else { t.base };
+            let (a, b) = (finite(r.low), finite(r.high));
+            let (left_text, right_text) = if a <= b {
+                (&r.low_input, &r.high_input)
+            } else {
+                (&r.high_input, &r.low_input)
+            };
+            let (px0, py) = chart.backend_coord(&(t.base.min(a).min(b).max(x0), y));
+            let (px1, _) = chart.backend_coord(&(t.base.max(a).max(b).min(x1), y));
+            root.draw(&Text::new(left_text.clone(), (px0 - gap, py), left.clone()))?;
+            root.draw(&Text::new(
+                right_text.clone(),
+                (px1 + gap, py),
+                right.clone(),
+            ))?;
+            // The row's name right-aligned left of the plot, the key under it.
+            let (plot_left, _) = chart.backend_coord(&(x0, y));
+            let lines = &labels[k];
+            let line = 17;
+            let top = py - (line * lines.len() as i32 + 13) / 2 + line / 2;
+            let name = text_style(15).pos(Pos::new(HPos::Right, VPos::Center));
+            for (i, l) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    l.clone(),
+                    (plot_left - 10, top + line * i as i32),
+                    name.clone(),
+                ))?;
+            }
+            let key = (FONT, 12)
+                .into_font()
+                .color(&RGBColor(110, 110, 110))
+                .pos(Pos::new(HPos::Right, VPos::Center));
+            root.draw(&Text::new(
+                r.key.clone(),
+                (plot_left - 10, top + line * lines.len() as i32),
+                key,
+            ))?;
+        }
         let items = [
             item(&t.low_label, Swatch::Fill(low)),
             item(&t.high_label, Swatch::Fill(high)),

@@ -204,19 +204,33 @@ pub struct Bars {
 }
 
 /// A tornado chart: one bar per parameter from the result at its low value
-/// to the result at its high value.
+/// to the result at its high value, with the input values at its ends.
 #[derive(Debug, Clone)]
 pub struct Tornado {
     pub title: String,
     pub x_desc: String,
     pub y_desc: String,
     pub unit: Unit,
-    /// (parameter, result at low value, result at high value), top first.
-    pub rows: Vec<(String, f64, f64)>,
+    /// Top first.
+    pub rows: Vec<TornadoBar>,
     pub base: f64,
     pub low_label: String,
     pub high_label: String,
     pub base_label: String,
+}
+
+/// One parameter's bar of a [`Tornado`].
+#[derive(Debug, Clone)]
+pub struct TornadoBar {
+    /// The parameter's words, and its key (drawn small under them).
+    pub label: String,
+    pub key: String,
+    /// The results at the parameter's low and high value.
+    pub low: f64,
+    pub high: f64,
+    /// The low and high input values as text, printed at the bar's ends.
+    pub low_input: String,
+    pub high_input: String,
 }
 
 /// A linear f64 axis whose ticks sit at given points (e.g. Januaries).
@@ -523,6 +537,17 @@ mod tests {
             .unwrap_or_else(|_| panic!("{what} did not finish within 60 s"))
     }
 
+    fn bar(key: &str, low: f64, high: f64) -> TornadoBar {
+        TornadoBar {
+            label: key.to_uppercase(),
+            key: key.into(),
+            low,
+            high,
+            low_input: "lo".into(),
+            high_input: "hi".into(),
+        }
+    }
+
     const EXTREMES: [(f64, f64); 10] = [
         (-1e308, 1e308),
         (-f64::MAX, f64::MAX),
@@ -607,7 +632,7 @@ mod tests {
                 x_desc: "x".into(),
                 y_desc: "y".into(),
                 unit: Unit::Plain,
-                rows: vec![("p".into(), lo, hi), ("q".into(), hi, hi)],
+                rows: vec![bar("p", lo, hi), bar("q", hi, hi)],
                 base: lo,
                 low_label: "l".into(),
                 high_label: "h".into(),
