@@ -3,8 +3,10 @@
 //! and checks the exit code, the message said once, and that every file
 //! that was there before is still there, byte for byte.
 
+mod common;
+
 use assert_cmd::Command;
-use std::collections::BTreeMap;
+use common::snapshot;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -20,29 +22,6 @@ fn root(rel: &str) -> String {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-/// Every file under `dir` with its bytes (links by their target).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
-            let ft = e.file_type().unwrap();
-            if ft.is_symlink() {
-                let t = std::fs::read_link(&p).unwrap();
-                out.insert(rel, t.display().to_string().into_bytes());
-            } else if ft.is_dir() {
-                out.insert(rel, b"<dir>".to_vec());
-                stack.push(p);
-            } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 struct Case {
