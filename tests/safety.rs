@@ -476,3 +476,19 @@ fn every_error_class_says_each_cause_once() {
         said_once(&err);
     }
 }
+
+#[test]
+fn a_rerun_over_a_folder_with_a_report_says_the_report_went() {
+    let c = Case::new();
+    c.ok(&run_args("r", &[]));
+    c.ok(&["report", "r"]);
+    assert!(c.path("r/report.html").exists());
+    let out = c.fleksim(&run_args("r", &[]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!c.path("r/report.html").exists());
+    assert!(
+        err.contains("report.html") && err.contains("fleksim report r"),
+        "{err}"
+    );
+}

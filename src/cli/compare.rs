@@ -71,8 +71,12 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     let clock = Instant::now();
     let total = replications as u64 * models.len() as u64;
     let bar = progress_bar(total, a.quiet, "compare");
+    let report = super::had_report(&out);
     let cmp = compare_to_dir(&models, &opts, &out, &|| bar.inc(1))?;
     bar.finish_and_clear();
+    if report {
+        super::report_removed(&out);
+    }
     print!("{}", steering_table(&cmp));
     if !a.quiet {
         eprintln!(

@@ -117,6 +117,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether `out` holds a page of `fleksim report`, which replacing the
+/// folder removes.
+pub fn had_report(out: &std::path::Path) -> bool {
+    out.join(crate::output::folder::REPORT_FILE).is_file()
+}
+
+/// Tells the user that the folder's old report went with its old results.
+pub fn report_removed(out: &std::path::Path) {
+    eprintln!(
+        "note: the old {} in `{}` showed the previous results and was removed with them; \
+         make a new one with: fleksim report {}",
+        crate::output::folder::REPORT_FILE,
+        out.display(),
+        out.display()
+    );
+}
+
 /// What an error prints: its message, then each cause that the text so
 /// far does not already say, so that every cause is said once.
 pub fn error_text(e: &anyhow::Error) -> String {
@@ -198,8 +215,12 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         fixed: a.fixed,
     };
     let bar = progress_bar(run::work(&model, &opts), a.quiet, &scenario.name);
+    let report = had_report(&out);
     let (path, manifest) = run::run_to_dir(&model, &opts, &out, &|| bar.inc(1))?;
     bar.finish_and_clear();
+    if report {
+        report_removed(&out);
+    }
     if !a.quiet {
         eprintln!(
             "{}: {} replications × {} months, {:.0} million person-months in {:.2} s ({:.0} M person-months/s) → {}",

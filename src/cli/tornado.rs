@@ -105,7 +105,11 @@ pub fn command(a: TornadoArgs) -> anyhow::Result<()> {
     });
     dir.write("tornado.json", &serde_json::to_vec_pretty(&bars)?)?;
     dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
+    let report = super::had_report(&out);
     dir.commit()?;
+    if report {
+        super::report_removed(&out);
+    }
     print!("{}", text_chart(&label, centre, &bars));
     if !a.quiet {
         eprintln!("→ {}", out.display());
