@@ -610,3 +610,28 @@ fn seed_and_replications_flags_override_the_scenario() {
     assert_eq!(manifest["seed"], 99);
     assert_eq!(manifest["replications"], 3);
 }
+
+/// Every command's `--help` documents every flag and ends with examples.
+#[test]
+fn every_flag_has_help_and_every_command_examples() {
+    for cmd in [
+        "run", "validate", "compare", "tornado", "sweep", "merge", "report",
+    ] {
+        let out = Command::cargo_bin("fleksim")
+            .unwrap()
+            .args([cmd, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{cmd} --help");
+        assert!(help.contains("Examples:\n  fleksim "), "{cmd}: no examples");
+        for line in help.lines() {
+            let t = line.trim_start();
+            if t.starts_with("--") || t.starts_with("-h") {
+                // `--flag <VALUE>  text`: the text after the flag's column.
+                let words: Vec<&str> = t.split("  ").filter(|w| !w.is_empty()).collect();
+                assert!(words.len() >= 2, "{cmd}: `{t}` has no help text");
+            }
+        }
+    }
+}

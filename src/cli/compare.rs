@@ -8,6 +8,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim compare scenarios/aalborg-baseline.toml scenarios/aalborg-project.toml
+  fleksim compare scenarios/aalborg-baseline.toml scenarios/aalborg-project.toml \\
+      scenarios/aalborg-permanent.toml --replications 500 --at 2018-03 --at 2020-12")]
 pub struct CompareArgs {
     /// Baseline scenario file (what we do today).
     pub baseline: PathBuf,

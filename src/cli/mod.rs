@@ -58,6 +58,10 @@ pub struct ScenarioArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim run scenarios/aalborg-project.toml
+  fleksim run scenarios/aalborg-project.toml --replications 200 --set staffing.consultants=15 \\
+      --out results/fifteen")]
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -85,6 +89,9 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim validate scenarios/aalborg-project.toml
+  fleksim validate scenarios/aalborg-project.toml --set 'ly.find_job[0].p=0.08'")]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,

@@ -6,6 +6,10 @@ use crate::report::{output, render, write_atomic};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim report results/aalborg-project
+  fleksim report results/compare-aalborg-baseline results/tornado-aalborg-project-psa \\
+      --out steering.html --lang da")]
 pub struct ReportArgs {
     /// Results folders: of `fleksim run`, `fleksim compare`, `fleksim tornado`
     /// or `fleksim sweep` (merged or unsharded); each gets its own section,

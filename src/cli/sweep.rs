@@ -12,7 +12,7 @@ use std::path::PathBuf;
 from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); without --shard-count, \
 the count from SLURM_ARRAY_TASK_COUNT or FLEKSIM_SHARD_COUNT. Flags win over the environment. \
 A shard writes <out>/part-K-of-N/ and skips a part that is already complete; `fleksim merge <out>` \
-then writes the same files an unsharded sweep writes."
+then writes the same files an unsharded sweep writes.\n\nExamples:\n  fleksim sweep scenarios/sweep-effects.toml\n  fleksim sweep scenarios/sweep-effects.toml --shard-index 0 --shard-count 4 --threads 1\n  fleksim sweep scenarios/sweep-effects.toml --emit-slurm 20"
 )]
 pub struct SweepArgs {
     /// Sweep file (TOML).
@@ -40,6 +40,9 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim merge results/sweep-effects
+  fleksim merge results/sweep-effects --out results/sweep-effects-merged")]
 pub struct MergeArgs {
     /// Folder holding the shards (part-K-of-N/).
     pub dir: PathBuf,

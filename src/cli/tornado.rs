@@ -11,6 +11,9 @@ use crate::sim::plan::Plan;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  fleksim tornado scenarios/aalborg-project-psa.toml --replications 200
+  fleksim tornado scenarios/aalborg-project-psa.toml --metric ly_share --at 2018-03")]
 pub struct TornadoArgs {
     /// Scenario file with uncertain parameters (distributions).
     pub scenario: PathBuf,
@@ -27,15 +30,19 @@ pub struct TornadoArgs {
     /// Replications per parameter end [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::model::limits::MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
+    /// Random seed (overrides the scenario's `seed`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::model::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/tornado-<scenario name>/].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Worker threads (0 = all cores); results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]
     pub threads: usize,
+    /// Override a scenario key by its dotted path; the value is TOML.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// No progress bar and no message on stderr.
     #[arg(long)]
     pub quiet: bool,
 }
