@@ -492,3 +492,170 @@ fn a_rerun_over_a_folder_with_a_report_says_the_report_went() {
         "{err}"
     );
 }
+
+// ------------------------------------------- found in review (issue 9)
+
+fn grid(c: &Case) -> PathBuf {
+    c.file(
+        "grid.toml",
+        &format!(
+            "name = \"g\"\nscenario = \"{}\"\nreplications = 2\nmetrics = [\"ly_stock\"]\n\
+             [set]\nhorizon_months = 4\n[axes]\n\"ly.frailty_shape\" = [0.0, 2.0]\n",
+            root(MARKOV)
+        ),
+    )
+}
+
+#[test]
+fn a_folder_without_a_manifest_is_no_sweeps_for_a_name_in_it() {
+    let c = Case::new();
+    let sweep = grid(&c);
+    std::fs::create_dir_all(c.path("p1/slurm")).unwrap();
+    c.file("p1/results.csv", "mine");
+    c.refused(
+        &["sweep", s(&sweep), "--out", "p1", "--quiet"],
+        &["results.csv"],
+    );
+    c.file("p2/slurm/submit.sh", "#!/bin/sh\nmy own\n");
+    c.refused(
+        &[
+            "sweep",
+            s(&sweep),
+            "--out",
+            "p2",
+            "--emit-slurm",
+            "2",
+            "--quiet",
+        ],
+        &["slurm"],
+    );
+    std::fs::create_dir_all(c.path("p3/part-0-of-9")).unwrap();
+    c.file("p3/points.csv", "mine");
+    c.refused(&["sweep", s(&sweep), "--out", "p3", "--quiet"], &["`p3`"]);
+    // fleksim's own pending sweep is still its own: emit, shard, merge.
+    c.ok(&[
+        "sweep",
+        s(&sweep),
+        "--out",
+        "sw",
+        "--emit-slurm",
+        "2",
+        "--quiet",
+    ]);
+    for k in ["0", "1"] {
+        c.ok(&[
+            "sweep",
+            s(&sweep),
+            "--out",
+            "sw",
+            "--shard-index",
+            k,
+            "--shard-count",
+            "2",
+            "--quiet",
+        ]);
+    }
+    c.ok(&["merge", "sw", "--quiet"]);
+    c.ok(&["sweep", s(&sweep), "--out", "sw", "--quiet"]);
+}
+
+#[test]
+fn a_users_file_where_the_lock_goes_is_never_touched() {
+    let c = Case::new();
+    c.file(".r1.lock", "precious");
+    c.refused(&run_args("r1", &[]), &[".r1.lock", "in the way"]);
+    #[cfg(unix)]
+    {
+        c.file("secret.txt", "precious");
+        std::os::unix::fs::symlink("secret.txt", c.path(".r2.lock")).unwrap();
+        c.refused(&run_args("r2", &[]), &[".r2.lock"]);
+    }
+}
+
+#[test]
+fn only_scratch_names_fleksim_made_are_cleaned() {
+    let c = Case::new();
+    c.ok(&run_args("r", &[]));
+    // A user's copy of fleksim's results under a name like a scratch one.
+    std::fs::create_dir(c.path(".r.old-backup")).unwrap();
+    for f in ["monthly.csv", "summary.csv", "manifest.json"] {
+        std::fs::copy(c.path("r").join(f), c.path(".r.old-backup").join(f)).unwrap();
+    }
+    c.file(".r.old-7-8/summary.csv", "mine, no manifest");
+    let keep = [".r.old-backup", ".r.old-7-8"].map(|d| snapshot(&c.path(d)));
+    c.ok(&run_args("r", &[]));
+    for (d, snap) in [".r.old-backup", ".r.old-7-8"].iter().zip(keep) {
+        assert_eq!(snapshot(&c.path(d)), snap, "{d} changed");
+    }
+}
+
+#[test]
+fn a_report_html_fleksim_did_not_write_stops_a_rerun() {
+    let c = Case::new();
+    c.ok(&run_args("r", &[]));
+    c.file("r/report.html", "<html>my notes</html>");
+    c.refused(&run_args("r", &[]), &["report.html"]);
+}
+
+#[test]
+fn parallel_writers_into_a_new_parent_all_succeed() {
+    let c = Case::new();
+    let kids: Vec<_> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|k| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("fleksim"))
+                .current_dir(c.dir.path())
+                .args(run_args(&format!("new/deeper/{k}"), &[]))
+                .output()
+        })
+        .collect();
+    // Sequential spawns still race on the parents only by chance; run them
+    // at once with threads.
+    drop(kids);
+    let handles: Vec<_> = ["e", "f", "g", "h"]
+        .iter()
+        .map(|k| {
+            let dir = c.dir.path().to_path_buf();
+            let args: Vec<String> = run_args(&format!("new2/deeper/{k}"), &[])
+                .into_iter()
+                .map(String::from)
+                .collect();
+            std::thread::spawn(move || {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("fleksim"))
+                    .current_dir(dir)
+                    .args(args)
+                    .output()
+                    .unwrap()
+            })
+        })
+        .collect();
+    for h in handles {
+        let out = h.join().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_link_with_a_trailing_slash_is_still_a_link() {
+    let c = Case::new();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("nowhere", c.path("dang")).unwrap();
+        std::fs::create_dir(c.path("e")).unwrap();
+        std::os::unix::fs::symlink("e", c.path("lnk")).unwrap();
+        c.refused(&run_args("dang/", &[]), &["symbolic link"]);
+        c.refused(&run_args("lnk/", &[]), &["symbolic link"]);
+        let sweep = grid(&c);
+        c.refused(
+            &["sweep", s(&sweep), "--out", "lnk/", "--quiet"],
+            &["symbolic link"],
+        );
+    }
+    c.refused(&run_args("r/.", &[]), &["folder name"]);
+    c.file("afile", "mine");
+    c.refused(&run_args("afile/sub", &[]), &["is a file"]);
+}

@@ -250,25 +250,16 @@ fn interrupted_shard_leaves_no_partial_part_and_rerun_completes_it() {
     let single = c.path("single");
     c.sweep_to(&sweep, &single, &[]);
 
-    // What a killed shard can leave: its temporary folder (killed before
-    // the rename), or a part folder without a (valid) manifest.
+    // What a killed shard leaves: its temporary folder (killed before the
+    // rename into place).
     let out = c.path("out");
-    let tmp = out.join(".part-0-of-2.tmp-4242424");
+    let tmp = out.join(".part-0-of-2.tmp-4242424-1");
     std::fs::create_dir_all(&tmp).unwrap();
     std::fs::write(tmp.join("results.csv"), "point,period\n0,2016").unwrap();
-    let half = out.join("part-1-of-2");
-    std::fs::create_dir_all(&half).unwrap();
-    std::fs::write(half.join("results.csv"), "point,period\n1,2016").unwrap();
 
-    // Merge refuses the incomplete part (and ignores the temporary folder).
-    c.refused(
-        &["merge", s(&out)],
-        &[
-            "part-1-of-2",
-            "manifest.json",
-            "--shard-index 1 --shard-count 2",
-        ],
-    );
+    // Merge refuses a folder without parts (and ignores the temporary
+    // folder).
+    c.refused(&["merge", s(&out)], &["no part-K-of-N", "--shard-index K"]);
 
     c.sharded(&sweep, &out, 2);
     assert!(

@@ -66,6 +66,11 @@ pub const SLURM_FILES: &[&str] = &["sweep.sbatch", "merge.sbatch", "submit.sh"];
 pub const REPORT_FILE: &str = "report.html";
 /// The prefix of the folder in which a sweep stages its final files.
 pub const SWEEP_STAGING_PREFIX: &str = ".sweep.tmp-";
+/// The second line of every script `--emit-slurm` writes: what tells a
+/// fleksim script from a user's.
+pub const SLURM_MARK: &str = "# Written by `fleksim sweep --emit-slurm`.";
+/// What marks a page `fleksim report` wrote (in its head).
+pub const REPORT_MARK: &str = "<meta name=\"generator\" content=\"fleksim";
 
 impl FolderKind {
     /// The `kind` its manifest records.
@@ -133,7 +138,7 @@ impl FolderKind {
                 [f] if dir => f == "slurm" || is_part_name(f) || is_part_scratch(f),
                 [f] => SWEEP_FILES.contains(&f) || is_part_lock(f),
                 ["slurm", f] => !dir && (SLURM_FILES.contains(&f) || f.ends_with(".out")),
-                [s, f] if s.starts_with(SWEEP_STAGING_PREFIX) => {
+                [s, f] if is_staging(s) => {
                     !dir && (SWEEP_FILES.contains(&f) || f == "manifest.json")
                 }
                 [p, f] if is_part_name(p) || is_part_scratch(p) => {
@@ -167,17 +172,43 @@ fn is_part_name(name: &str) -> bool {
     digits(k) && digits(n)
 }
 
-/// `.part-K-of-N.tmp-…`, `.part-K-of-N.old-…` or the sweep's staging folder.
+/// Whether `name` is a sweep's staging folder `.sweep.tmp-<pid>-<nanos>`.
+pub fn is_staging(name: &str) -> bool {
+    name.strip_prefix(SWEEP_STAGING_PREFIX)
+        .is_some_and(is_unique_suffix)
+}
+
+/// `<pid>-<nanos>`: the suffix of every scratch name fleksim makes.
+fn is_unique_suffix(s: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    s.split_once('-')
+        .is_some_and(|(a, b)| digits(a) && digits(b))
+}
+
+/// `.x.tmp-<pid>-<nanos>` or `.x.old-<pid>-<nanos>` for `x` = `base`:
+/// `Some(true)` for an old folder, `Some(false)` for a scratch folder.
+fn scratch_of(name: &str, base: &str) -> Option<bool> {
+    let rest = name.strip_prefix('.')?.strip_prefix(base)?;
+    if let Some(s) = rest.strip_prefix(".tmp-") {
+        return is_unique_suffix(s).then_some(false);
+    }
+    rest.strip_prefix(".old-")
+        .filter(|s| is_unique_suffix(s))
+        .map(|_| true)
+}
+
+/// `.part-K-of-N.tmp-<pid>-<nanos>`, `.part-K-of-N.old-<pid>-<nanos>` or
+/// the sweep's staging folder `.sweep.tmp-<pid>-<nanos>`.
 fn is_part_scratch(name: &str) -> bool {
-    if name.starts_with(SWEEP_STAGING_PREFIX) {
-        return true;
+    if let Some(s) = name.strip_prefix(SWEEP_STAGING_PREFIX) {
+        return is_unique_suffix(s);
     }
     let Some(rest) = name.strip_prefix('.') else {
         return false;
     };
     [".tmp-", ".old-"].iter().any(|sep| {
         rest.split_once(sep)
-            .is_some_and(|(base, _)| is_part_name(base))
+            .is_some_and(|(base, s)| is_part_name(base) && is_unique_suffix(s))
     })
 }
 
@@ -240,7 +271,7 @@ fn file_name(target: &Path) -> Result<String, OutputError> {
 }
 
 /// A name unique to this process and moment, for scratch folders.
-fn unique_suffix() -> String {
+pub fn unique_suffix() -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -256,6 +287,11 @@ pub fn check_ours(dir: &Path, kind: FolderKind) -> Result<(), String> {
         Some(k) if k == kind.manifest_kind() => {}
         Some(k) => {
             return Err(match FolderKind::of_manifest(&k) {
+                Some(FolderKind::SweepPart) => {
+                    "it is one shard's part of a sweep \
+                     (manifest kind `sweep-part`); give the sweep's folder, or choose another --out"
+                        .to_string()
+                }
                 Some(other) => format!(
                     "it holds the results of `{}` (manifest kind `{k}`), not of `{}`; \
                      choose another --out",
@@ -271,14 +307,9 @@ pub fn check_ours(dir: &Path, kind: FolderKind) -> Result<(), String> {
         }
         None if kind == FolderKind::Sweep => {
             // A sharded sweep before its merge has no manifest of its own:
-            // it must hold only shards' folders, Slurm scripts and scratch.
-            if !has_sweep_marker(dir) {
-                return Err(
-                    "it is not empty and has no manifest.json written by fleksim; choose another \
-                     --out or an empty folder"
-                        .into(),
-                );
-            }
+            // it may hold only shards' parts (each with fleksim's manifest),
+            // fleksim's Slurm scripts and their logs, and scratch.
+            return check_pending_sweep(dir);
         }
         None => {
             return Err(
@@ -325,15 +356,88 @@ fn read_manifest_kind(path: &Path) -> Result<Option<String>, String> {
     }
 }
 
-/// Whether a sweep folder without a manifest has something only fleksim
-/// makes: a shard's folder, the Slurm scripts or a shard's scratch.
-fn has_sweep_marker(dir: &Path) -> bool {
-    fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            n == "slurm" || is_part_name(&n) || is_part_scratch(&n)
-        })
+/// Checks a sweep folder that has no manifest yet (shards written, not
+/// merged): every entry must be fleksim's own, proven, not only named so.
+fn check_pending_sweep(dir: &Path) -> Result<(), String> {
+    let foreign = |rel: &str| {
+        format!(
+            "it has no manifest.json written by fleksim and holds `{rel}`, which fleksim did not \
+             write there; choose another --out or an empty folder"
+        )
+    };
+    let entries = fs::read_dir(dir).map_err(|e| format!("it cannot be listed ({e})"))?;
+    for e in entries {
+        let e = e.map_err(|e| format!("it cannot be listed ({e})"))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ft = e
+            .file_type()
+            .map_err(|e| format!("`{name}` cannot be read ({e})"))?;
+        let ok = if ft.is_symlink() {
+            false
+        } else if ft.is_dir() && is_part_name(&name) {
+            check_ours(&e.path(), FolderKind::SweepPart).is_ok()
+        } else if ft.is_dir() && is_staging(&name) {
+            check_entries(&e.path(), &format!("{name}/"), FolderKind::Sweep).is_ok()
+        } else if ft.is_dir() && is_part_scratch(&name) {
+            check_entries(&e.path(), "", FolderKind::SweepPart).is_ok()
+        } else if ft.is_dir() && name == "slurm" {
+            slurm_is_ours(&e.path())
+        } else {
+            !ft.is_dir() && is_part_lock(&name) && lock_is_ours(&e.path())
+        };
+        if !ok {
+            return Err(foreign(&name));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `slurm/` holds only scripts fleksim wrote and their logs.
+fn slurm_is_ours(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let regular = e.file_type().is_ok_and(|t| t.is_file());
+        regular
+            && (name.ends_with(".out")
+                || (SLURM_FILES.contains(&name.as_str()) && starts_with_mark(&e.path())))
     })
+}
+
+/// Whether a Slurm script carries [`SLURM_MARK`] on its second line.
+fn starts_with_mark(path: &Path) -> bool {
+    let head = read_head(path, 4096);
+    head.lines().nth(1) == Some(SLURM_MARK)
+}
+
+/// The first `n` bytes of a file as text (empty if unreadable).
+fn read_head(path: &Path, n: u64) -> String {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    if let Ok(f) = File::open(path) {
+        let _ = f.take(n).read_to_end(&mut buf);
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Whether a `report.html` is a page fleksim wrote.
+fn report_is_ours(path: &Path) -> bool {
+    read_head(path, 4096).contains(REPORT_MARK)
+}
+
+/// Whether a lock file is one fleksim made: empty, or `pid N`.
+fn lock_is_ours(path: &Path) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() <= 64 => {}
+        _ => return false,
+    }
+    let text = fs::read_to_string(path).unwrap_or_else(|_| "x".into());
+    let t = text.trim_end();
+    t.is_empty()
+        || t.strip_prefix("pid ")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn check_entries(dir: &Path, prefix: &str, kind: FolderKind) -> Result<(), String> {
@@ -345,7 +449,11 @@ fn check_entries(dir: &Path, prefix: &str, kind: FolderKind) -> Result<(), Strin
         let ft = e
             .file_type()
             .map_err(|e| format!("`{rel}` cannot be read ({e})"))?;
-        if ft.is_symlink() || !kind.allows(&rel, ft.is_dir()) {
+        let foreign_report = rel == REPORT_FILE && !report_is_ours(&e.path());
+        let foreign_script = rel
+            .strip_prefix("slurm/")
+            .is_some_and(|f| SLURM_FILES.contains(&f) && !starts_with_mark(&e.path()));
+        if ft.is_symlink() || !kind.allows(&rel, ft.is_dir()) || foreign_report || foreign_script {
             return Err(format!(
                 "it holds `{rel}`, which `{}` does not write; move it away or choose another --out",
                 kind.command()
@@ -372,6 +480,16 @@ impl Lock {
     pub fn take(target: &Path) -> Result<Lock, OutputError> {
         let name = file_name(target)?;
         let path = parent_of(target).join(format!(".{name}.lock"));
+        if fs::symlink_metadata(&path).is_ok() && !lock_is_ours(&path) {
+            return Err(refused(
+                target,
+                format!(
+                    "`{}` is in the way: fleksim keeps its lock there, and that file is not \
+                     fleksim's; move it away",
+                    path.display()
+                ),
+            ));
+        }
         // Another process may remove the file between our open and our
         // lock; then we hold a lock on a file nobody else sees: try again.
         for _ in 0..8 {
@@ -440,8 +558,13 @@ fn same_file(_file: &File, path: &Path) -> bool {
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Remove the file while still holding the lock, then release it.
-        let _ = fs::remove_file(&self.path);
+        // Remove the file while still holding the lock (if it is still the
+        // file we lock), then release it.
+        if let Some(f) = &self.file {
+            if same_file(f, &self.path) {
+                let _ = fs::remove_file(&self.path);
+            }
+        }
         self.file.take();
     }
 }
@@ -462,6 +585,7 @@ impl Claim {
     /// Checks `target` for writing a folder of `kind`; see the module
     /// documentation. Refusals are [`OutputError::Refused`].
     pub fn new(target: &Path, kind: FolderKind) -> Result<Claim, OutputError> {
+        let target = &normalize(target)?;
         let name = file_name(target)?;
         if name == "." || name == ".." {
             return Err(refused(target, "give a folder name, not `.` or `..`"));
@@ -501,23 +625,27 @@ impl Claim {
         let Ok(entries) = fs::read_dir(parent) else {
             return Ok(());
         };
-        let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
         let mut found: Vec<(bool, PathBuf)> = entries
             .flatten()
             .filter_map(|e| {
                 let n = e.file_name().to_string_lossy().into_owned();
-                let is_old = n.starts_with(&old);
-                (is_old || n.starts_with(&tmp)).then(|| (is_old, e.path()))
+                scratch_of(&n, name).map(|is_old| (is_old, e.path()))
             })
             .collect();
         found.sort();
         for (is_old, path) in found {
             let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-            // Only what a writer of this kind could have left.
-            if !is_dir || check_entries(&path, "", self.kind).is_err() {
+            // Only what a writer of this kind could have left: a scratch
+            // folder with only its files, an old folder that is ours.
+            let ours = if is_old {
+                check_ours(&path, self.kind).is_ok()
+            } else {
+                check_entries(&path, "", self.kind).is_ok()
+            };
+            if !is_dir || !ours {
                 continue;
             }
-            if is_old && !exists(&self.target) && check_ours(&path, self.kind).is_ok() {
+            if is_old && !exists(&self.target) {
                 fs::rename(&path, &self.target)
                     .map_err(|e| OutputError::io("restore the previous results", &path, e))?;
                 continue;
@@ -546,12 +674,50 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
+/// `target` as the name of a folder: trailing separators dropped (so that
+/// `link/` is checked as the link `link`); `.`, `..` and a path ending in
+/// them refused.
+pub fn normalize(target: &Path) -> Result<PathBuf, OutputError> {
+    let text = target.to_string_lossy();
+    let trimmed = text.trim_end_matches(std::path::MAIN_SEPARATOR);
+    let sep = std::path::MAIN_SEPARATOR;
+    if [".", ".."].contains(&trimmed)
+        || trimmed.ends_with(&format!("{sep}."))
+        || trimmed.ends_with(&format!("{sep}.."))
+    {
+        return Err(refused(
+            target,
+            "it does not end in a folder name (`.` or `..`); give a path such as results/my-run",
+        ));
+    }
+    let path = if trimmed.is_empty() {
+        target.to_path_buf()
+    } else {
+        PathBuf::from(trimmed)
+    };
+    match path.components().next_back() {
+        Some(std::path::Component::Normal(_)) => Ok(path),
+        _ => Err(refused(
+            target,
+            "it does not end in a folder name (`.`, `..` or `/`); give a path such as \
+             results/my-run",
+        )),
+    }
+}
+
 /// Refuses a target that is a link, a file, or a folder not ours; a
 /// missing target or an empty folder is fine.
 pub fn check_target(target: &Path, kind: FolderKind) -> Result<(), OutputError> {
+    let target = &normalize(target)?;
     let meta = match fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            return Err(refused(
+                target,
+                "a part of its path is a file, not a folder; choose another --out",
+            ))
+        }
         Err(e) => return Err(OutputError::io("inspect", target, e)),
     };
     if meta.file_type().is_symlink() {
@@ -589,15 +755,22 @@ fn create_parents(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
         d = p.parent();
     }
     missing.reverse();
+    let mut created = Vec::new();
     for (i, p) in missing.iter().enumerate() {
-        if let Err(e) = fs::create_dir(p) {
-            for q in missing[..i].iter().rev() {
-                let _ = fs::remove_dir(q);
+        match fs::create_dir(p) {
+            Ok(()) => created.push(p.clone()),
+            // Another process made it meanwhile: it is not ours to remove.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && p.is_dir() => {}
+            Err(e) => {
+                for q in created.iter().rev() {
+                    let _ = fs::remove_dir(q);
+                }
+                let _ = i;
+                return Err(OutputError::io("create the folder", p, e));
             }
-            return Err(OutputError::io("create the folder", p, e));
         }
     }
-    Ok(missing)
+    Ok(created)
 }
 
 /// A results folder being written: a scratch folder beside the target,
@@ -613,8 +786,9 @@ impl AtomicDir {
     /// Claims `target` for `kind` and starts its scratch folder.
     pub fn new(target: &Path, kind: FolderKind) -> Result<AtomicDir, OutputError> {
         let claim = Claim::new(target, kind)?;
-        let name = file_name(target)?;
-        let tmp = parent_of(target).join(format!(".{name}.tmp-{}", unique_suffix()));
+        let target = claim.target().to_path_buf();
+        let name = file_name(&target)?;
+        let tmp = parent_of(&target).join(format!(".{name}.tmp-{}", unique_suffix()));
         fs::create_dir(&tmp).map_err(|e| OutputError::io("create the folder", &tmp, e))?;
         Ok(AtomicDir {
             claim,

@@ -90,14 +90,17 @@ pub fn compute<W: Write>(
     points: impl Iterator<Item = u64>,
     runner: &Runner,
     files: [W; 2],
+    dir: &Path,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Computed> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let [pw, rw] = files;
     let (mut pw, mut rw) = (Hashing::new(pw), Hashing::new(rw));
-    pw.write_all(points_header(sweep).as_bytes())?;
-    rw.write_all(RESULTS_HEADER.as_bytes())?;
+    let err = |i: usize| move |e| write_err(&dir.join(DATA_FILES[i]), e);
+    pw.write_all(points_header(sweep).as_bytes())
+        .map_err(err(0))?;
+    rw.write_all(RESULTS_HEADER.as_bytes()).map_err(err(1))?;
     let threads = runner.threads();
     let chunk = 2 * threads.max(1);
     let mut points = points.peekable();
@@ -112,15 +115,15 @@ pub fn compute<W: Write>(
         });
         for out in outs {
             let out = out?;
-            pw.write_all(out.row.as_bytes())?;
-            rw.write_all(&out.results)?;
+            pw.write_all(out.row.as_bytes()).map_err(err(0))?;
+            rw.write_all(&out.results).map_err(err(1))?;
             person_months += out.person_months;
             n += 1;
         }
     }
     let mut hashes = BTreeMap::new();
-    hashes.insert(DATA_FILES[0].to_string(), pw.finish()?);
-    hashes.insert(DATA_FILES[1].to_string(), rw.finish()?);
+    hashes.insert(DATA_FILES[0].to_string(), pw.finish().map_err(err(0))?);
+    hashes.insert(DATA_FILES[1].to_string(), rw.finish().map_err(err(1))?);
     let elapsed = clock.elapsed().as_secs_f64();
     Ok(Computed {
         points: n,
@@ -155,26 +158,23 @@ pub fn write_part(
 ) -> anyhow::Result<(PathBuf, PartOutcome)> {
     let info = SweepInfo::of(sweep);
     let target = out.join(shard::part_name(s));
-    if target.exists() {
-        match read_part(&target) {
-            Ok(m) if m.sweep == info && m.shard == s => {
-                return Ok((target, PartOutcome::Skipped(m)));
-            }
-            _ => shard::remove_part(&target).map_err(|e| {
-                write_err(
-                    &target,
-                    format!("it is not a valid part of this sweep and cannot be removed ({e})"),
-                )
-            })?,
+    // The claim first: with the part's lock held, no other process of this
+    // shard can write or judge the part meanwhile. An existing part that is
+    // fleksim's but not valid for this sweep (an older sweep, a changed
+    // file) is replaced at the commit.
+    let dir = AtomicDir::new(&target, FolderKind::SweepPart)?;
+    if let Ok(m) = read_part(&target) {
+        if m.sweep == info && m.shard == s {
+            return Ok((target, PartOutcome::Skipped(m)));
         }
     }
-    let dir = AtomicDir::new(&target, FolderKind::SweepPart)?;
     let files = [dir.create(DATA_FILES[0])?, dir.create(DATA_FILES[1])?];
     let c = compute(
         sweep,
         shard::points(sweep.points, Some(s)),
         runner,
         files,
+        &target,
         progress,
     )?;
     let manifest = PartManifest {
@@ -237,7 +237,7 @@ impl Staging {
         let entries = fs::read_dir(out).map_err(|e| OutputError::io("list", out, e))?;
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with(folder::SWEEP_STAGING_PREFIX) {
+            if folder::is_staging(&name) {
                 fs::remove_dir_all(e.path())
                     .map_err(|err| OutputError::io("remove the leftover folder", &e.path(), err))?;
             }
@@ -245,7 +245,7 @@ impl Staging {
         let tmp = out.join(format!(
             "{}{}",
             folder::SWEEP_STAGING_PREFIX,
-            std::process::id()
+            folder::unique_suffix()
         ));
         fs::create_dir(&tmp).map_err(|e| OutputError::io("create the folder", &tmp, e))?;
         Ok(Staging {
@@ -322,6 +322,7 @@ pub fn write_final(
         shard::points(sweep.points, None),
         runner,
         files,
+        out,
         progress,
     )?;
     let info = SweepInfo::of(sweep);

@@ -14,7 +14,6 @@
 
 use super::manifest::ShardInfo;
 use crate::model::error::InputError;
-use std::path::Path;
 
 /// Environment variables that give the shard index, in order of precedence.
 pub const INDEX_VARS: &[&str] = &["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
@@ -97,21 +96,6 @@ pub fn parse_part_name(name: &str) -> Option<ShardInfo> {
 pub fn points(total: u64, s: Option<ShardInfo>) -> impl Iterator<Item = u64> {
     let s = s.unwrap_or(ShardInfo { index: 0, count: 1 });
     (s.index..total).step_by(s.count.max(1) as usize)
-}
-
-/// Removes an invalid part folder, if it holds only what a part holds (so a
-/// mistaken `--out` never deletes anything else).
-pub fn remove_part(dir: &Path) -> std::io::Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    for name in ["points.csv", "results.csv", "manifest.json"] {
-        let p = dir.join(name);
-        if p.exists() {
-            std::fs::remove_file(p)?;
-        }
-    }
-    std::fs::remove_dir(dir)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! the one that wrote them unless `FLEKSIM` says otherwise.
 
 use super::design::Sweep;
+use crate::output::folder::{self, Claim, SLURM_MARK};
+use crate::output::{FolderKind, OutputError};
 use std::path::{Path, PathBuf};
 
 /// Quotes a word for POSIX sh.
@@ -102,23 +104,60 @@ echo "sweep array: $ARRAY_JOB_ID, merge: ${{MERGE_JOB_ID%%;*}}"
     ]
 }
 
-/// Writes the scripts to `<out>/slurm/` and returns their paths.
+/// Writes the scripts to `<out>/slurm/` and returns their paths. The
+/// folder is claimed like every results folder (a sweep's, locked); each
+/// script is written beside its place and renamed into it, so a script
+/// that exists is whole; on failure, folders created here are removed.
 pub fn emit(sweep: &Sweep, sweep_file: &Path, out: &Path, n: u64) -> anyhow::Result<Vec<PathBuf>> {
+    let mut claim = Claim::new(out, FolderKind::Sweep)?;
     let program = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("fleksim"));
     let dir = out.join("slurm");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
-    let mut paths = Vec::new();
-    for (name, text) in scripts(sweep, sweep_file, out, n, &program) {
-        let p = dir.join(name);
-        std::fs::write(&p, text)
-            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", p.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755));
+    let made: Vec<PathBuf> = [out.to_path_buf(), dir.clone()]
+        .into_iter()
+        .filter(|d| !d.exists())
+        .collect();
+    let result = (|| -> Result<Vec<PathBuf>, OutputError> {
+        for d in &made {
+            std::fs::create_dir(d).map_err(|e| OutputError::io("create the folder", d, e))?;
         }
-        paths.push(p);
+        let mut paths = Vec::new();
+        for (name, text) in scripts(sweep, sweep_file, out, n, &program) {
+            let p = dir.join(&name);
+            let tmp = dir.join(format!(".{name}.tmp-{}", folder::unique_suffix()));
+            let written = std::fs::write(&tmp, marked(&text)).and_then(|_| {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+                }
+                std::fs::rename(&tmp, &p)
+            });
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(OutputError::io("write", &p, e));
+            }
+            paths.push(p);
+        }
+        Ok(paths)
+    })();
+    match result {
+        Ok(paths) => {
+            claim.keep_parents();
+            Ok(paths)
+        }
+        Err(e) => {
+            for d in made.iter().rev() {
+                let _ = std::fs::remove_dir_all(d);
+            }
+            Err(e.into())
+        }
     }
-    Ok(paths)
+}
+
+/// A script with [`SLURM_MARK`] as its second line (after the `#!` line).
+fn marked(text: &str) -> String {
+    match text.split_once('\n') {
+        Some((shebang, rest)) => format!("{shebang}\n{SLURM_MARK}\n{rest}"),
+        None => format!("{text}\n{SLURM_MARK}\n"),
+    }
 }
