@@ -186,7 +186,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let mut tally = Tally::new();
     for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
         let arrived = run.arrive(t, pop);
-        let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len());
+        let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find);
         tally.clear();
         person_months += pop.len() as u64;
         let r = &run.r;
@@ -206,7 +206,10 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
 }
 
 /// The settings of a replication that every month reads, worked out once
-/// from the plan.
+/// from the plan. The loops over people work on a copy of it (and of
+/// [`MonthCtx`]) that nothing else can reach, so that they see its fields
+/// as invariants.
+#[derive(Clone, Copy)]
 struct Rules<'a> {
     plan: &'a Plan,
     h: &'a Hours,
@@ -229,6 +232,15 @@ struct Rules<'a> {
     /// Thresholds of an organic increase and of any change, for people
     /// without a contact or an agreement.
     organic: (u64, u64),
+    /// The plan's switch and tables that the loops over people read.
+    pricing: bool,
+    ly_exit: &'a [f64; MAX_TABLE],
+    dismissal_thr: &'a [u64; MAX_TABLE],
+    flex_leave_thr: &'a [u64; MAX_TABLE],
+    raw_dismissal: &'a [f64; MAX_TABLE],
+    raw_flex_exit: &'a [f64; MAX_TABLE],
+    old_dismissal_thr: &'a [u64; MAX_TABLE],
+    old_leave_thr: &'a [u64; MAX_TABLE],
 }
 
 impl<'a> Rules<'a> {
@@ -255,6 +267,14 @@ impl<'a> Rules<'a> {
             keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
             cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
             organic: (threshold(up), threshold(up + down)),
+            pricing: plan.pricing,
+            ly_exit: &plan.ly_exit,
+            dismissal_thr: &plan.dismissal_thr,
+            flex_leave_thr: &plan.flex_leave_thr,
+            raw_dismissal: &plan.raw_dismissal,
+            raw_flex_exit: &plan.raw_flex_exit,
+            old_dismissal_thr: &plan.old_dismissal_thr,
+            old_leave_thr: &plan.old_leave_thr,
         }
     }
 }
@@ -293,6 +313,8 @@ struct Run<'a> {
     n_direct: u64,
     /// Contacts due in the coming month, counted as people are updated.
     due: Due,
+    /// Scratch for the month's job finding ([`MonthCtx::find`]).
+    find: [[f64; MAX_TABLE]; 2],
 }
 
 impl<'a> Run<'a> {
@@ -324,6 +346,7 @@ impl<'a> Run<'a> {
             n_visit: 0,
             n_direct: 0,
             due,
+            find: [[0.0; MAX_TABLE]; 2],
         }
     }
 
@@ -365,6 +388,7 @@ struct Arrivals {
 /// Month `t` as the steps of the month see it: what the plan says of it,
 /// and the capacity worked out at its start. (Not a calendar
 /// [`crate::model::month::Month`].)
+#[derive(Clone, Copy)]
 struct MonthCtx<'a> {
     t: usize,
     pr: &'a MonthPrices,
@@ -382,7 +406,7 @@ struct MonthCtx<'a> {
     /// follow-up or screening is in force now or next month.
     contact_work: bool,
     /// Job finding by rehab group and spell month, capacity included.
-    find: [[f64; MAX_TABLE]; 2],
+    find: &'a [[f64; MAX_TABLE]; 2],
     consultants: f64,
     caseload: f64,
     capacity: f64,
@@ -393,7 +417,13 @@ impl<'a> MonthCtx<'a> {
     /// Step 2, capacity: from the LY stock after arrivals and the hours of
     /// the contacts due this month; with it, the rules in force in month
     /// `t`.
-    fn new(r: &Rules<'a>, t: usize, arrived: Arrivals, ly: usize) -> MonthCtx<'a> {
+    fn new(
+        r: &Rules<'a>,
+        t: usize,
+        arrived: Arrivals,
+        ly: usize,
+        find: &'a mut [[f64; MAX_TABLE]; 2],
+    ) -> MonthCtx<'a> {
         let plan = r.plan;
         let consultants = plan.consultants[t];
         let (caseload, capacity) = crate::sim::plan::capacity(
@@ -402,7 +432,6 @@ impl<'a> MonthCtx<'a> {
             arrived.due.hours,
             ly as f64,
         );
-        let mut find = [[0.0; MAX_TABLE]; 2];
         for (buf, src) in find.iter_mut().zip(&plan.find[t]) {
             for (dst, v) in buf.iter_mut().zip(src.iter()) {
                 *dst = v * capacity;
@@ -441,8 +470,9 @@ fn ly_step(
     m: &MonthCtx,
     ly: &mut Vec<Person>,
     to_flex: &mut Vec<Person>,
-    c: &mut Counts,
+    counts: &mut Counts,
 ) {
+    let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
     let (jc0, jc1) = m.jobclub;
     let (rv0, rv1) = m.review;
     let mut i = 0;
@@ -452,8 +482,8 @@ fn ly_step(
         let dd = p.dur as u32;
         let in_jobclub = dd >= jc0 && dd < jc1;
         let in_review = dd >= rv0 && dd < rv1;
-        if r.plan.pricing {
-            price_ly(r, m, p, in_jobclub || in_review, c);
+        if r.pricing {
+            price_ly(r, m, p, in_jobclub || in_review, &mut c);
         }
         c.jobclub += in_jobclub as u32;
         c.review += in_review as u32;
@@ -461,10 +491,7 @@ fn ly_step(
 
         let d = idx(p.dur);
         let g = (p.flags & F_REHAB != 0) as usize;
-        let (pf, px) = competing(
-            (m.find[g][d] * p.frailty as f64).min(1.0),
-            r.plan.ly_exit[d],
-        );
+        let (pf, px) = competing((m.find[g][d] * p.frailty as f64).min(1.0), r.ly_exit[d]);
         let u = uniform(&mut p.events);
         if u < pf {
             let a = uniform(&mut p.hours_rng);
@@ -478,10 +505,11 @@ fn ly_step(
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
-            tally_ly(p, c);
+            tally_ly(p, &mut c);
             i += 1;
         }
     }
+    *counts = c;
 }
 
 /// Step 3, pricing: a month of LY and its refusion, from the state at the
@@ -514,36 +542,38 @@ fn flex_step(
     to_ly: &mut Vec<Person>,
     tally: &mut Tally,
 ) {
+    let (r, m, mut c) = (&{ *r }, &{ *m }, tally.c);
     let mut i = 0;
     while i < flex.len() {
         let p = &mut flex[i];
         p.flex_history = (p.flex_history << 1) | 1;
-        if r.plan.pricing {
-            price_flex(r, m, p, tally);
+        if r.pricing {
+            price_flex(r, m, p, &mut c, &mut tally.cost_hist);
         }
-        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut tally.c);
+        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c);
         let x = p.events.next_u64();
         if x < t_leave {
             if x < t_dismiss {
                 dismiss(p);
-                tally.c.dismissals += 1;
+                c.dismissals += 1;
                 to_ly.push(flex.swap_remove(i));
             } else {
-                tally.c.exits_flex += 1;
+                c.exits_flex += 1;
                 flex.swap_remove(i);
             }
             continue;
         }
         if r.hours_model {
-            change_hours(r, m, p, &mut tally.c);
+            change_hours(r, m, p, &mut c);
         }
         next_job_month(p, r.keep_flex);
         tally.end_hist[end_key(p)] += 1;
         if m.contact_work {
-            tally.c.next.add(r, p, m.t + 1, m.next_mask);
+            c.next.add(r, p, m.t + 1, m.next_mask);
         }
         i += 1;
     }
+    tally.c = c;
 }
 
 /// Step 4, pricing: a month of flex subsidy at the hours held at its start.
@@ -552,16 +582,22 @@ fn flex_step(
 /// priced one by one. Benefit weeks count under every regime; past 52 they
 /// no longer change the staircase rate.
 #[inline(always)]
-fn price_flex(r: &Rules, m: &MonthCtx, p: &mut Person, tally: &mut Tally) {
+fn price_flex(
+    r: &Rules,
+    m: &MonthCtx,
+    p: &mut Person,
+    c: &mut Counts,
+    cost_hist: &mut [u32; 2 * HOURS],
+) {
     let is_stair = m.staircase & (p.flags & F_NEW_REFUSION != 0);
     let early = p.weeks < 52.0;
     if is_stair & early {
         let sub = m.pr.subsidy[p.hours as usize];
-        tally.c.cost_flex += sub;
-        tally.c.refusion_flex +=
+        c.cost_flex += sub;
+        c.refusion_flex +=
             sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates);
     } else {
-        tally.cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+        cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
     }
     if early {
         p.weeks += WEEKS_STEP;
@@ -575,7 +611,6 @@ fn price_flex(r: &Rules, m: &MonthCtx, p: &mut Person, tally: &mut Tally) {
 /// scaled so that dismissal + exit ≤ 1.
 #[inline(always)]
 fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64, u64) {
-    let plan = r.plan;
     let d = idx(p.dur);
     if m.contact_work {
         let small = p.start_hours <= r.max_start;
@@ -587,13 +622,13 @@ fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64
         c.mentor += protected as u32;
         if protected {
             let (pd, px) = competing(
-                plan.raw_dismissal[d] * r.fu.dismissal_multiplier,
-                plan.raw_flex_exit[d],
+                r.raw_dismissal[d] * r.fu.dismissal_multiplier,
+                r.raw_flex_exit[d],
             );
             return (threshold(pd), threshold(pd + px));
         }
     }
-    (plan.dismissal_thr[d], plan.flex_leave_thr[d])
+    (r.dismissal_thr[d], r.flex_leave_thr[d])
 }
 
 /// Step 4, hours (docs/model.md, "Hours"): one draw of the hours stream
@@ -640,20 +675,20 @@ fn old_step(
     m: &MonthCtx,
     old: &mut Vec<Person>,
     to_ly: &mut Vec<Person>,
-    c: &mut Counts,
+    counts: &mut Counts,
 ) {
-    let plan = r.plan;
+    let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
     let old_start = old.len() as f64;
     c.cost_old = old_start * m.pr.old_scheme;
-    c.refusion_flex += old_start * m.pr.old_scheme * plan.scenario.money.old_rules_refusion;
+    c.refusion_flex += old_start * m.pr.old_scheme * r.plan.scenario.money.old_rules_refusion;
     let mut i = 0;
     while i < old.len() {
         let p = &mut old[i];
         p.flex_history = (p.flex_history << 1) | 1;
         let d = idx(p.dur);
         let x = p.events.next_u64();
-        if x < plan.old_leave_thr[d] {
-            if x < plan.old_dismissal_thr[d] {
+        if x < r.old_leave_thr[d] {
+            if x < r.old_dismissal_thr[d] {
                 dismiss(p);
                 c.dismissals += 1;
                 to_ly.push(old.swap_remove(i));
@@ -668,6 +703,7 @@ fn old_step(
     }
     c.old = old.len() as u32;
     c.flex += c.old;
+    *counts = c;
 }
 
 /// Step 6, end of month: the month's moves take effect. The dismissed join
@@ -874,7 +910,7 @@ const BAND: [u8; 256] = {
     t
 };
 
-#[derive(Default)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Counts {
     ly: u32,
     ly_le6m: u32,
