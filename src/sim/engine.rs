@@ -7,14 +7,23 @@
 //! - Results do not depend on the thread count: each replication has its own
 //!   random streams.
 //!
-//! Order of events within month `t` (docs/model.md, "Order of events"): arrivals join; everyone
-//! present is exposed to the month's risks, and the state held at the start
-//! of the month decides the month's costs; stocks are recorded at the end.
+//! Order of events within month `t` (docs/model.md, "Order of events"):
+//! arrivals join; everyone present is exposed to the month's risks, and the
+//! state held at the start of the month decides the month's costs; stocks
+//! are recorded at the end.
+//!
+//! [`simulate_with`] is the month loop; each step of the month is one
+//! function, numbered as in docs/model.md: 1 `Run::arrive`, 2
+//! `MonthCtx::new` (capacity), 3 `ly_step`, 4 `flex_step`, 5
+//! `old_step`, 6 `end_of_month`, then `Tally` and `write_row` for
+//! the month's row. `Rules` holds what every month reads, `MonthCtx`
+//! what one month reads, `Tally` what it counts.
 
 use crate::model::metrics as mx;
-use crate::model::money::{Regime, HOURS_ROWS, WEEKS_PER_MONTH};
+use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
+use crate::model::scenario::{Followup, Hours};
 pub use crate::sim::plan::{competing, threshold};
-use crate::sim::plan::{Plan, MAX_TABLE};
+use crate::sim::plan::{MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
 };
@@ -175,321 +184,585 @@ fn cost_key(hours: u8, class: usize) -> usize {
     hours as usize + HOURS * class
 }
 
-/// Simulates replication `rep`, reusing `pop` as scratch space.
+/// Simulates replication `rep`, reusing `pop` as scratch space: the initial
+/// stocks, then the steps of docs/model.md's "Order of events" for each
+/// month in turn.
 pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication {
-    let s = &plan.scenario;
-    let months = plan.months;
-    let mut values = vec![0.0; months * mx::N];
-    let factory = Factory::new(plan, rep);
-    pop.clear();
-    for i in 0..s.initial.ly as u64 {
-        pop.ly.push(factory.initial_ly(i));
-    }
-    let n_new = s.initial.flex.saturating_sub(s.initial.old_rules) as u64;
-    for i in 0..n_new {
-        pop.flex.push(factory.initial_flex(i));
-    }
-    for i in 0..s.initial.old_rules.min(s.initial.flex) as u64 {
-        pop.old.push(factory.initial_old(i));
-    }
-    let fu = &s.policy.followup;
-    let max_start = fu.max_start_hours;
-    let follow_hours = fu.hours_per_contact;
-    let screen_hours = s.policy.screening.hours_per_contact;
-    // Months in which a screening contact or its protection can fall.
-    let (screen_first, screen_last) = match plan.screening {
-        Some((first, len)) => (first, first + len + fu.protect_months as i64),
-        None => (-1, -1),
-    };
-    let h = &s.hours;
-    let steps = (h.step_max - h.step_min + 1) as f64;
-    let hours_model = h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0;
-    let rf = &s.money.refusion;
-    let keep_flex = rf.keep_flex_months.min(u16::MAX as u32) as u16;
-    let cap_months = rf.cap_months.min(u16::MAX as u32) as u16;
-    let weeks_step = WEEKS_PER_MONTH as f32;
-    let pricing = plan.pricing;
-    let organic = {
-        let (up, down) = hour_probabilities(h, fu, false, 0);
-        (threshold(up), threshold(up + down))
-    };
-    let ly_exit = &*plan.ly_exit;
-
-    // Contacts due in the coming month, counted as people are updated.
-    let mut next_contact_hours = 0.0;
-    let mut next_contacts = 0u32;
-    for p in &pop.flex {
-        let c = Contact::of(p, 0, contact_mask(plan, 0), max_start);
-        next_contacts += c.any() as u32;
-        next_contact_hours += c.hours(follow_hours, screen_hours);
-    }
-    let (mut n_visit, mut n_direct) = (0u64, 0u64);
+    let mut run = Run::new(plan, rep, pop);
+    let mut values = vec![0.0; plan.months * mx::N];
     let mut person_months = 0u64;
-    let mut find_buf = [[0.0; MAX_TABLE]; 2];
-    let mut end_hist = [0u32; 3 * HOURS];
-    let mut cost_hist = [0u32; 2 * HOURS];
+    let mut tally = Tally::new();
+    for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
+        let arrived = run.arrive(t, pop); // 1
+        let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find); // 2
+        tally.clear();
+        person_months += pop.len() as u64;
+        let r = &run.r;
+        ly_step(r, &m, &mut pop.ly, &mut pop.to_flex, &mut tally.c); // 3
+        flex_step(r, &m, &mut pop.flex, &mut pop.to_ly, &mut tally); // 4
+        old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c); // 5
+        end_of_month(r, &m, pop, &mut tally); // 6
+        run.due = tally.c.next;
+        tally.count_stocks();
+        tally.price_subsidies(r, &m);
+        write_row(&m, &tally.c, row);
+    }
+    Replication {
+        values,
+        person_months,
+    }
+}
 
-    for t in 0..months {
-        // 1. Arrivals join at the start of the month.
-        let nv = arrivals(plan, rep, t, 0, s.inflow.visitations_per_month);
-        let nd = arrivals(plan, rep, t, 1, s.inflow.direct_per_month);
-        for _ in 0..nv {
-            pop.ly.push(factory.visitation(n_visit, t));
-            n_visit += 1;
+/// The settings of a replication that every month reads, worked out once
+/// from the plan. The loops over people work on local copies of it, of
+/// [`MonthCtx`] and of [`Counts`]: nothing else can reach a local, so the
+/// compiler keeps the fields in registers instead of reloading them after
+/// every write to a person (without the copies the engine is about 5 %
+/// slower).
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    plan: &'a Plan,
+    h: &'a Hours,
+    fu: &'a Followup,
+    rf: &'a Refusion,
+    /// Follow-up contacts go to jobs started at this many hours or less.
+    max_start: u8,
+    follow_hours: f64,
+    screen_hours: f64,
+    /// Months in which a screening contact or its protection can fall
+    /// (-1 when there is no screening).
+    screen_first: i64,
+    screen_last: i64,
+    /// Number of possible sizes of an hours change.
+    steps: f64,
+    /// Whether hours can change at all.
+    hours_model: bool,
+    keep_flex: u16,
+    cap_months: u16,
+    /// Thresholds of an organic increase and of any change, for people
+    /// without a contact or an agreement.
+    organic: (u64, u64),
+    /// The plan's switch and tables that the loops over people read.
+    pricing: bool,
+    ly_exit: &'a [f64; MAX_TABLE],
+    dismissal_thr: &'a [u64; MAX_TABLE],
+    flex_leave_thr: &'a [u64; MAX_TABLE],
+    raw_dismissal: &'a [f64; MAX_TABLE],
+    raw_flex_exit: &'a [f64; MAX_TABLE],
+    old_dismissal_thr: &'a [u64; MAX_TABLE],
+    old_leave_thr: &'a [u64; MAX_TABLE],
+}
+
+impl<'a> Rules<'a> {
+    fn new(plan: &'a Plan) -> Rules<'a> {
+        let s = &plan.scenario;
+        let (h, fu, rf) = (&s.hours, &s.policy.followup, &s.money.refusion);
+        let (screen_first, screen_last) = match plan.screening {
+            Some((first, len)) => (first, first + len + fu.protect_months as i64),
+            None => (-1, -1),
+        };
+        let (up, down) = hour_probabilities(h, fu, false, 0);
+        Rules {
+            plan,
+            h,
+            fu,
+            rf,
+            max_start: fu.max_start_hours,
+            follow_hours: fu.hours_per_contact,
+            screen_hours: s.policy.screening.hours_per_contact,
+            screen_first,
+            screen_last,
+            steps: (h.step_max - h.step_min + 1) as f64,
+            hours_model: h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0,
+            keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
+            cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
+            organic: (threshold(up), threshold(up + down)),
+            pricing: plan.pricing,
+            ly_exit: &plan.ly_exit,
+            dismissal_thr: &plan.dismissal_thr,
+            flex_leave_thr: &plan.flex_leave_thr,
+            raw_dismissal: &plan.raw_dismissal,
+            raw_flex_exit: &plan.raw_flex_exit,
+            old_dismissal_thr: &plan.old_dismissal_thr,
+            old_leave_thr: &plan.old_leave_thr,
         }
-        let mut contacts = next_contacts;
-        let mut contact_hours_t = next_contact_hours;
-        for _ in 0..nd {
-            let p = factory.direct(n_direct, t);
-            let c = Contact::of(&p, t, contact_mask(plan, t), max_start);
-            contacts += c.any() as u32;
-            contact_hours_t += c.hours(follow_hours, screen_hours);
+    }
+}
+
+/// Benefit weeks a month adds.
+const WEEKS_STEP: f32 = WEEKS_PER_MONTH as f32;
+
+/// Consultant contacts due in a month: how many, and the consultant hours
+/// they take.
+#[derive(Debug, Clone, Copy, Default)]
+struct Due {
+    contacts: u32,
+    hours: f64,
+}
+
+impl Due {
+    /// Counts the contact of `p` in month `t`, if any (`mask` as in
+    /// [`Contact::of`]).
+    #[inline(always)]
+    fn add(&mut self, r: &Rules, p: &Person, t: usize, mask: u64) {
+        let c = Contact::of(p, t, mask, r.max_start);
+        self.contacts += c.any() as u32;
+        self.hours += c.hours(r.follow_hours, r.screen_hours);
+    }
+}
+
+/// One replication in progress: what carries from one month to the next
+/// besides the people.
+struct Run<'a> {
+    r: Rules<'a>,
+    factory: Factory<'a>,
+    rep: u64,
+    /// Visitations and direct hires so far: the next arrival's index in
+    /// its group.
+    n_visit: u64,
+    n_direct: u64,
+    /// Contacts due in the coming month, counted as people are updated.
+    due: Due,
+    /// Scratch for the month's job finding ([`MonthCtx::find`]).
+    find: [[f64; MAX_TABLE]; 2],
+}
+
+impl<'a> Run<'a> {
+    /// The initial stocks (docs/model.md, "Initial population") and the
+    /// contacts they are due in the first month.
+    fn new(plan: &'a Plan, rep: u64, pop: &mut Population) -> Run<'a> {
+        let s = &plan.scenario;
+        let factory = Factory::new(plan, rep);
+        pop.clear();
+        for i in 0..s.initial.ly as u64 {
+            pop.ly.push(factory.initial_ly(i));
+        }
+        let n_new = s.initial.flex.saturating_sub(s.initial.old_rules) as u64;
+        for i in 0..n_new {
+            pop.flex.push(factory.initial_flex(i));
+        }
+        for i in 0..s.initial.old_rules.min(s.initial.flex) as u64 {
+            pop.old.push(factory.initial_old(i));
+        }
+        let r = Rules::new(plan);
+        let mut due = Due::default();
+        for p in &pop.flex {
+            due.add(&r, p, 0, contact_mask(plan, 0));
+        }
+        Run {
+            r,
+            factory,
+            rep,
+            n_visit: 0,
+            n_direct: 0,
+            due,
+            find: [[0.0; MAX_TABLE]; 2],
+        }
+    }
+
+    /// Step 1, arrivals: the month's visitations join LY and its direct
+    /// hires join the 2013-rules jobs, at the start of month `t`. The
+    /// contacts due this month include the direct hires'.
+    fn arrive(&mut self, t: usize, pop: &mut Population) -> Arrivals {
+        let plan = self.r.plan;
+        let inflow = &plan.scenario.inflow;
+        let visitations = arrivals(plan, self.rep, t, 0, inflow.visitations_per_month);
+        let direct = arrivals(plan, self.rep, t, 1, inflow.direct_per_month);
+        for _ in 0..visitations {
+            pop.ly.push(self.factory.visitation(self.n_visit, t));
+            self.n_visit += 1;
+        }
+        let mut due = self.due;
+        for _ in 0..direct {
+            let p = self.factory.direct(self.n_direct, t);
+            due.add(&self.r, &p, t, contact_mask(plan, t));
             pop.flex.push(p);
-            n_direct += 1;
+            self.n_direct += 1;
         }
+        Arrivals {
+            visitations,
+            direct,
+            due,
+        }
+    }
+}
 
-        // 2. Capacity from the caseload at the start of the month.
+/// The arrivals of a month and the contacts due in it.
+#[derive(Debug, Clone, Copy)]
+struct Arrivals {
+    visitations: u64,
+    direct: u64,
+    due: Due,
+}
+
+/// Month `t` as the steps of the month see it: what the plan says of it,
+/// and the capacity worked out at its start. (Not a calendar
+/// [`crate::model::month::Month`].)
+#[derive(Clone, Copy)]
+struct MonthCtx<'a> {
+    t: usize,
+    pr: &'a MonthPrices,
+    staircase: bool,
+    /// Spell months in the jobclub and in the review (`from..to`).
+    jobclub: (u32, u32),
+    review: (u32, u32),
+    /// Job months with reduced dismissal (0 without follow-up this month).
+    protect_now: u64,
+    protect_len: usize,
+    /// Contact masks of this month and the next ([`contact_mask`]).
+    mask_now: u64,
+    next_mask: u64,
+    /// Contacts and protection need per-person work only when some
+    /// follow-up or screening is in force now or next month.
+    contact_work: bool,
+    /// Job finding by rehab group and spell month, capacity included.
+    find: &'a [[f64; MAX_TABLE]; 2],
+    consultants: f64,
+    caseload: f64,
+    capacity: f64,
+    arrived: Arrivals,
+}
+
+impl<'a> MonthCtx<'a> {
+    /// Step 2, capacity: from the LY stock after arrivals and the hours of
+    /// the contacts due this month; with it, the rules in force in month
+    /// `t`.
+    fn new(
+        r: &Rules<'a>,
+        t: usize,
+        arrived: Arrivals,
+        ly: usize,
+        find: &'a mut [[f64; MAX_TABLE]; 2],
+    ) -> MonthCtx<'a> {
+        let plan = r.plan;
         let consultants = plan.consultants[t];
         let (caseload, capacity) = crate::sim::plan::capacity(
-            &s.staffing,
+            &plan.scenario.staffing,
             consultants,
-            contact_hours_t,
-            pop.ly.len() as f64,
+            arrived.due.hours,
+            ly as f64,
         );
-        // Job finding by spell month for this month, capacity included.
-        for (buf, src) in find_buf.iter_mut().zip(&plan.find[t]) {
+        for (buf, src) in find.iter_mut().zip(&plan.find[t]) {
             for (dst, v) in buf.iter_mut().zip(src.iter()) {
                 *dst = v * capacity;
             }
         }
-
         let pr = &plan.prices[t];
         let followup_on = plan.followup_on[t];
-        let (jc0, jc1) = plan.jobclub_range[t];
-        let (rv0, rv1) = plan.review_range[t];
-        let staircase = pr.regime == Regime::Staircase;
-        let protect_now = if followup_on { plan.protect_mask } else { 0 };
-        let protect_len = fu.protect_months as usize;
         let ti = t as i64;
-        let screening_now = ti >= screen_first && ti <= screen_last;
-        // Contacts and protection need per-person work only when some
-        // follow-up or screening is in force now or next month.
-        let next_on = t + 1 < months && plan.followup_on[t + 1];
-        let next_mask = if next_on { plan.contact_mask } else { 0 };
-        let mask_now = contact_mask(plan, t);
-        let contact_work = followup_on || next_on || screening_now || ti + 1 == screen_first;
-        let mut c = Counts::default();
-        end_hist.fill(0);
-        cost_hist.fill(0);
-        person_months += pop.len() as u64;
-        let Population {
-            ly,
-            flex,
-            old,
-            to_ly,
-            to_flex,
-        } = pop;
+        let screening_now = ti >= r.screen_first && ti <= r.screen_last;
+        let next_on = t + 1 < plan.months && plan.followup_on[t + 1];
+        MonthCtx {
+            t,
+            pr,
+            staircase: pr.regime == Regime::Staircase,
+            jobclub: plan.jobclub_range[t],
+            review: plan.review_range[t],
+            protect_now: if followup_on { plan.protect_mask } else { 0 },
+            protect_len: r.fu.protect_months as usize,
+            mask_now: contact_mask(plan, t),
+            next_mask: if next_on { plan.contact_mask } else { 0 },
+            contact_work: followup_on || next_on || screening_now || ti + 1 == r.screen_first,
+            find,
+            consultants,
+            caseload,
+            capacity,
+            arrived,
+        }
+    }
+}
 
-        // 3. People on LY: find a job, leave, or stay.
-        let mut i = 0;
-        while i < ly.len() {
-            let p = &mut ly[i];
-            p.flex_history <<= 1;
-            let dd = p.dur as u32;
-            let in_jobclub = dd >= jc0 && dd < jc1;
-            let in_review = dd >= rv0 && dd < rv1;
-            if pricing {
-                let share = crate::model::money::ly_refusion_share(
-                    rf,
-                    staircase && p.flags & F_NEW_REFUSION != 0,
-                    p.weeks as f64,
-                    p.cap_months >= cap_months,
-                    in_jobclub || in_review,
-                );
-                p.weeks = (p.weeks + weeks_step).min(60.0);
-                let benefit = pr.ly[p.category as usize];
-                c.cost_ly += benefit;
-                c.refusion_ly += benefit * share;
-            }
-            c.jobclub += in_jobclub as u32;
-            c.review += in_review as u32;
-            p.cap_months = p.cap_months.saturating_add(1);
+/// Step 3, people on LY (arrivals included): the month is priced, then one
+/// draw decides between finding a job (moving to `to_flex`), leaving and
+/// staying.
+fn ly_step(
+    r: &Rules,
+    m: &MonthCtx,
+    ly: &mut Vec<Person>,
+    to_flex: &mut Vec<Person>,
+    counts: &mut Counts,
+) {
+    // Local copies: see `Rules`.
+    let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
+    let (jc0, jc1) = m.jobclub;
+    let (rv0, rv1) = m.review;
+    let mut i = 0;
+    while i < ly.len() {
+        let p = &mut ly[i];
+        p.flex_history <<= 1;
+        let dd = p.dur as u32;
+        let in_jobclub = dd >= jc0 && dd < jc1;
+        let in_review = dd >= rv0 && dd < rv1;
+        if r.pricing {
+            price_ly(r, m, p, in_jobclub || in_review, &mut c);
+        }
+        c.jobclub += in_jobclub as u32;
+        c.review += in_review as u32;
+        p.cap_months = p.cap_months.saturating_add(1);
 
-            let d = idx(p.dur);
-            let g = (p.flags & F_REHAB != 0) as usize;
-            let (pf, px) = competing((find_buf[g][d] * p.frailty as f64).min(1.0), ly_exit[d]);
-            let u = uniform(&mut p.events);
-            if u < pf {
-                let a = uniform(&mut p.hours_rng);
-                let b = uniform(&mut p.hours_rng);
-                start_job(p, plan, a, b);
-                c.hires += 1;
-                c.hires_le10h += (p.start_hours <= 10) as u32;
-                to_flex.push(ly.swap_remove(i));
-            } else if u < pf + px {
-                c.exits_ly += 1;
-                ly.swap_remove(i);
+        let d = idx(p.dur);
+        let g = (p.flags & F_REHAB != 0) as usize;
+        let (pf, px) = competing((m.find[g][d] * p.frailty as f64).min(1.0), r.ly_exit[d]);
+        let u = uniform(&mut p.events);
+        if u < pf {
+            let a = uniform(&mut p.hours_rng);
+            let b = uniform(&mut p.hours_rng);
+            start_job(p, r.plan, a, b);
+            c.hires += 1;
+            c.hires_le10h += (p.start_hours <= 10) as u32;
+            to_flex.push(ly.swap_remove(i));
+        } else if u < pf + px {
+            c.exits_ly += 1;
+            ly.swap_remove(i);
+        } else {
+            p.dur = p.dur.saturating_add(1);
+            tally_ly(p, &mut c);
+            i += 1;
+        }
+    }
+    *counts = c;
+}
+
+/// Step 3, pricing: a month of LY and its refusion, from the state at the
+/// start of the month (`in_offer`: in the jobclub or the review); the
+/// benefit weeks grow.
+#[inline(always)]
+fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, c: &mut Counts) {
+    let share = crate::model::money::ly_refusion_share(
+        r.rf,
+        m.staircase && p.flags & F_NEW_REFUSION != 0,
+        p.weeks as f64,
+        p.cap_months >= r.cap_months,
+        in_offer,
+    );
+    p.weeks = (p.weeks + WEEKS_STEP).min(60.0);
+    let benefit = m.pr.ly[p.category as usize];
+    c.cost_ly += benefit;
+    c.refusion_ly += benefit * share;
+}
+
+/// Step 4, people in 2013-rules flexjobs (direct arrivals included): the
+/// month is priced, then one draw decides between dismissal (moving to
+/// `to_ly`), exit and staying; who stays may change hours. The hot loop of
+/// the engine; it avoids branches on conditions that vary from person to
+/// person.
+fn flex_step(
+    r: &Rules,
+    m: &MonthCtx,
+    flex: &mut Vec<Person>,
+    to_ly: &mut Vec<Person>,
+    tally: &mut Tally,
+) {
+    // Local copies: see `Rules`.
+    let (r, m, mut c) = (&{ *r }, &{ *m }, tally.c);
+    let mut i = 0;
+    while i < flex.len() {
+        let p = &mut flex[i];
+        p.flex_history = (p.flex_history << 1) | 1;
+        if r.pricing {
+            price_flex(r, m, p, &mut c, &mut tally.cost_hist);
+        }
+        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c);
+        let x = p.events.next_u64();
+        if x < t_leave {
+            if x < t_dismiss {
+                dismiss(p);
+                c.dismissals += 1;
+                to_ly.push(flex.swap_remove(i));
             } else {
-                p.dur = p.dur.saturating_add(1);
-                tally_ly(p, &mut c);
-                i += 1;
+                c.exits_flex += 1;
+                flex.swap_remove(i);
             }
+            continue;
         }
+        if r.hours_model {
+            change_hours(r, m, p, &mut c);
+        }
+        next_job_month(p, r.keep_flex);
+        tally.end_hist[end_key(p)] += 1;
+        if m.contact_work {
+            c.next.add(r, p, m.t + 1, m.next_mask);
+        }
+        i += 1;
+    }
+    tally.c = c;
+}
 
-        // 4. People in 2013-rules flexjobs: dismissal, exit, or hours. The
-        // hot loop of the engine; it avoids branches on conditions that vary
-        // from person to person.
-        let mut i = 0;
-        while i < flex.len() {
-            let p = &mut flex[i];
-            p.flex_history = (p.flex_history << 1) | 1;
-            if pricing {
-                let is_stair = staircase & (p.flags & F_NEW_REFUSION != 0);
-                // Benefit weeks count under every regime; past 52 they no
-                // longer change the staircase rate.
-                let early = p.weeks < 52.0;
-                if is_stair & early {
-                    // Early on the staircase (rare): priced one by one.
-                    let sub = pr.subsidy[p.hours as usize];
-                    c.cost_flex += sub;
-                    c.refusion_flex += sub
-                        * crate::model::money::staircase_share(p.weeks as f64, &rf.staircase_rates);
-                } else {
-                    cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
-                }
-                if early {
-                    p.weeks += weeks_step;
-                }
-            }
-            let d = idx(p.dur);
-            // Draws are compared as 64-bit integers with thresholds
-            // `p · 2^64`: the plan's tables hold them, scaled so that
-            // dismissal + exit ≤ 1.
-            let mut t_dismiss = plan.dismissal_thr[d];
-            let mut t_leave = plan.flex_leave_thr[d];
-            if contact_work {
-                let small = p.start_hours <= max_start;
-                let in_mask = (protect_now >> d.min(63)) & 1 == 1;
-                let screen = p.screen_t as usize;
-                let protected = (small & (d < 64) & in_mask)
-                    | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + protect_len));
-                c.mentor += protected as u32;
-                if protected {
-                    let (pd, px) = competing(
-                        plan.raw_dismissal[d] * fu.dismissal_multiplier,
-                        plan.raw_flex_exit[d],
-                    );
-                    t_dismiss = threshold(pd);
-                    t_leave = threshold(pd + px);
-                }
-            }
-            let x = p.events.next_u64();
-            if x < t_leave {
-                if x < t_dismiss {
-                    dismiss(p);
-                    c.dismissals += 1;
-                    to_ly.push(flex.swap_remove(i));
-                } else {
-                    c.exits_flex += 1;
-                    flex.swap_remove(i);
-                }
-                continue;
-            }
-            if hours_model {
-                let y = p.hours_rng.next_u64();
-                let contact = contact_work && Contact::of(p, t, mask_now, max_start).any();
-                let special = contact | (p.flags & F_AGREEMENT != 0);
-                let (t_up, t_any) = if special {
-                    let (up, down) = hour_probabilities(h, fu, contact, p.flags);
-                    (threshold(up), threshold(up + down))
-                } else {
-                    organic
-                };
-                if y < t_any {
-                    let (up, down) = hour_probabilities(h, fu, contact, p.flags);
-                    let v = unit(y);
-                    if y < t_up {
-                        if p.hours < p.ceiling {
-                            let step = h.step_min as f64 + (v / up * steps).floor();
-                            let step = (step as u8).min(h.step_max);
-                            p.hours = p.hours.saturating_add(step).min(p.ceiling);
-                            c.hours_up += 1;
-                        }
-                    } else if p.hours > 1 {
-                        let step = h.step_min as f64 + ((v - up) / down * steps).floor();
-                        let step = (step as u8).min(h.step_max);
-                        p.hours = p.hours.saturating_sub(step).max(1);
-                        c.hours_down += 1;
-                    }
-                }
-            }
-            next_job_month(p, keep_flex);
-            end_hist[end_key(p)] += 1;
-            if contact_work {
-                tally_contact(
-                    p,
-                    t,
-                    next_mask,
-                    max_start,
-                    follow_hours,
-                    screen_hours,
-                    &mut c,
-                );
-            }
-            i += 1;
-        }
+/// Step 4, pricing: a month of flex subsidy at the hours held at its start.
+/// Most people go into the cost histogram, priced at the end of the month
+/// ([`Tally::price_subsidies`]); early on the staircase (rare) they are
+/// priced one by one. Benefit weeks count under every regime; past 52 they
+/// no longer change the staircase rate.
+#[inline(always)]
+fn price_flex(
+    r: &Rules,
+    m: &MonthCtx,
+    p: &mut Person,
+    c: &mut Counts,
+    cost_hist: &mut [u32; 2 * HOURS],
+) {
+    let is_stair = m.staircase & (p.flags & F_NEW_REFUSION != 0);
+    let early = p.weeks < 52.0;
+    if is_stair & early {
+        let sub = m.pr.subsidy[p.hours as usize];
+        c.cost_flex += sub;
+        c.refusion_flex +=
+            sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates);
+    } else {
+        cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
+    }
+    if early {
+        p.weeks += WEEKS_STEP;
+    }
+}
 
-        // 5. People in old-rules flexjobs: a flat subsidy to the employer,
-        // priced by the count at the start of the month.
-        let old_start = old.len() as f64;
-        c.cost_old = old_start * pr.old_scheme;
-        c.refusion_flex += old_start * pr.old_scheme * s.money.old_rules_refusion;
-        let mut i = 0;
-        while i < old.len() {
-            let p = &mut old[i];
-            p.flex_history = (p.flex_history << 1) | 1;
-            let d = idx(p.dur);
-            let x = p.events.next_u64();
-            if x < plan.old_leave_thr[d] {
-                if x < plan.old_dismissal_thr[d] {
-                    dismiss(p);
-                    c.dismissals += 1;
-                    to_ly.push(old.swap_remove(i));
-                } else {
-                    c.exits_flex += 1;
-                    old.swap_remove(i);
-                }
-                continue;
-            }
-            next_job_month(p, keep_flex);
-            i += 1;
-        }
-        c.old = old.len() as u32;
-        c.flex += c.old;
-
-        // 6. Moves between states take effect at the end of the month.
-        for mut p in to_ly.drain(..) {
-            tally_ly(&mut p, &mut c);
-            ly.push(p);
-        }
-        for p in to_flex.drain(..) {
-            end_hist[end_key(&p)] += 1;
-            tally_contact(
-                &p,
-                t,
-                next_mask,
-                max_start,
-                follow_hours,
-                screen_hours,
-                &mut c,
+/// Step 4: the thresholds of dismissal and of dismissal + exit of a person
+/// in a 2013-rules job, with the follow-up multiplier on dismissal in
+/// protected months (each counted as a mentor month). Draws are compared as
+/// 64-bit integers with thresholds `p · 2^64`: the plan's tables hold them,
+/// scaled so that dismissal + exit ≤ 1.
+#[inline(always)]
+fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64, u64) {
+    let d = idx(p.dur);
+    if m.contact_work {
+        let small = p.start_hours <= r.max_start;
+        let in_mask = (m.protect_now >> d.min(63)) & 1 == 1;
+        let screen = p.screen_t as usize;
+        let t = m.t;
+        let protected = (small & (d < 64) & in_mask)
+            | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + m.protect_len));
+        c.mentor += protected as u32;
+        if protected {
+            let (pd, px) = competing(
+                r.raw_dismissal[d] * r.fu.dismissal_multiplier,
+                r.raw_flex_exit[d],
             );
-            flex.push(p);
+            return (threshold(pd), threshold(pd + px));
         }
-        next_contacts = c.next_contacts;
-        next_contact_hours = c.next_contact_hours;
+    }
+    (r.dismissal_thr[d], r.flex_leave_thr[d])
+}
 
-        // Read the histograms.
-        for (k, &n) in end_hist.iter().enumerate() {
+/// Step 4, hours (docs/model.md, "Hours"): one draw of the hours stream
+/// decides between an increase (up to the ceiling), a decrease (down to 1
+/// hour) and no change; a contact this month or a progression agreement
+/// raises the chance of an increase.
+#[inline(always)]
+fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts) {
+    let h = r.h;
+    let y = p.hours_rng.next_u64();
+    let contact = m.contact_work && Contact::of(p, m.t, m.mask_now, r.max_start).any();
+    let special = contact | (p.flags & F_AGREEMENT != 0);
+    let (t_up, t_any) = if special {
+        let (up, down) = hour_probabilities(h, r.fu, contact, p.flags);
+        (threshold(up), threshold(up + down))
+    } else {
+        r.organic
+    };
+    if y >= t_any {
+        return;
+    }
+    let (up, down) = hour_probabilities(h, r.fu, contact, p.flags);
+    let v = unit(y);
+    if y < t_up {
+        if p.hours < p.ceiling {
+            let step = h.step_min as f64 + (v / up * r.steps).floor();
+            let step = (step as u8).min(h.step_max);
+            p.hours = p.hours.saturating_add(step).min(p.ceiling);
+            c.hours_up += 1;
+        }
+    } else if p.hours > 1 {
+        let step = h.step_min as f64 + ((v - up) / down * r.steps).floor();
+        let step = (step as u8).min(h.step_max);
+        p.hours = p.hours.saturating_sub(step).max(1);
+        c.hours_down += 1;
+    }
+}
+
+/// Step 5, people in old-rules flexjobs: a flat subsidy to the employer,
+/// priced by the count at the start of the month, then one draw between
+/// dismissal (moving to `to_ly`), exit and staying.
+fn old_step(
+    r: &Rules,
+    m: &MonthCtx,
+    old: &mut Vec<Person>,
+    to_ly: &mut Vec<Person>,
+    counts: &mut Counts,
+) {
+    // Local copies: see `Rules`.
+    let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
+    let old_start = old.len() as f64;
+    c.cost_old = old_start * m.pr.old_scheme;
+    c.refusion_flex += old_start * m.pr.old_scheme * r.plan.scenario.money.old_rules_refusion;
+    let mut i = 0;
+    while i < old.len() {
+        let p = &mut old[i];
+        p.flex_history = (p.flex_history << 1) | 1;
+        let d = idx(p.dur);
+        let x = p.events.next_u64();
+        if x < r.old_leave_thr[d] {
+            if x < r.old_dismissal_thr[d] {
+                dismiss(p);
+                c.dismissals += 1;
+                to_ly.push(old.swap_remove(i));
+            } else {
+                c.exits_flex += 1;
+                old.swap_remove(i);
+            }
+            continue;
+        }
+        next_job_month(p, r.keep_flex);
+        i += 1;
+    }
+    c.old = old.len() as u32;
+    c.flex += c.old;
+    *counts = c;
+}
+
+/// Step 6, end of month: the month's moves take effect. The dismissed join
+/// LY; the hired join the 2013-rules jobs, where they count in the month's
+/// stocks and may be due a contact next month.
+fn end_of_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally) {
+    for mut p in pop.to_ly.drain(..) {
+        tally_ly(&mut p, &mut tally.c);
+        pop.ly.push(p);
+    }
+    for p in pop.to_flex.drain(..) {
+        tally.end_hist[end_key(&p)] += 1;
+        tally.c.next.add(r, &p, m.t + 1, m.next_mask);
+        pop.flex.push(p);
+    }
+}
+
+/// What a month counts as it goes: the counters, and two histograms of the
+/// 2013-rules jobs ([`end_key`] at the end of the month, [`cost_key`] at
+/// its start).
+struct Tally {
+    c: Counts,
+    end_hist: [u32; 3 * HOURS],
+    cost_hist: [u32; 2 * HOURS],
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            c: Counts::default(),
+            end_hist: [0; 3 * HOURS],
+            cost_hist: [0; 2 * HOURS],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.c = Counts::default();
+        self.end_hist.fill(0);
+        self.cost_hist.fill(0);
+    }
+
+    /// Step 6, stocks: the 2013-rules stock, by hours band, at 10 hours or
+    /// less, and the progression KPI, read off the end-of-month histogram.
+    fn count_stocks(&mut self) {
+        let c = &mut self.c;
+        for (k, &n) in self.end_hist.iter().enumerate() {
             if n == 0 {
                 continue;
             }
@@ -501,71 +774,78 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             c.prog_base += if group > 0 { n } else { 0 };
             c.progressed += if group == 2 { n } else { 0 };
         }
-        let rates = [rf.flat_flex_rate, rf.staircase_rates[3]];
-        for (k, &n) in cost_hist.iter().enumerate() {
+    }
+
+    /// Step 4's pricing, finished at the end of the month: the subsidies of
+    /// the cost histogram and their refusion (flat rate, or the staircase's
+    /// last step).
+    fn price_subsidies(&mut self, r: &Rules, m: &MonthCtx) {
+        let c = &mut self.c;
+        let rates = [r.rf.flat_flex_rate, r.rf.staircase_rates[3]];
+        for (k, &n) in self.cost_hist.iter().enumerate() {
             if n == 0 {
                 continue;
             }
-            let amount = n as f64 * pr.subsidy[k % HOURS];
+            let amount = n as f64 * m.pr.subsidy[k % HOURS];
             c.cost_flex += amount;
             c.refusion_flex += amount * rates[k / HOURS];
         }
+    }
+}
 
-        let row = &mut values[t * mx::N..(t + 1) * mx::N];
-        row[mx::LY_STOCK] = c.ly as f64;
-        row[mx::LY_STOCK_LE6M] = c.ly_le6m as f64;
-        row[mx::FLEX_STOCK] = c.flex as f64;
-        row[mx::FLEX_LE10H] = c.le10h as f64;
-        row[mx::FLEX_OLD_RULES] = c.old as f64;
-        for (b, n) in c.bands.iter().enumerate() {
-            row[mx::FLEX_BANDS + b] = *n as f64;
-        }
-        let scheme = (c.ly + c.flex) as f64;
-        row[mx::LY_SHARE] = if scheme > 0.0 {
-            c.ly as f64 / scheme
-        } else {
-            0.0
-        };
-        row[mx::PROGRESSION_SHARE] = if c.prog_base > 0 {
-            c.progressed as f64 / c.prog_base as f64
-        } else {
-            0.0
-        };
-        row[mx::PROGRESSION_BASE] = c.prog_base as f64;
-        row[mx::VISITATIONS] = nv as f64;
-        row[mx::DIRECT_HIRES] = nd as f64;
-        row[mx::HIRES] = c.hires as f64;
-        row[mx::HIRES_LE10H] = c.hires_le10h as f64;
-        row[mx::DISMISSALS] = c.dismissals as f64;
-        row[mx::EXITS_LY] = c.exits_ly as f64;
-        row[mx::EXITS_FLEX] = c.exits_flex as f64;
-        row[mx::HOURS_UP] = c.hours_up as f64;
-        row[mx::HOURS_DOWN] = c.hours_down as f64;
-        row[mx::CONSULTANTS] = consultants;
-        row[mx::CASELOAD] = caseload;
-        row[mx::CAPACITY] = capacity;
-        row[mx::CONTACTS] = contacts as f64;
-        let measures = contacts as f64 * pr.per_contact
-            + c.jobclub as f64 * pr.jobclub
-            + c.review as f64 * pr.review
-            + c.mentor as f64 * pr.mentor_month;
-        row[mx::COST_LY] = c.cost_ly;
-        row[mx::COST_FLEX_SUBSIDY] = c.cost_flex;
-        row[mx::COST_OLD_SCHEME] = c.cost_old;
-        row[mx::REFUSION_LY] = c.refusion_ly;
-        row[mx::REFUSION_FLEX] = c.refusion_flex;
-        row[mx::COST_STAFF_MUNICIPAL] = pr.staff_municipal;
-        row[mx::COST_STAFF_GRANT] = pr.staff_grant;
-        row[mx::COST_MEASURES] = measures;
-        row[mx::NET_MUNICIPAL_COST] =
-            c.cost_ly + c.cost_flex + c.cost_old - c.refusion_ly - c.refusion_flex
-                + pr.staff_municipal
-                + measures;
+/// Step 6: the month's row of metrics (docs/model.md, "What comes out").
+fn write_row(m: &MonthCtx, c: &Counts, row: &mut [f64]) {
+    let pr = m.pr;
+    row[mx::LY_STOCK] = c.ly as f64;
+    row[mx::LY_STOCK_LE6M] = c.ly_le6m as f64;
+    row[mx::FLEX_STOCK] = c.flex as f64;
+    row[mx::FLEX_LE10H] = c.le10h as f64;
+    row[mx::FLEX_OLD_RULES] = c.old as f64;
+    for (b, n) in c.bands.iter().enumerate() {
+        row[mx::FLEX_BANDS + b] = *n as f64;
     }
-    Replication {
-        values,
-        person_months,
-    }
+    let scheme = (c.ly + c.flex) as f64;
+    row[mx::LY_SHARE] = if scheme > 0.0 {
+        c.ly as f64 / scheme
+    } else {
+        0.0
+    };
+    row[mx::PROGRESSION_SHARE] = if c.prog_base > 0 {
+        c.progressed as f64 / c.prog_base as f64
+    } else {
+        0.0
+    };
+    row[mx::PROGRESSION_BASE] = c.prog_base as f64;
+    row[mx::VISITATIONS] = m.arrived.visitations as f64;
+    row[mx::DIRECT_HIRES] = m.arrived.direct as f64;
+    row[mx::HIRES] = c.hires as f64;
+    row[mx::HIRES_LE10H] = c.hires_le10h as f64;
+    row[mx::DISMISSALS] = c.dismissals as f64;
+    row[mx::EXITS_LY] = c.exits_ly as f64;
+    row[mx::EXITS_FLEX] = c.exits_flex as f64;
+    row[mx::HOURS_UP] = c.hours_up as f64;
+    row[mx::HOURS_DOWN] = c.hours_down as f64;
+    row[mx::CONSULTANTS] = m.consultants;
+    row[mx::CASELOAD] = m.caseload;
+    row[mx::CAPACITY] = m.capacity;
+    let contacts = m.arrived.due.contacts;
+    row[mx::CONTACTS] = contacts as f64;
+    let measures = contacts as f64 * pr.per_contact
+        + c.jobclub as f64 * pr.jobclub
+        + c.review as f64 * pr.review
+        + c.mentor as f64 * pr.mentor_month;
+    row[mx::COST_LY] = c.cost_ly;
+    row[mx::COST_FLEX_SUBSIDY] = c.cost_flex;
+    row[mx::COST_OLD_SCHEME] = c.cost_old;
+    row[mx::REFUSION_LY] = c.refusion_ly;
+    row[mx::REFUSION_FLEX] = c.refusion_flex;
+    row[mx::COST_STAFF_MUNICIPAL] = pr.staff_municipal;
+    row[mx::COST_STAFF_GRANT] = pr.staff_grant;
+    row[mx::COST_MEASURES] = measures;
+    row[mx::NET_MUNICIPAL_COST] =
+        c.cost_ly + c.cost_flex + c.cost_old - c.refusion_ly - c.refusion_flex
+            + pr.staff_municipal
+            + measures;
 }
 
 #[inline(always)]
@@ -577,22 +857,6 @@ fn tally_ly(p: &mut Person, c: &mut Counts) {
     if p.category != 0 && (p.flex_history & 0x3FFFF).count_ones() >= 9 {
         p.category = 0;
     }
-}
-
-/// Counts a contact due next month.
-#[inline(always)]
-fn tally_contact(
-    p: &Person,
-    t: usize,
-    next_mask: u64,
-    max_start: u8,
-    follow_hours: f64,
-    screen_hours: f64,
-    c: &mut Counts,
-) {
-    let contact = Contact::of(p, t + 1, next_mask, max_start);
-    c.next_contacts += contact.any() as u32;
-    c.next_contact_hours += contact.hours(follow_hours, screen_hours);
 }
 
 /// A 64-bit draw as a number in [0, 1).
@@ -659,7 +923,7 @@ const BAND: [u8; 256] = {
     t
 };
 
-#[derive(Default)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Counts {
     ly: u32,
     ly_le6m: u32,
@@ -679,8 +943,8 @@ struct Counts {
     jobclub: u32,
     review: u32,
     mentor: u32,
-    next_contacts: u32,
-    next_contact_hours: f64,
+    /// Contacts due next month.
+    next: Due,
     cost_ly: f64,
     cost_flex: f64,
     cost_old: f64,
