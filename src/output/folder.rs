@@ -921,15 +921,16 @@ mod tests {
         assert!(!FolderKind::Comparison.allows("runs/base/deeper", true));
         assert!(FolderKind::Sweep.allows("part-0-of-2", true));
         assert!(FolderKind::Sweep.allows("part-0-of-2/results.csv", false));
-        assert!(FolderKind::Sweep.allows(".part-0-of-2.tmp-4242", true));
+        assert!(FolderKind::Sweep.allows(".part-0-of-2.tmp-4242-17", true));
+        assert!(!FolderKind::Sweep.allows(".part-0-of-2.tmp-backup", true));
         assert!(FolderKind::Sweep.allows(".part-0-of-2.lock", false));
         assert!(FolderKind::Sweep.allows("slurm/sweep-12_3.out", false));
         assert!(!FolderKind::Sweep.allows("slurm/notes.txt", false));
         assert!(!FolderKind::Sweep.allows("part-x-of-2", true));
         assert!(!FolderKind::Sweep.allows("monthly.csv", false));
         assert!(!FolderKind::SweepPart.allows("report.html", false));
-        assert!(FolderKind::Sweep.allows(".sweep.tmp-7/timing.json", false));
-        assert!(!FolderKind::Sweep.allows(".sweep.tmp-7/x.txt", false));
+        assert!(FolderKind::Sweep.allows(".sweep.tmp-7-8/timing.json", false));
+        assert!(!FolderKind::Sweep.allows(".sweep.tmp-7-8/x.txt", false));
     }
 
     #[test]
@@ -941,6 +942,11 @@ mod tests {
             Some("report.html")
         );
         assert!(is_part_scratch(".part-1-of-3.old-5-6"));
+        assert!(!is_part_scratch(".part-1-of-3.old-5"));
+        assert_eq!(scratch_of(".r.old-1-2", "r"), Some(true));
+        assert_eq!(scratch_of(".r.tmp-1-2", "r"), Some(false));
+        assert_eq!(scratch_of(".r.old-backup", "r"), None);
+        assert_eq!(scratch_of(".rr.tmp-1-2", "r"), None);
         assert!(!is_part_scratch(".parts.old-5"));
     }
 }
