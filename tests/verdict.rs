@@ -147,3 +147,35 @@ fn cumulative_points_are_per_replication_quantiles_consistent_with_the_monthly_f
     );
     assert!(!stdout.contains("pays for: -"), "{stdout}");
 }
+
+/// Runs `fleksim report <dir> --out <dir>/page.html`; returns the page.
+fn report(dir: &Path) -> String {
+    let page = dir.join("page.html");
+    let mut cmd = fleksim();
+    cmd.arg("report").arg(dir).arg("--out").arg(&page);
+    succeeds(cmd);
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    text
+}
+
+#[test]
+fn the_report_draws_the_cumulative_band_and_reads_older_folders_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    compare(
+        &[&root(BASELINE), &root(PROJECT)],
+        &["--replications", "6", "--set", "horizon_months=24"],
+        &out,
+    );
+    let page = report(&out);
+    assert!(
+        page.contains("summed up to the month"),
+        "band's aid missing"
+    );
+    assert!(page.contains("Payback month: the month from which"));
+    // A folder written before cumulative_monthly.csv existed.
+    std::fs::remove_file(out.join("cumulative_monthly.csv")).unwrap();
+    let page = report(&out);
+    assert!(page.contains("holds no intervals for the sum"));
+}
