@@ -159,8 +159,9 @@ fn expected_charts() -> BTreeMap<&'static str, Vec<&'static str>> {
             .concat(),
         ),
         (
-            "Net municipal cost: cumulative difference (mean) (aalborg-project)",
-            time("DKK million"),
+            "Net municipal cost: cumulative difference (aalborg-project)",
+            // Per-replication quantiles of the sum: the chart has its band.
+            [time("DKK million"), vec!["90 % band (p05–p95)"]].concat(),
         ),
         (
             "Share on LY: alternative minus baseline (aalborg-project)",

@@ -20,6 +20,7 @@ use crate::model::error::{InputError, SerializeError};
 use crate::model::kpi;
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
+use crate::model::scenario::Scenario;
 use crate::output::export::{self, num};
 use crate::output::{AtomicDir, FolderKind};
 use crate::sim::engine::Replication;
@@ -92,8 +93,8 @@ fn level_rows(acc: Accumulator) -> Vec<Level> {
         .collect()
 }
 
-/// First month from which a cumulative series stays below zero.
-fn payback_index(cum: &[f64]) -> Option<usize> {
+/// First month from which a cumulative series stays below zero to its end.
+fn below_from(cum: &[f64]) -> Option<usize> {
     let mut idx = None;
     for (t, &v) in cum.iter().enumerate().rev() {
         if v < 0.0 {
@@ -105,6 +106,88 @@ fn payback_index(cum: &[f64]) -> Option<usize> {
     idx
 }
 
+/// The payback month of a cumulative difference (alternative minus
+/// baseline): the first month from which it stays below zero to the end,
+/// provided it was above zero before (an investment that is paid back). A
+/// series below zero from its first month was never an investment and has
+/// no payback month; its cheaper periods ([`cheaper_periods`]) say so.
+pub fn payback_index(cum: &[f64]) -> Option<usize> {
+    let from = below_from(cum)?;
+    cum[..from].iter().any(|&v| v > 0.0).then_some(from)
+}
+
+/// The periods `[from, to]` (month indices, both inclusive) in which a
+/// cumulative difference is below zero: where the alternative has cost less
+/// than the baseline so far.
+pub fn cheaper_periods(cum: &[f64]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (t, &v) in cum.iter().enumerate() {
+        match (v < 0.0, open) {
+            (true, None) => open = Some(t),
+            (false, Some(f)) => {
+                out.push((f, t - 1));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(f) = open {
+        out.push((f, cum.len() - 1));
+    }
+    out
+}
+
+/// The last month of the enabled policies' windows (an open end is the
+/// horizon), if any policy is enabled and in force within the horizon.
+pub fn project_end(s: &Scenario) -> Option<Month> {
+    let p = &s.policy;
+    let windows = [
+        (p.jobclub.enabled, p.jobclub.window()),
+        (p.three_month_review.enabled, p.three_month_review.window()),
+        (p.rehab_meeting.enabled, p.rehab_meeting.window()),
+        (p.followup.enabled, p.followup.window()),
+        (p.screening.enabled, p.screening.window()),
+    ];
+    let end = s.end();
+    windows
+        .iter()
+        .filter(|(on, w)| *on && w.from.is_none_or(|f| f <= end))
+        .map(|(_, w)| w.to.map_or(end, |t| t.min(end)))
+        .filter(|t| *t >= s.start)
+        .max()
+}
+
+/// The points at which the cumulative difference is reported: the end of
+/// the project window (if any), after 3, 5 and 10 years, and the horizon,
+/// as (name, month index); points beyond the horizon are skipped.
+pub fn cumulative_points(s: &Scenario, alt: &Scenario) -> Vec<(&'static str, usize)> {
+    let months = s.horizon_months as usize;
+    let mut out = Vec::new();
+    if let Some(m) = project_end(alt) {
+        out.push(("project_end", s.start.months_until(m) as usize));
+    }
+    for (name, years) in [("3y", 3), ("5y", 5), ("10y", 10)] {
+        if 12 * years <= months {
+            out.push((name, 12 * years - 1));
+        }
+    }
+    out.push(("horizon", months - 1));
+    out
+}
+
+/// The cumulative net municipal cost difference at one point.
+#[derive(Debug, Clone, Copy)]
+pub struct CumPoint {
+    /// `project_end`, `3y`, `5y`, `10y` or `horizon`.
+    pub point: &'static str,
+    pub month: Month,
+    /// Over replications, each summed over its own months.
+    pub diff: Summary,
+    /// Share of replications in which the alternative has cost less so far.
+    pub prob_cheaper: f64,
+}
+
 /// The paired differences of one alternative, accumulated.
 struct DiffAcc {
     monthly: Accumulator,
@@ -113,6 +196,8 @@ struct DiffAcc {
     horizon: Accumulator,
     /// Net saving per year and the positions it pays for.
     saving: Accumulator,
+    /// Cumulative net municipal cost difference per month, per replication.
+    cumulative: Accumulator,
     /// Payback month index per replication (infinite if never): 8 bytes a
     /// replication.
     paybacks: Vec<f64>,
@@ -136,6 +221,7 @@ impl DiffAcc {
             yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
             horizon: Accumulator::new(stats::horizon_names().len()),
             saving: Accumulator::new(2),
+            cumulative: Accumulator::new(plan.months),
             paybacks: Vec::new(),
         }
     }
@@ -162,11 +248,18 @@ impl DiffAcc {
         // A replication that never pays back sorts after every month.
         self.paybacks
             .push(payback_index(&cum).map_or(f64::INFINITY, |t| t as f64));
+        self.cumulative.push(cum);
         self.monthly.push(d);
     }
 
-    fn finish(self, plan: &Plan, name: &str, at: &[usize], levels: Vec<Level>) -> AltResult {
-        let months = plan.months;
+    fn finish(
+        self,
+        plan: &Plan,
+        name: &str,
+        at: &[usize],
+        levels: Vec<Level>,
+        points: &[(&'static str, usize)],
+    ) -> AltResult {
         let mut summary = Vec::new();
         // At the --at months.
         let cells: Vec<(usize, &str)> = (0..at.len())
@@ -238,12 +331,21 @@ impl DiffAcc {
         ));
         summary.push(("positions_paid".into(), "horizon".into(), s[1], None));
         let monthly = self.monthly.finish();
-        let mut acc = 0.0;
-        let mean_cum: Vec<f64> = (0..months)
-            .map(|t| {
-                acc += monthly[t * mx::N + mx::NET_MUNICIPAL_COST].mean;
-                acc
+        let cheaper_share = self.cumulative.share_signed(true);
+        let cumulative = self.cumulative.finish();
+        let mean_cum: Vec<f64> = cumulative.iter().map(|s| s.mean).collect();
+        let cum_points = points
+            .iter()
+            .map(|&(point, t)| CumPoint {
+                point,
+                month: plan.scenario.month(t),
+                diff: cumulative[t],
+                prob_cheaper: cheaper_share[t],
             })
+            .collect();
+        let cheaper = cheaper_periods(&mean_cum)
+            .into_iter()
+            .map(|(f, t)| (plan.scenario.month(f), plan.scenario.month(t)))
             .collect();
         let n = self.paybacks.len().max(1) as f64;
         let paid = self.paybacks.iter().filter(|p| p.is_finite()).count();
@@ -254,6 +356,10 @@ impl DiffAcc {
             monthly,
             summary,
             payback: payback_index(&mean_cum).map(|t| plan.scenario.month(t)),
+            cumulative,
+            cumulative_cheaper: cheaper_share,
+            points: cum_points,
+            cheaper,
             payback_q: (to_month(pb.p05), to_month(pb.p95)),
             share_paid_back: paid as f64 / n,
             saving_per_year: s[0],
@@ -271,11 +377,22 @@ pub struct AltResult {
     /// Rows of `comparison_summary.csv`: metric, period, difference, and the
     /// share of replications in which the alternative is better.
     pub summary: Vec<(String, String, Summary, Option<f64>)>,
-    /// Month from which the mean cumulative net cost difference stays < 0.
+    /// Payback month of the mean cumulative net cost difference
+    /// ([`payback_index`]).
     pub payback: Option<Month>,
+    /// Cumulative net municipal cost difference per month, each replication
+    /// summed over its own months.
+    pub cumulative: Vec<Summary>,
+    /// Per month, the share of replications whose cumulative difference is
+    /// below zero.
+    pub cumulative_cheaper: Vec<f64>,
+    /// The cumulative difference at the reported points.
+    pub points: Vec<CumPoint>,
+    /// Periods in which the mean cumulative difference is below zero.
+    pub cheaper: Vec<(Month, Month)>,
     /// 5th and 95th percentiles of the replications' payback months.
     pub payback_q: (Option<Month>, Option<Month>),
-    /// Share of replications paid back by the end of the horizon.
+    /// Share of replications with a payback month.
     pub share_paid_back: f64,
     pub saving_per_year: Summary,
     pub positions: Summary,
@@ -295,6 +412,9 @@ pub struct CompareOptions {
 /// A finished comparison.
 pub struct Comparison {
     pub baseline: String,
+    /// First and last simulated month.
+    pub start: Month,
+    pub end: Month,
     pub base_levels: Vec<(String, Summary)>,
     pub alternatives: Vec<AltResult>,
     pub kpi: Month,
@@ -411,10 +531,16 @@ pub fn compare_to_dir(
         .into_iter()
         .zip(alt_levels)
         .zip(&names[1..])
-        .map(|((d, lv), name)| d.finish(&plan, name, &at_idx, lv))
+        .zip(&models[1..])
+        .map(|(((d, lv), name), m)| {
+            let points = cumulative_points(&plan.scenario, &m.base);
+            d.finish(&plan, name, &at_idx, lv, &points)
+        })
         .collect();
     let cmp = Comparison {
         baseline: names[0].clone(),
+        start: plan.scenario.start,
+        end,
         base_levels,
         alternatives,
         kpi,
@@ -423,6 +549,12 @@ pub fn compare_to_dir(
     dir.write("comparison.csv", &comparison_csv(&plan, &cmp)?)?;
     dir.write("comparison_summary.csv", &summary_csv(&cmp)?)?;
     dir.write("payback.csv", &payback_csv(&cmp)?)?;
+    dir.write("cumulative.csv", &cumulative_csv(&cmp)?)?;
+    dir.write(
+        "cumulative_monthly.csv",
+        &cumulative_monthly_csv(&plan, &cmp)?,
+    )?;
+    dir.write("cheaper.csv", &cheaper_csv(&cmp)?)?;
     dir.write("steering.csv", &steering_csv(&cmp)?)?;
     let manifest = Manifest {
         kind: "comparison",
@@ -554,6 +686,41 @@ fn payback_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     Ok(w)
 }
 
+fn cumulative_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,point,month,mean_diff,p05,p50,p95,prob_cheaper")?;
+    for a in &c.alternatives {
+        for p in &a.points {
+            let lead = format!("{},{},{}", a.name, p.point, p.month);
+            row(&mut w, &lead, &p.diff, Some(p.prob_cheaper))?;
+        }
+    }
+    Ok(w)
+}
+
+fn cumulative_monthly_csv(plan: &Plan, c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,month,mean_diff,p05,p50,p95,prob_cheaper")?;
+    for a in &c.alternatives {
+        for (t, (s, p)) in a.cumulative.iter().zip(&a.cumulative_cheaper).enumerate() {
+            let lead = format!("{},{}", a.name, plan.scenario.month(t));
+            row(&mut w, &lead, s, Some(*p))?;
+        }
+    }
+    Ok(w)
+}
+
+fn cheaper_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,from,to")?;
+    for a in &c.alternatives {
+        for (f, t) in &a.cheaper {
+            writeln!(w, "{},{f},{t}", a.name)?;
+        }
+    }
+    Ok(w)
+}
+
 fn opt_month(m: Option<Month>) -> String {
     m.map(|m| m.to_string()).unwrap_or_default()
 }
@@ -674,6 +841,41 @@ pub fn steering_table(c: &Comparison) -> String {
         cell(&neg, &mdkk)
     }));
     rows.push(("  difference per year vs baseline".into(), diff));
+    let mut points: Vec<&'static str> = Vec::new();
+    for a in &c.alternatives {
+        for p in &a.points {
+            if !points.contains(&p.point) {
+                points.push(p.point);
+            }
+        }
+    }
+    for point in points {
+        let mut v = vec!["–".to_string()];
+        v.extend(c.alternatives.iter().map(|a| {
+            a.points
+                .iter()
+                .find(|p| p.point == point)
+                .map_or(String::new(), |p| {
+                    format!("{}: {}", p.month, cell(&p.diff, &mdkk))
+                })
+        }));
+        rows.push((format!("Cumulative difference, {}", point_label(point)), v));
+    }
+    let mut prob = vec!["–".to_string()];
+    prob.extend(c.alternatives.iter().map(|a| {
+        a.points
+            .iter()
+            .find(|p| p.point == "horizon")
+            .map_or(String::new(), |p| pct(p.prob_cheaper))
+    }));
+    rows.push(("Probability cheaper over the horizon".into(), prob));
+    let mut ch = vec!["–".to_string()];
+    ch.extend(
+        c.alternatives
+            .iter()
+            .map(|a| cheaper_text(&a.cheaper, c.start, c.end)),
+    );
+    rows.push(("Cheaper than the baseline (mean)".into(), ch));
     let mut pb = vec!["–".to_string()];
     pb.extend(c.alternatives.iter().map(|a| match a.payback {
         Some(m) => format!("{m} ({:.0} % of runs paid back)", 100.0 * a.share_paid_back),
@@ -687,9 +889,12 @@ pub fn steering_table(c: &Comparison) -> String {
     be.extend(
         c.alternatives
             .iter()
-            .map(|a| cell(&a.positions, &|x| format!("{x:.1}"))),
+            .map(|a| cell(&a.positions, &positions)),
     );
-    rows.push(("Consultants the saving pays for".into(), be));
+    rows.push((
+        "Consultant positions the saving pays for (or costs)".into(),
+        be,
+    ));
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             let first = if i == 0 {
@@ -732,5 +937,146 @@ pub fn steering_table(c: &Comparison) -> String {
         out.push_str(parts.join("  ").trim_end());
         out.push('\n');
     }
+    out.push('\n');
+    out.push_str(DEFINITIONS);
     out
+}
+
+/// What the verdict rows mean, printed under the steering table.
+pub const DEFINITIONS: &str = "\
+Cumulative difference: the alternative's net municipal cost minus the baseline's, summed
+  over the months so far in each replication (below zero: the alternative has cost less).
+Project end: the last month of the alternative's policy windows.
+Payback month: the month from which the cumulative difference of the mean, after being above
+  zero (an investment), stays below zero to the horizon; never if it does not.
+Consultant positions: the yearly net saving divided by a consultant's annual cost; \"costs\"
+  is an extra cost worth that many positions.
+";
+
+/// A point's name for people.
+pub fn point_label(point: &str) -> String {
+    match point {
+        "project_end" => "project end".into(),
+        "3y" => "after 3 years".into(),
+        "5y" => "after 5 years".into(),
+        "10y" => "after 10 years".into(),
+        "horizon" => "horizon".into(),
+        other => other.into(),
+    }
+}
+
+/// A number of consultant positions: what the saving pays for, or what
+/// the extra cost is worth.
+fn positions(x: f64) -> String {
+    if x < -0.05 {
+        format!("costs {:.1}", -x)
+    } else {
+        format!("pays {:.1}", x.max(0.0))
+    }
+}
+
+/// The cheaper periods in words: "cheaper until 2024-02, dearer after".
+pub fn cheaper_text(periods: &[(Month, Month)], start: Month, end: Month) -> String {
+    let Some(&(_, last)) = periods.last() else {
+        return "never".into();
+    };
+    if periods == [(start, end)] {
+        return "throughout".into();
+    }
+    let list = periods
+        .iter()
+        .map(|&(f, t)| match (f == start, t == end) {
+            (true, _) => format!("until {t}"),
+            (_, true) => format!("from {f} on"),
+            _ if f == t => f.to_string(),
+            _ => format!("{f} – {t}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if last < end {
+        format!("{list}, dearer after")
+    } else {
+        list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn cheaper_early_and_dearer_late_has_no_payback_but_a_cheaper_period() {
+        // Shape of issue 17's project: cheaper for years, dearer at the end.
+        let cum = [-1.0, -3.0, -2.0, 1.0, 2.0];
+        assert_eq!(payback_index(&cum), None);
+        assert_eq!(cheaper_periods(&cum), vec![(0, 2)]);
+        let start = m("2017-01");
+        let end = start.plus(4);
+        let months = [(start, start.plus(2))];
+        assert_eq!(
+            cheaper_text(&months, start, end),
+            "until 2017-03, dearer after"
+        );
+    }
+
+    #[test]
+    fn a_series_cheaper_from_the_start_is_no_investment() {
+        // The old definition called month 0 the payback month.
+        let cum = [-1.0, -2.0, -3.0];
+        assert_eq!(payback_index(&cum), None);
+        assert_eq!(cheaper_periods(&cum), vec![(0, 2)]);
+        let start = m("2020-01");
+        assert_eq!(
+            cheaper_text(&[(start, start.plus(2))], start, start.plus(2)),
+            "throughout"
+        );
+    }
+
+    #[test]
+    fn an_investment_paid_back_has_its_payback_month() {
+        let cum = [2.0, 3.0, 1.0, -1.0, 0.5, -0.5, -2.0];
+        assert_eq!(payback_index(&cum), Some(5));
+        assert_eq!(cheaper_periods(&cum), vec![(3, 3), (5, 6)]);
+        let start = m("2020-01");
+        assert_eq!(
+            cheaper_text(
+                &[
+                    (start.plus(3), start.plus(3)),
+                    (start.plus(5), start.plus(6))
+                ],
+                start,
+                start.plus(6)
+            ),
+            "2020-04, from 2020-06 on"
+        );
+    }
+
+    #[test]
+    fn a_cheaper_period_inside_the_horizon_says_dearer_after() {
+        let start = m("2016-09");
+        let (f, t) = (m("2017-01"), m("2024-06"));
+        assert_eq!(
+            cheaper_text(&[(f, t)], start, m("2026-08")),
+            "2017-01 – 2024-06, dearer after"
+        );
+        assert_eq!(cheaper_text(&[], start, m("2026-08")), "never");
+    }
+
+    #[test]
+    fn zero_differences_have_no_payback_and_no_cheaper_period() {
+        let cum = [0.0; 6];
+        assert_eq!(payback_index(&cum), None);
+        assert!(cheaper_periods(&cum).is_empty());
+    }
+
+    #[test]
+    fn negative_positions_are_worded_as_a_cost() {
+        assert_eq!(positions(-0.3), "costs 0.3");
+        assert_eq!(positions(2.96), "pays 3.0");
+        assert_eq!(positions(-0.01), "pays 0.0");
+    }
 }

@@ -55,6 +55,9 @@ const COMPARISON_FILES: &[&str] = &[
     "comparison_summary.csv",
     "payback.csv",
     "steering.csv",
+    "cumulative.csv",
+    "cumulative_monthly.csv",
+    "cheaper.csv",
 ];
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];

@@ -5,7 +5,7 @@
 //! header and charts.
 
 use super::charts::{self, Lane, Line, Marker, Panel, RefLine, TimeChart, Unit, PALETTE};
-use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo};
+use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo, SteeringRow};
 use super::html::{figure, heading, keyed, keyed_table, list, para, table};
 use super::i18n::Lang;
 use super::labels;
@@ -51,6 +51,7 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&heading(3, w.steering_table));
     out.push_str(&steering(c, lang));
     out.push_str(&para("aid", w.steering_aid));
+    out.push_str(&para("aid", w.steering_definitions));
 
     let mut runs: Vec<(&str, &RunData)> = Vec::new();
     for name in std::iter::once(&c.baseline).chain(&c.alternatives) {
@@ -150,6 +151,11 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
                 .iter()
                 .find(|r| r.scenario == *s && r.indicator == indicator)
                 .map_or("–".to_string(), |r| {
+                    if indicator == "positions_paid" {
+                        if let Some(cell) = positions(r, lang) {
+                            return cell;
+                        }
+                    }
                     steering_interval(
                         unit,
                         r.p50.as_deref(),
@@ -163,6 +169,23 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
         rows.push(row);
     }
     table(&head, &rows)
+}
+
+/// Consultant positions: what the saving pays for, or what the extra cost
+/// is worth ("costs 0.3 (costs 2.9 – pays 3.0)"); `None` if a value is not
+/// a number.
+fn positions(r: &SteeringRow, lang: Lang) -> Option<String> {
+    let w = lang.words();
+    let v = |s: &Option<String>| s.as_deref()?.trim().parse::<f64>().ok();
+    let one = |x: f64| {
+        if x < -0.05 {
+            format!("{} {}", w.costs, lang.num(-x, 1))
+        } else {
+            format!("{} {}", w.pays, lang.num(x.max(0.0), 1))
+        }
+    };
+    let (p50, p05, p95) = (v(&r.p50)?, v(&r.p05)?, v(&r.p95)?);
+    Some(format!("{} ({} – {})", one(p50), one(p05), one(p95)))
 }
 
 /// The paired-difference charts of one alternative.
@@ -236,26 +259,32 @@ fn differences(
         points: s.clone(),
         bands: true,
     };
-    // The mean adds up over months, so its running sum is exact.
-    let mut acc = 0.0;
-    let cumulative: Vec<(Month, Quantiles)> = cost
-        .iter()
-        .map(|(m, q)| {
-            acc += q.mean;
-            let v = acc;
-            (
-                *m,
-                Quantiles {
-                    mean: v,
-                    p05: v,
-                    p50: v,
-                    p95: v,
-                    p25: None,
-                    p75: None,
-                },
-            )
-        })
-        .collect();
+    // Per replication where the folder has it; otherwise the running sum
+    // of the mean (exact, as means add up), without a band.
+    let stored = c.cumulative.get(alt).filter(|s| !s.is_empty());
+    let cumulative: Vec<(Month, Quantiles)> = match stored {
+        Some(s) => s.clone(),
+        None => {
+            let mut acc = 0.0;
+            cost.iter()
+                .map(|(m, q)| {
+                    acc += q.mean;
+                    let v = acc;
+                    (
+                        *m,
+                        Quantiles {
+                            mean: v,
+                            p05: v,
+                            p50: v,
+                            p95: v,
+                            p25: None,
+                            p75: None,
+                        },
+                    )
+                })
+                .collect()
+        }
+    };
     let mut out = String::new();
     let monthly = chart(
         w.diff_cost_title,
@@ -276,12 +305,17 @@ fn differences(
             label: w.net.to_string(),
             color,
             points: cumulative,
-            bands: false,
+            bands: stored.is_some(),
         },
         markers,
     );
-    cum.median_label = w.net.to_string();
-    out.push_str(&figure(&charts::time_chart(&cum, lang)?, w.cum_cost_aid));
+    let aid = if stored.is_some() {
+        w.cum_cost_aid
+    } else {
+        cum.median_label = w.net.to_string();
+        w.cum_cost_mean_aid
+    };
+    out.push_str(&figure(&charts::time_chart(&cum, lang)?, aid));
     let share_chart = chart(
         w.diff_share_title,
         w.pp_unit,
@@ -345,4 +379,35 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
         }
     }
     keyed_table(&head, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(p50: &str, p05: &str, p95: &str) -> SteeringRow {
+        SteeringRow {
+            scenario: "alt".into(),
+            indicator: "positions_paid".into(),
+            unit: "consultants".into(),
+            target: None,
+            p50: Some(p50.into()),
+            p05: Some(p05.into()),
+            p95: Some(p95.into()),
+        }
+    }
+
+    #[test]
+    fn negative_positions_are_a_cost_in_both_languages() {
+        let r = row("-0.3", "-2.9", "3.0");
+        assert_eq!(
+            positions(&r, Lang::En).unwrap(),
+            "costs 0.3 (costs 2.9 – pays 3.0)"
+        );
+        assert_eq!(
+            positions(&r, Lang::Da).unwrap(),
+            "koster 0,3 (koster 2,9 – betaler 3,0)"
+        );
+        assert_eq!(positions(&row("x", "1", "2"), Lang::En), None);
+    }
 }

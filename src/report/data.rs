@@ -60,6 +60,17 @@ struct QRow {
     p75: Option<f64>,
 }
 
+/// One row of `cumulative_monthly.csv`.
+#[derive(Deserialize)]
+struct CumRow {
+    scenario: String,
+    month: String,
+    mean_diff: f64,
+    p05: f64,
+    p50: f64,
+    p95: f64,
+}
+
 impl QRow {
     fn q(&self) -> Quantiles {
         Quantiles {
@@ -217,6 +228,10 @@ pub struct ComparisonData {
     pub summary: Vec<SummaryRow>,
     pub payback: Vec<PaybackRow>,
     pub steering: Vec<SteeringRow>,
+    /// Alternative → its cumulative net cost difference by month, each
+    /// replication summed over its own months (empty for a folder written
+    /// before `cumulative_monthly.csv` existed).
+    pub cumulative: BTreeMap<String, Series>,
     /// Scenario name → its run, from `runs/<name>/`.
     pub runs: BTreeMap<String, RunData>,
 }
@@ -387,6 +402,28 @@ fn read_comparison(
     for s in diffs.values_mut() {
         s.sort_by_key(|(m, _)| *m);
     }
+    let mut cumulative: BTreeMap<String, Series> = BTreeMap::new();
+    let path = dir.join(files::CUMULATIVE_FILE);
+    if path.is_file() {
+        for (line, r) in read_csv::<CumRow>(&path, files::CUMULATIVE)?
+            .into_iter()
+            .enumerate()
+        {
+            let month = parse_month(&path, line, &r.month)?;
+            let q = Quantiles {
+                mean: r.mean_diff,
+                p05: r.p05,
+                p50: r.p50,
+                p95: r.p95,
+                p25: None,
+                p75: None,
+            };
+            cumulative.entry(r.scenario).or_default().push((month, q));
+        }
+        for s in cumulative.values_mut() {
+            s.sort_by_key(|(m, _)| *m);
+        }
+    }
     Ok(ComparisonData {
         dir: dir.to_path_buf(),
         provenance,
@@ -397,6 +434,7 @@ fn read_comparison(
         summary: read_csv(&dir.join(comparison_summary), files::COMPARISON_SUMMARY)?,
         payback: read_csv(&dir.join(payback), files::PAYBACK)?,
         steering: read_csv(&dir.join(steering), files::STEERING)?,
+        cumulative,
         runs,
     })
 }

@@ -52,6 +52,10 @@ pub const COMPARISON_FILES: [&str; 4] = [
     "payback.csv",
     "steering.csv",
 ];
+/// A comparison's per-replication cumulative net cost difference by month;
+/// folders written before it existed lack it, and the report then draws the
+/// running sum of the mean.
+pub const CUMULATIVE_FILE: &str = "cumulative_monthly.csv";
 /// A comparison's folder of runs: `runs/<scenario>/`.
 pub const RUNS: &str = "runs";
 /// The file of a tornado the report reads.
@@ -77,6 +81,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || n == UNCERTAINTY_FILE
                 || RUN_FILES.contains(&n.as_str())
                 || COMPARISON_FILES.contains(&n.as_str())
+                || n == CUMULATIVE_FILE
                 || SWEEP_FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
@@ -234,6 +239,7 @@ pub const COMPARISON_SUMMARY: &[&str] = &[
     "p95",
     "prob_better",
 ];
+pub const CUMULATIVE: &[&str] = &["scenario", "month", "mean_diff", "p05", "p50", "p95"];
 pub const PAYBACK: &[&str] = &["scenario", "payback_month", "share_paid_back"];
 pub const STEERING: &[&str] = &[
     "scenario",
