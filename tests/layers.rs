@@ -65,7 +65,6 @@ fn crate_paths(line: &str) -> Vec<(String, Option<String>)> {
 struct Source {
     rel: String,
     layer: usize,
-    module: String,
     lines: Vec<String>,
 }
 
@@ -88,18 +87,8 @@ fn sources() -> Vec<Source> {
         let layer = layer_of(parts[0]).unwrap_or_else(|| {
             panic!("src/{rel} is not in a layer folder ({})", LAYERS.join(", "))
         });
-        let module = match parts.get(1) {
-            Some(m) => format!("{}::{}", parts[0], m.trim_end_matches(".rs")),
-            None => parts[0].trim_end_matches(".rs").to_string(),
-        };
-        let module = module.trim_end_matches("::mod").to_string();
         let lines = code_lines(&std::fs::read_to_string(&f).unwrap());
-        out.push(Source {
-            rel,
-            layer,
-            module,
-            lines,
-        });
+        out.push(Source { rel, layer, lines });
     }
     out
 }
@@ -130,19 +119,74 @@ fn crate_paths_name_a_layer_and_point_down() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The module of a source file, as a path: `report/data` for
+/// `src/report/data.rs`, `report/charts` for `src/report/charts/mod.rs`.
+fn module_path(rel: &str) -> String {
+    rel.trim_end_matches(".rs")
+        .trim_end_matches("/mod")
+        .to_string()
+}
+
+/// The modules `super::x` and `crate::a::b::c` paths in `line` name, as
+/// module paths (the longest prefix that is a module).
+fn referenced(line: &str, own: &str, modules: &BTreeSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let ident = |s: &str| -> Vec<String> {
+        let path: String = s
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        path.split("::")
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut push = |base: Vec<String>, parts: Vec<String>| {
+        let mut best = None;
+        for n in 1..=parts.len() {
+            let mut cand = base.clone();
+            cand.extend(parts[..n].iter().cloned());
+            let cand = cand.join("/");
+            if modules.contains(&cand) {
+                best = Some(cand);
+            }
+        }
+        if let Some(b) = best {
+            out.push(b);
+        }
+    };
+    let mut rest = line;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        push(Vec::new(), ident(after));
+        rest = after;
+    }
+    let mut rest = line;
+    while let Some(i) = rest.find("super::") {
+        let after = &rest[i + "super::".len()..];
+        // `super::x` from `a/b/c` names `a/b/x`.
+        let mut base: Vec<String> = own.split('/').map(str::to_string).collect();
+        base.pop();
+        push(base, ident(after));
+        rest = after;
+    }
+    out
+}
+
 #[test]
 fn no_import_circles_between_modules() {
+    let srcs = sources();
+    let modules: BTreeSet<String> = srcs.iter().map(|s| module_path(&s.rel)).collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for s in sources() {
-        let from = edges.entry(s.module.clone()).or_default();
-        for line in &s.lines {
-            for (first, module) in crate_paths(line) {
-                let to = match module {
-                    Some(m) if layer_of(&first).is_some() => format!("{first}::{m}"),
-                    _ => first,
-                };
-                // A layer's root module only re-exports its children.
-                if to != s.module && to.contains("::") {
+    for s in &srcs {
+        let own = module_path(&s.rel);
+        let from = edges.entry(own.clone()).or_default();
+        // A unit-test module (`mod tests`, last in a file) may use its
+        // parent; only the code above it counts.
+        for line in s.lines.iter().take_while(|l| !l.contains("#[cfg(test)]")) {
+            for to in referenced(line, &own, &modules) {
+                // A module's own ancestors only re-export their children.
+                if to != own && !own.starts_with(&format!("{to}/")) {
                     from.insert(to);
                 }
             }
@@ -214,4 +258,23 @@ fn the_checker_sees_paths() {
         [("model".to_string(), Some("month".to_string()))]
     );
     assert_eq!(crate_paths("x").len(), 0);
+    let modules: BTreeSet<String> = ["report", "report/data", "report/charts", "sim/engine"]
+        .map(String::from)
+        .into();
+    assert_eq!(
+        referenced("use super::data::{Quantiles};", "report/values", &modules),
+        ["report/data"]
+    );
+    assert_eq!(
+        referenced(
+            "use super::super::x; crate::sim::engine::run(",
+            "report/charts/bars",
+            &modules
+        ),
+        ["sim/engine"]
+    );
+    assert_eq!(
+        referenced("use super::data::Q;", "report/charts", &modules),
+        ["report/data"]
+    );
 }

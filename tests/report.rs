@@ -775,7 +775,7 @@ fn danish_pages_hold_none_of_the_reports_english() {
                 .join("\n")
         })
         .collect();
-    let pairs = fleksim::report::i18n::text_pairs();
+    let pairs = fleksim::report::text_pairs();
     assert!(pairs.len() > 200, "only {} texts", pairs.len());
     let mut found = Vec::new();
     for (en, da) in pairs {

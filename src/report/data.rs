@@ -15,6 +15,7 @@
 //! in [`super::scenario_info`].
 
 use super::files::{self, parse_month, read_csv, read_json, Field};
+pub use super::files::{Provenance, Quantiles};
 use super::scenario_info::scenario_info;
 pub use super::scenario_info::{union_windows, ScenarioInfo};
 use crate::model::error::InputError;
@@ -23,17 +24,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Mean and quantiles over replications; `p25`/`p75` where a file has them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Quantiles {
-    pub mean: f64,
-    pub p05: f64,
-    pub p50: f64,
-    pub p95: f64,
-    pub p25: Option<f64>,
-    pub p75: Option<f64>,
-}
 
 /// A row of any file of quantiles: `monthly.csv`, `budget.csv`,
 /// `summary.csv`, `comparison.csv` (`mean` is `mean_diff` there). Key
@@ -161,14 +151,6 @@ pub fn kpi_month(months: &[Month]) -> Option<Month> {
     } else {
         months.last().copied()
     }
-}
-
-/// Provenance every kind of folder has.
-#[derive(Debug, Clone, Default)]
-pub struct Provenance {
-    pub version: String,
-    pub seed: u64,
-    pub replications: u64,
 }
 
 /// A `fleksim run` folder.

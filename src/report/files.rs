@@ -394,3 +394,22 @@ impl Field<'_> {
             .ok_or_else(|| self.wrong(key, "a whole number ≥ 0"))
     }
 }
+
+/// Mean and quantiles over replications; `p25`/`p75` where a file has them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p25: Option<f64>,
+    pub p75: Option<f64>,
+}
+
+/// Provenance every kind of folder has.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub version: String,
+    pub seed: u64,
+    pub replications: u64,
+}

@@ -392,11 +392,7 @@ pub fn metric(key: &str, lang: Lang) -> MetricText {
     }
     MetricText {
         label: capitalized_words(key),
-        unit: match super::values::Measure::of(key) {
-            super::values::Measure::Share => MetricUnit::Share,
-            super::values::Measure::Money => MetricUnit::Dkk,
-            super::values::Measure::Count => MetricUnit::Number,
-        },
+        unit: name_unit(key),
     }
 }
 
@@ -874,8 +870,34 @@ fn split_index(part: &str) -> (&str, Option<usize>) {
     }
 }
 
-fn capitalized(text: &str) -> String {
-    super::values::capitalized(text)
+/// The unit a metric's name implies, for names fleksim does not list:
+/// `*_share` a share, `cost_*`, `refusion_*`, `net_*` DKK, else a number
+/// (horizon suffixes `_end`, `_avg`, `_total`, `_npv` set aside).
+pub fn name_unit(metric: &str) -> MetricUnit {
+    let base = metric
+        .trim_end_matches("_end")
+        .trim_end_matches("_avg")
+        .trim_end_matches("_total")
+        .trim_end_matches("_npv");
+    if base.ends_with("_share") {
+        MetricUnit::Share
+    } else if ["cost_", "refusion_", "net_"]
+        .iter()
+        .any(|p| base.starts_with(p))
+    {
+        MetricUnit::Dkk
+    } else {
+        MetricUnit::Number
+    }
+}
+
+/// `text` with its first letter in upper case.
+pub fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// `net_cost_foo` → `Net cost foo`.

@@ -114,3 +114,13 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
         ),
     ))
 }
+
+/// Every English text of the report with its Danish counterpart: the
+/// fixed texts and month names ([`i18n::text_pairs`]) and the labels of
+/// metrics and parameters ([`labels::text_pairs`]). A test renders Danish
+/// pages and checks that none of the English texts appears in them.
+pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
+    let mut all = i18n::text_pairs();
+    all.extend(labels::text_pairs());
+    all
+}

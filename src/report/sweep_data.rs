@@ -11,8 +11,7 @@
 //! of bounded size, finite numbers of bounded size (in every column of
 //! `points.csv`, whose columns are the sweep's own keys).
 
-use super::data::{Provenance, Quantiles};
-use super::files::{self, read_csv_where, Field};
+use super::files::{self, read_csv_where, Field, Provenance, Quantiles};
 use crate::model::error::InputError;
 use serde::Deserialize;
 use serde_json::Value;

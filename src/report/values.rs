@@ -2,7 +2,7 @@
 //! read from its name) and in the page's language.
 
 use super::charts::Unit;
-use super::data::Quantiles;
+use super::files::Quantiles;
 use super::i18n::Lang;
 use super::labels::MetricUnit;
 
@@ -28,20 +28,10 @@ impl Measure {
                 Measure::Count
             };
         }
-        let base = metric
-            .trim_end_matches("_end")
-            .trim_end_matches("_avg")
-            .trim_end_matches("_total")
-            .trim_end_matches("_npv");
-        if base.ends_with("_share") {
-            Measure::Share
-        } else if ["cost_", "refusion_", "net_"]
-            .iter()
-            .any(|p| base.starts_with(p))
-        {
-            Measure::Money
-        } else {
-            Measure::Count
+        match super::labels::name_unit(metric) {
+            MetricUnit::Share => Measure::Share,
+            MetricUnit::Dkk => Measure::Money,
+            _ => Measure::Count,
         }
     }
 
@@ -134,14 +124,7 @@ impl Measure {
     }
 }
 
-/// `text` with its first letter in upper case.
-pub fn capitalized(text: &str) -> String {
-    let mut c = text.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use super::labels::capitalized;
 
 /// The words for a metric name (words made of the name if it is unknown).
 pub fn metric_name(metric: &str, lang: Lang) -> String {

@@ -26,7 +26,7 @@ pub use heat::{heat_map, HeatMap};
 pub use time::time_chart;
 pub use xy::{xy_chart, XyChart, XySeries};
 
-use super::data::Quantiles;
+use super::files::Quantiles;
 use super::i18n::Lang;
 use crate::model::month::Month;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
