@@ -181,14 +181,7 @@ fn a_run_folder_is_replaced_whole_and_only_by_a_run() {
 #[test]
 fn sweep_and_merge_do_not_claim_a_folder_for_a_name_in_it() {
     let c = Case::new();
-    let sweep = c.file(
-        "grid.toml",
-        &format!(
-            "name = \"g\"\nscenario = \"{}\"\nreplications = 2\nmetrics = [\"ly_stock\"]\n\
-             [set]\nhorizon_months = 4\n[axes]\n\"ly.frailty_shape\" = [0.0, 2.0]\n",
-            root(MARKOV)
-        ),
-    );
+    let sweep = grid(&c);
     for marker in ["slurm/x", "manifest.json", ".part-0-of-2", ".sweep.tmp-1"] {
         let dir = format!("d-{}", marker.replace(['/', '.'], "_"));
         if marker.contains('/') || marker == "manifest.json" {
@@ -237,14 +230,7 @@ fn a_users_dot_old_folder_beside_the_target_survives() {
 #[test]
 fn run_and_sweep_do_not_write_over_each_others_folders() {
     let c = Case::new();
-    let sweep = c.file(
-        "grid.toml",
-        &format!(
-            "name = \"g\"\nscenario = \"{}\"\nreplications = 2\nmetrics = [\"ly_stock\"]\n\
-             [set]\nhorizon_months = 4\n[axes]\n\"ly.frailty_shape\" = [0.0, 2.0]\n",
-            root(MARKOV)
-        ),
-    );
+    let sweep = grid(&c);
     for k in ["0", "1"] {
         c.ok(&[
             "sweep",
