@@ -162,3 +162,92 @@ fn recursion_follows_overridden_parameters() {
         within_4_se(&reps, t, "flex_stock", e.flex[t]);
     }
 }
+
+/// Model v2's four-state check (scenarios/markov-exits.toml): LY and
+/// flexjobs as above, exits split by fixed shares into two priced exit
+/// states, and people leaving førtidspension for `gone`. The exit stocks,
+/// the month's exit cost and refusion (priced on the stock at the start of
+/// the month) and the public purse's tax on exit earnings follow the
+/// recursion by hand.
+#[test]
+fn exit_states_match_the_exact_recursion() {
+    let (plan, reps) = simulate("scenarios/markov-exits.toml", &[], REPLICATIONS);
+    let s = &plan.scenario;
+    let e = expected(s);
+    let share = |steps: &[fleksim::states::Shares], name: &str| steps[0].shares[name];
+    let (s_ly, s_flex) = (
+        share(&s.ly.exit_to, "fortidspension"),
+        share(&s.flex.exit_to, "fortidspension"),
+    );
+    let (fp, other) = (&s.states["fortidspension"], &s.states["other"]);
+    let names: Vec<&str> = plan.exit_states.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["fortidspension", "other", "gone"]);
+    let rate = s.money.tax.income_rate;
+    let (mut x_fp, mut x_other, mut x_gone) = (0.0, 0.0, 0.0);
+    for t in 0..plan.months {
+        let pr = &plan.prices[t];
+        let (c_fp, c_other) = (x_fp * pr.exit_cost[0], x_other * pr.exit_cost[1]);
+        let earnings = x_other * pr.exit_earnings[1];
+        let (to_ly, to_flex) = (e.exits_ly[t], e.exits_flex[t]);
+        x_gone += x_fp * fp.leave;
+        x_fp = x_fp * (1.0 - fp.leave) + to_ly * s_ly + to_flex * s_flex;
+        x_other += to_ly * (1.0 - s_ly) + to_flex * (1.0 - s_flex);
+        if !MONTHS.contains(&t) {
+            continue;
+        }
+        within_4_se(&reps, t, "exit_stock", x_fp + x_other + x_gone);
+        within_4_se(&reps, t, "cost_exit", c_fp + c_other);
+        within_4_se(
+            &reps,
+            t,
+            "refusion_exit",
+            c_fp * fp.refusion + c_other * other.refusion,
+        );
+        // What the public purse nets out beyond the taxes on the month's
+        // wages, LY, subsidy and exit benefits: the tax on exit earnings.
+        let rest: Vec<f64> = reps
+            .iter()
+            .map(|r| {
+                let v = |m: &str| value(r, t, m);
+                let gross = v("cost_ly")
+                    + v("cost_flex_subsidy")
+                    + v("cost_old_scheme")
+                    + v("cost_exit")
+                    + v("cost_staff_municipal")
+                    + v("cost_staff_grant")
+                    + v("cost_measures");
+                let taxed =
+                    v("wages_flex") + v("cost_ly") + v("cost_flex_subsidy") + v("cost_exit");
+                v("net_public_cost") - (gross - rate * taxed)
+            })
+            .collect();
+        let (mean, se) = mean_se(&rest);
+        check_close(
+            &format!("tax on exit earnings in month {t}"),
+            mean,
+            -rate * earnings,
+            4.0 * se + 1e-6,
+        );
+    }
+}
+
+/// `tax_municipal` is the municipal rate on the month's flexjob wages, and
+/// wages are those of the hours held at the month's start.
+#[test]
+fn municipal_tax_is_the_rate_on_flexjob_wages() {
+    let (plan, reps) = simulate("scenarios/markov-exits.toml", &[], 5);
+    let rate = plan.scenario.money.tax.municipal_rate;
+    assert!(rate > 0.0);
+    for r in &reps {
+        for t in 0..plan.months {
+            let wages = value(r, t, "wages_flex");
+            assert!(wages > 0.0, "month {t}: flexjobs earn wages");
+            check_close(
+                &format!("tax_municipal in month {t}"),
+                value(r, t, "tax_municipal"),
+                wages * rate,
+                1e-9 * wages,
+            );
+        }
+    }
+}

@@ -44,7 +44,7 @@ const FLOWS: [&str; 10] = [
     "contacts",
 ];
 
-const COSTS: [&str; 8] = [
+const COSTS: [&str; 12] = [
     "cost_ly",
     "cost_flex_subsidy",
     "cost_old_scheme",
@@ -53,14 +53,32 @@ const COSTS: [&str; 8] = [
     "cost_staff_municipal",
     "cost_staff_grant",
     "cost_measures",
+    "cost_exit",
+    "refusion_exit",
+    "wages_flex",
+    "tax_municipal",
 ];
 
-/// Stocks move only by the month's flows.
+/// Stocks move only by the month's flows, and nobody is lost: everyone
+/// who was ever in the scheme is on LY, in a flexjob or in an exit state.
 fn check_conservation(plan: &Plan, rep: usize, r: &Replication) {
     let s = &plan.scenario;
     let (mut ly, mut flex) = (s.initial.ly as f64, s.initial.flex as f64);
+    let mut everyone = ly + flex;
+    let mut exited = 0.0;
     for t in 0..plan.months {
         let v = |n: &str| value(r, t, n);
+        everyone += v("visitations") + v("direct_hires");
+        exited += v("exits_ly") + v("exits_flex");
+        assert_eq!(
+            v("ly_stock") + v("flex_stock") + v("exit_stock"),
+            everyone,
+            "replication {rep}, month {t}: people were lost or made"
+        );
+        assert!(
+            v("exit_stock") == exited,
+            "replication {rep}, month {t}: exit_stock is not the exits so far"
+        );
         let want_ly = ly + v("visitations") + v("dismissals") - v("hires") - v("exits_ly");
         let want_flex = flex + v("direct_hires") + v("hires") - v("dismissals") - v("exits_flex");
         assert_eq!(
@@ -86,7 +104,9 @@ fn check_net_cost(plan: &Plan, rep: usize, r: &Replication) {
             - v("refusion_ly")
             - v("refusion_flex")
             + v("cost_staff_municipal")
-            + v("cost_measures");
+            + v("cost_measures")
+            + v("cost_exit")
+            - v("refusion_exit");
         check_rel(
             &format!("replication {rep}, month {t}: net_municipal_cost"),
             v("net_municipal_cost"),
@@ -211,7 +231,11 @@ fn project_conserves_people_and_money() {
 
 #[test]
 fn baseline_and_markov_conserve_people_and_money() {
-    for rel in ["scenarios/aalborg-baseline.toml", MARKOV] {
+    for rel in [
+        "scenarios/aalborg-baseline.toml",
+        MARKOV,
+        "scenarios/markov-exits.toml",
+    ] {
         let (plan, reps) = simulate(rel, &["horizon_months=36"], 20);
         check_all(&plan, &reps);
     }

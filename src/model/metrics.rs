@@ -66,6 +66,13 @@ pub const METRICS: &[Metric] = &[
     m("cost_staff_grant", Flow, true),
     m("cost_measures", Flow, true),
     m("net_municipal_cost", Flow, true),
+    // Model v2: exit states and the public purse (docs/model.md).
+    m("exit_stock", Stock, false),
+    m("cost_exit", Flow, true),
+    m("refusion_exit", Flow, true),
+    m("wages_flex", Flow, true),
+    m("tax_municipal", Flow, true),
+    m("net_public_cost", Flow, true),
 ];
 
 /// Number of metrics.
@@ -108,6 +115,12 @@ pub const COST_STAFF_MUNICIPAL: usize = 31;
 pub const COST_STAFF_GRANT: usize = 32;
 pub const COST_MEASURES: usize = 33;
 pub const NET_MUNICIPAL_COST: usize = 34;
+pub const EXIT_STOCK: usize = 35;
+pub const COST_EXIT: usize = 36;
+pub const REFUSION_EXIT: usize = 37;
+pub const WAGES_FLEX: usize = 38;
+pub const TAX_MUNICIPAL: usize = 39;
+pub const NET_PUBLIC_COST: usize = 40;
 
 #[cfg(test)]
 mod tests {
@@ -147,6 +160,12 @@ mod tests {
             (COST_STAFF_GRANT, "cost_staff_grant"),
             (COST_MEASURES, "cost_measures"),
             (NET_MUNICIPAL_COST, "net_municipal_cost"),
+            (EXIT_STOCK, "exit_stock"),
+            (COST_EXIT, "cost_exit"),
+            (REFUSION_EXIT, "refusion_exit"),
+            (WAGES_FLEX, "wages_flex"),
+            (TAX_MUNICIPAL, "tax_municipal"),
+            (NET_PUBLIC_COST, "net_public_cost"),
         ];
         for (i, name) in pairs {
             assert_eq!(METRICS[i].name, name);

@@ -11,4 +11,5 @@ pub mod metrics;
 pub mod money;
 pub mod month;
 pub mod scenario;
+pub mod states;
 pub mod validate;

@@ -6,6 +6,7 @@
 //! nominal DKK unless `price_year` asks for fixed prices of that year.
 
 use crate::model::month::Month;
+use crate::model::states::Tax;
 use serde::{Deserialize, Serialize};
 
 /// The full-time working week in hours: 37, the week of the collective
@@ -305,6 +306,9 @@ pub struct Money {
     pub refusion: Refusion,
     #[serde(default)]
     pub measures: Measures,
+    /// Income tax rates of the public purse (model v2).
+    #[serde(default, skip_serializing_if = "Tax::is_default")]
+    pub tax: Tax,
 }
 
 fn default_wage() -> f64 {
@@ -340,6 +344,7 @@ impl Default for Money {
             ly: LyRates::default(),
             refusion: Refusion::default(),
             measures: Measures::default(),
+            tax: Tax::default(),
         }
     }
 }

@@ -11,7 +11,9 @@
 
 use crate::model::money::Money;
 use crate::model::month::Month;
+use crate::model::states::{Shares, StateDef};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A whole scenario, defaults filled in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +57,10 @@ pub struct Scenario {
     pub policy: Policies,
     #[serde(default)]
     pub money: Money,
+    /// Model v2's declared states (exit states), by name
+    /// ([`crate::model::states`]). Empty in v1 files.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub states: BTreeMap<String, StateDef>,
 }
 
 fn default_replications() -> u32 {
@@ -186,6 +192,9 @@ pub struct Ly {
     /// Gamma shape of the mean-1 job-finding frailty; 0 = no heterogeneity.
     #[serde(default)]
     pub frailty_shape: f64,
+    /// Where exits from LY go, by spell month (v2; empty: all to `gone`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exit_to: Vec<Shares>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +204,10 @@ pub struct Flex {
     pub dismissal: Vec<Step>,
     /// Monthly probability of leaving the scheme from a flexjob.
     pub exit: Vec<Step>,
+    /// Where exits from 2013-rules flexjobs go, by months in the job (v2;
+    /// empty: all to `gone`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exit_to: Vec<Shares>,
 }
 
 /// Flexjobs granted before 2013: no hours model, their own hazards. A person
@@ -208,6 +221,9 @@ pub struct OldRules {
     /// Defaults to `flex.exit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit: Option<Vec<Step>>,
+    /// Where exits from old-rules flexjobs go; defaults to `flex.exit_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_to: Option<Vec<Shares>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -574,6 +590,25 @@ impl Scenario {
 
     pub fn old_rules_exit(&self) -> &[Step] {
         self.old_rules.exit.as_deref().unwrap_or(&self.flex.exit)
+    }
+
+    pub fn old_rules_exit_to(&self) -> &[Shares] {
+        self.old_rules
+            .exit_to
+            .as_deref()
+            .unwrap_or(&self.flex.exit_to)
+    }
+
+    /// The exit states in the engine's order ([`crate::model::states::exit_states`]).
+    pub fn exit_states(&self) -> Vec<(String, StateDef)> {
+        crate::model::states::exit_states(
+            &self.states,
+            &[
+                &self.ly.exit_to,
+                &self.flex.exit_to,
+                self.old_rules_exit_to(),
+            ],
+        )
     }
 
     /// Fills defaults that depend on other fields, so the resolved scenario

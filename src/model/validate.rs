@@ -515,7 +515,105 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
         }
     }
     check_money(&mut c, s);
+    check_states(&mut c, s);
     c.problems
+}
+
+/// Model v2's declared states and the shares in which exits go to them.
+fn check_states(c: &mut Checker, s: &Scenario) {
+    use crate::model::states::{GONE, MAX_EXIT_STATES};
+    for (name, d) in &s.states {
+        let key = format!("states.{name}");
+        let ok = !name.is_empty()
+            && name.len() <= 40
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            c.fail(
+                &key,
+                "is not allowed as a state name: 1 to 40 of a-z, 0-9 and _",
+            );
+        }
+        if ["ly", "flex", "old_rules"].contains(&name.as_str()) {
+            c.fail(&key, "names a built-in state: choose another name");
+        }
+        c.non_negative(&format!("{key}.monthly_cost"), d.monthly_cost);
+        c.at_most(
+            &format!("{key}.monthly_cost"),
+            d.monthly_cost,
+            L::MAX_AMOUNT_DKK,
+        );
+        c.probability(&format!("{key}.refusion"), d.refusion);
+        c.probability(&format!("{key}.leave"), d.leave);
+        if name == GONE && d.leave > 0.0 {
+            c.fail(
+                format!("{key}.leave"),
+                "must be 0: `gone` is where people leave to",
+            );
+        }
+        c.non_negative(&format!("{key}.earnings"), d.earnings);
+        c.at_most(&format!("{key}.earnings"), d.earnings, L::MAX_AMOUNT_DKK);
+    }
+    let exits = s.exit_states();
+    if exits.len() > MAX_EXIT_STATES {
+        c.fail(
+            "states",
+            format!(
+                "{} exit states (`gone` included) are more than fleksim's limit: at most {MAX_EXIT_STATES}",
+                exits.len()
+            ),
+        );
+    }
+    let known: Vec<&str> = exits.iter().map(|(n, _)| n.as_str()).collect();
+    let routes = [
+        ("ly.exit_to", &s.ly.exit_to),
+        ("flex.exit_to", &s.flex.exit_to),
+    ];
+    let old = s
+        .old_rules
+        .exit_to
+        .as_ref()
+        .map(|r| ("old_rules.exit_to", r));
+    for (key, steps) in routes.into_iter().chain(old) {
+        for (k, step) in steps.iter().enumerate() {
+            let at = format!("{key}[{k}]");
+            if k == 0 && step.from != 0 {
+                c.fail(format!("{at}.from"), "the first step must start at 0");
+            }
+            if k > 0 && step.from <= steps[k - 1].from {
+                c.fail(
+                    format!("{at}.from"),
+                    "steps must be in increasing order of `from`",
+                );
+            }
+            c.months(&format!("{at}.from"), step.from);
+            let mut sum = 0.0;
+            for (name, &v) in &step.shares {
+                let field = format!("{at}.shares.{name}");
+                if !known.contains(&name.as_str()) && name != GONE {
+                    c.fail(
+                        &field,
+                        format!(
+                            "is not a declared exit state: declare [states.{name}] with kind = \"exit\", or use one of {}",
+                            known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                c.probability(&field, v);
+                sum += v;
+            }
+            if !(sum - 1.0).abs().le(&1e-6) {
+                c.fail(
+                    format!("{at}.shares"),
+                    format!("sum to {sum}: the shares of a step must sum to 1"),
+                );
+            }
+        }
+    }
+    let t = &s.money.tax;
+    c.probability("money.tax.municipal_rate", t.municipal_rate);
+    c.probability("money.tax.income_rate", t.income_rate);
 }
 
 fn check_money(c: &mut Checker, s: &Scenario) {

@@ -91,7 +91,7 @@ impl MetricUnit {
 }
 
 /// Labels and units of the monthly metrics, in [`METRICS`] order.
-const METRIC_LABELS: [(&str, Text, MetricUnit); 35] = {
+const METRIC_LABELS: [(&str, Text, MetricUnit); 41] = {
     use MetricUnit::*;
     [
         ("ly_stock", t("On LY", "På ledighedsydelse"), People),
@@ -325,6 +325,54 @@ const METRIC_LABELS: [(&str, Text, MetricUnit); 35] = {
         (
             "net_municipal_cost",
             t("Net municipal cost", "Kommunens nettoudgift"),
+            Dkk,
+        ),
+        (
+            "exit_stock",
+            t(
+                "People who left the scheme (in exit states)",
+                "Personer der har forladt ordningen (i afgangstilstande)",
+            ),
+            People,
+        ),
+        (
+            "cost_exit",
+            t(
+                "Benefits after leaving the scheme (pension, course, …)",
+                "Ydelser efter afgang fra ordningen (pension, forløb, …)",
+            ),
+            Dkk,
+        ),
+        (
+            "refusion_exit",
+            t(
+                "Refusion on benefits after leaving",
+                "Refusion af ydelser efter afgang",
+            ),
+            Dkk,
+        ),
+        (
+            "wages_flex",
+            t(
+                "Wages in 2013-rules flexjobs",
+                "Løn i fleksjob efter 2013-reglerne",
+            ),
+            Dkk,
+        ),
+        (
+            "tax_municipal",
+            t(
+                "Municipal income tax on flexjob wages",
+                "Kommuneskat af løn i fleksjob",
+            ),
+            Dkk,
+        ),
+        (
+            "net_public_cost",
+            t(
+                "Net public cost (municipality and state)",
+                "Offentlig nettoudgift (kommune og stat)",
+            ),
             Dkk,
         ),
     ]

@@ -22,6 +22,7 @@
 use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
+use crate::model::states::MAX_EXIT_STATES;
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
@@ -205,7 +206,13 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         run.due = tally.c.next;
         tally.count_stocks();
         tally.price_subsidies(r, &m);
-        write_row(&m, &tally.c, row);
+        tally.price_exits(r, &m, &run.exit_stock);
+        leave_exit_states(r.plan, run.rep, t, &mut run.exit_stock);
+        for (stock, n) in run.exit_stock.iter_mut().zip(&tally.c.exits_to) {
+            *stock += n;
+        }
+        tally.c.exit_stock = run.exit_stock.iter().sum();
+        write_row(r, &m, &tally.c, row);
     }
     Replication {
         values,
@@ -325,6 +332,8 @@ struct Run<'a> {
     due: Due,
     /// Scratch for the month's job finding ([`MonthCtx::find`]).
     find: [[f64; MAX_TABLE]; 2],
+    /// People in each exit state (docs/model.md, "Exit states").
+    exit_stock: [u32; MAX_EXIT_STATES],
 }
 
 impl<'a> Run<'a> {
@@ -357,6 +366,7 @@ impl<'a> Run<'a> {
             n_direct: 0,
             due,
             find: [[0.0; MAX_TABLE]; 2],
+            exit_stock: [0; MAX_EXIT_STATES],
         }
     }
 
@@ -384,6 +394,36 @@ impl<'a> Run<'a> {
             direct,
             due,
         }
+    }
+}
+
+/// Step 6, exit states: of the people in an exit state at the start of
+/// month `t`, a binomial number with the state's `leave` probability goes
+/// to `gone` (one draw per state and month, from a stream of its own; none
+/// when nobody can leave).
+fn leave_exit_states(plan: &Plan, rep: u64, t: usize, stock: &mut [u32; MAX_EXIT_STATES]) {
+    let gone = plan
+        .exit_states
+        .iter()
+        .position(|(n, _)| n == crate::model::states::GONE);
+    for (e, (_, def)) in plan.exit_states.iter().enumerate() {
+        let n = stock[e];
+        let Some(gone) = gone else { break };
+        if def.leave <= 0.0 || n == 0 {
+            continue;
+        }
+        let mut s = rng::stream(
+            plan.seed,
+            rep,
+            key(Group::Replication, t as u64 * 8 + e as u64),
+            Purpose::ExitLeave,
+        );
+        let k = match rand_distr::Binomial::new(n as u64, def.leave.min(1.0)) {
+            Ok(b) => b.sample(&mut s) as u32,
+            Err(e) => panic!("bug: leave probability passed validation but {e}"),
+        };
+        stock[e] -= k;
+        stock[gone] += k;
     }
 }
 
@@ -513,6 +553,7 @@ fn ly_step(
             to_flex.push(ly.swap_remove(i));
         } else if u < pf + px {
             c.exits_ly += 1;
+            c.exits_to[r.plan.ly_route.pick(d, (u - pf) / px)] += 1;
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
@@ -571,6 +612,10 @@ fn flex_step(
                 to_ly.push(flex.swap_remove(i));
             } else {
                 c.exits_flex += 1;
+                c.exits_to[r
+                    .plan
+                    .flex_route
+                    .pick(idx(p.dur), within(x, t_dismiss, t_leave))] += 1;
                 flex.swap_remove(i);
             }
             continue;
@@ -605,6 +650,7 @@ fn price_flex(
     let early = p.weeks < 52.0;
     if is_stair & early {
         let sub = m.pr.subsidy[p.hours as usize];
+        c.wages += m.pr.wage[p.hours as usize];
         c.cost_flex += sub;
         c.refusion_flex +=
             sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates);
@@ -707,6 +753,8 @@ fn old_step(
                 to_ly.push(old.swap_remove(i));
             } else {
                 c.exits_flex += 1;
+                let (lo, hi) = (r.old_dismissal_thr[d], r.old_leave_thr[d]);
+                c.exits_to[r.plan.old_route.pick(d, within(x, lo, hi))] += 1;
                 old.swap_remove(i);
             }
             continue;
@@ -789,12 +837,36 @@ impl Tally {
             let amount = n as f64 * m.pr.subsidy[k % HOURS];
             c.cost_flex += amount;
             c.refusion_flex += amount * rates[k / HOURS];
+            c.wages += n as f64 * m.pr.wage[k % HOURS];
+        }
+    }
+
+    /// The month's cost of the exit states, from the people in them at its
+    /// start (docs/model.md, "Exit states"): benefits, their refusion, and
+    /// the taxable income they pay or earn.
+    fn price_exits(&mut self, r: &Rules, m: &MonthCtx, stock: &[u32; MAX_EXIT_STATES]) {
+        let c = &mut self.c;
+        for (e, (_, def)) in r.plan.exit_states.iter().enumerate() {
+            let n = stock[e] as f64;
+            if n == 0.0 {
+                continue;
+            }
+            let cost = n * m.pr.exit_cost[e];
+            c.cost_exit += cost;
+            c.refusion_exit += cost * def.refusion;
+            c.exit_income += n * m.pr.exit_earnings[e] + if def.taxable { cost } else { 0.0 };
         }
     }
 }
 
+/// The position of a 64-bit draw `x` within `[lo, hi)`, in `[0, 1)`.
+#[inline(always)]
+fn within(x: u64, lo: u64, hi: u64) -> f64 {
+    (x - lo) as f64 / (hi - lo) as f64
+}
+
 /// Step 6: the month's row of metrics (docs/model.md, "What comes out").
-fn write_row(m: &MonthCtx, c: &Counts, row: &mut [f64]) {
+fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
     let pr = m.pr;
     row[mx::LY_STOCK] = c.ly as f64;
     row[mx::LY_STOCK_LE6M] = c.ly_le6m as f64;
@@ -845,7 +917,24 @@ fn write_row(m: &MonthCtx, c: &Counts, row: &mut [f64]) {
     row[mx::NET_MUNICIPAL_COST] =
         c.cost_ly + c.cost_flex + c.cost_old - c.refusion_ly - c.refusion_flex
             + pr.staff_municipal
-            + measures;
+            + measures
+            + c.cost_exit
+            - c.refusion_exit;
+    row[mx::EXIT_STOCK] = c.exit_stock as f64;
+    row[mx::COST_EXIT] = c.cost_exit;
+    row[mx::REFUSION_EXIT] = c.refusion_exit;
+    row[mx::WAGES_FLEX] = c.wages;
+    let tax = &r.plan.scenario.money.tax;
+    row[mx::TAX_MUNICIPAL] = c.wages * tax.municipal_rate;
+    let taxable = c.wages + c.cost_ly + c.cost_flex + c.exit_income;
+    row[mx::NET_PUBLIC_COST] = c.cost_ly
+        + c.cost_flex
+        + c.cost_old
+        + c.cost_exit
+        + pr.staff_municipal
+        + pr.staff_grant
+        + measures
+        - taxable * tax.income_rate;
 }
 
 #[inline(always)]
@@ -950,6 +1039,16 @@ struct Counts {
     cost_old: f64,
     refusion_ly: f64,
     refusion_flex: f64,
+    /// Exits of the month by exit state, and the people in exit states at
+    /// its end.
+    exits_to: [u32; MAX_EXIT_STATES],
+    exit_stock: u32,
+    cost_exit: f64,
+    refusion_exit: f64,
+    /// Taxable benefits and earnings of the people in exit states.
+    exit_income: f64,
+    /// Wages of the 2013-rules jobs (at the hours held at the month's start).
+    wages: f64,
 }
 
 /// Simulates replication `rep`.

@@ -6,6 +6,7 @@
 
 use crate::model::money::{self, Discrete, Regime};
 use crate::model::scenario::{step_value, Scenario, Staffing, Step};
+use crate::model::states::{shares_at, Shares, StateDef, MAX_EXIT_STATES};
 
 /// Duration tables run to this many months; longer durations use the last.
 pub const MAX_TABLE: usize = 256;
@@ -75,6 +76,12 @@ pub struct Plan {
     pub start_dist: Discrete,
     pub initial_hours_dist: Discrete,
     pub prior_weeks_dist: Discrete,
+    /// The exit states, in the engine's order (index = exit state).
+    pub exit_states: Vec<(String, StateDef)>,
+    /// Where exits go from LY, 2013-rules jobs and old-rules jobs.
+    pub ly_route: Route,
+    pub flex_route: Route,
+    pub old_route: Route,
     /// Price person-months (the default). Off only to measure what the
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
@@ -98,6 +105,60 @@ pub struct MonthPrices {
     pub jobclub: f64,
     pub review: f64,
     pub mentor_month: f64,
+    /// Wages of a 2013-rules flexjob per month by current hours.
+    pub wage: [f64; money::HOURS_ROWS],
+    /// Benefit and taxable earnings per person-month by exit state.
+    pub exit_cost: [f64; MAX_EXIT_STATES],
+    pub exit_earnings: [f64; MAX_EXIT_STATES],
+}
+
+/// Where the exits from one state go: one exit state, or a split by
+/// duration. A split is decided by the same draw that decided the exit
+/// (its position within the exit's probability), so splitting an exit
+/// takes no random number and leaves every other draw where it was.
+#[derive(Debug, Clone)]
+pub enum Route {
+    Single(u8),
+    /// `cum[d]`: cumulative shares of the exit states at duration `d`.
+    Split(Box<[[f64; MAX_EXIT_STATES]; MAX_TABLE]>),
+}
+
+impl Route {
+    fn new(steps: &[Shares], exits: &[(String, StateDef)]) -> Route {
+        let index = |name: &str| exits.iter().position(|(n, _)| n == name).unwrap_or(0);
+        let gone = index(crate::model::states::GONE);
+        if steps.is_empty() {
+            return Route::Single(gone as u8);
+        }
+        let mut cum = Box::new([[0.0; MAX_EXIT_STATES]; MAX_TABLE]);
+        for (d, row) in cum.iter_mut().enumerate() {
+            let mut acc = 0.0;
+            if let Some(shares) = shares_at(steps, d as u32) {
+                for (e, (name, _)) in exits.iter().enumerate() {
+                    acc += shares.get(name).copied().unwrap_or(0.0);
+                    row[e] = acc;
+                }
+            }
+            // The last exit state takes what rounding leaves.
+            if let Some(last) = row[..exits.len()].last_mut() {
+                *last = f64::INFINITY;
+            }
+        }
+        Route::Split(cum)
+    }
+
+    /// The exit state of an exit at duration `d`, where `v` in `[0, 1)` is
+    /// the position of the exit's draw within the exit probability.
+    #[inline(always)]
+    pub fn pick(&self, d: usize, v: f64) -> usize {
+        match self {
+            Route::Single(e) => *e as usize,
+            Route::Split(cum) => {
+                let row = &cum[d];
+                row.iter().position(|&c| v < c).unwrap_or(0)
+            }
+        }
+    }
 }
 
 /// A table by duration in months (0..MAX_TABLE).
@@ -192,7 +253,12 @@ impl Plan {
             &table(s.old_rules_dismissal(), len),
             &table(s.old_rules_exit(), len),
         );
+        let exit_states = s.exit_states();
         Plan {
+            ly_route: Route::new(&s.ly.exit_to, &exit_states),
+            flex_route: Route::new(&s.flex.exit_to, &exit_states),
+            old_route: Route::new(s.old_rules_exit_to(), &exit_states),
+            exit_states,
             dismissal_thr: thresholds(&dismissal, None),
             flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
             old_dismissal_thr: thresholds(&old_dismissal, None),
@@ -279,8 +345,17 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
     let idx = index(s, year);
     let wage = m.wage_per_hour * idx;
     let mut subsidy = [0.0; money::HOURS_ROWS];
-    for (h, v) in subsidy.iter_mut().enumerate().skip(1) {
-        *v = money::flex_subsidy(money::earnings(wage, h as f64), &law) * deflate;
+    let mut wages = [0.0; money::HOURS_ROWS];
+    for h in 1..money::HOURS_ROWS {
+        let earned = money::earnings(wage, h as f64);
+        subsidy[h] = money::flex_subsidy(earned, &law) * deflate;
+        wages[h] = earned * deflate;
+    }
+    let mut exit_cost = [0.0; MAX_EXIT_STATES];
+    let mut exit_earnings = [0.0; MAX_EXIT_STATES];
+    for (e, (_, def)) in s.exit_states().iter().enumerate().take(MAX_EXIT_STATES) {
+        exit_cost[e] = def.monthly_cost * idx * deflate;
+        exit_earnings[e] = def.earnings * idx * deflate;
     }
     let mut regime = m.refusion.regime;
     for c in &m.refusion.changes {
@@ -319,6 +394,9 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
         jobclub: me.jobclub_per_participant_month * idx * deflate,
         review: me.review_per_participant_month * idx * deflate,
         mentor_month: me.mentor_per_week * money::WEEKS_PER_MONTH * idx * deflate,
+        wage: wages,
+        exit_cost,
+        exit_earnings,
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Purpose {
     Parameters = 5,
     /// A person's job-finding frailty (a Gamma draw).
     Frailty = 6,
+    /// Leaving an exit state (keyed by month and exit state).
+    ExitLeave = 7,
 }
 
 /// Who (or what) a stream belongs to.

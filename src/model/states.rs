@@ -1,0 +1,161 @@
+//! Model v2's declared states: exit states with their prices, the shares in
+//! which exits from LY and from flexjobs go to them, and the public purse's
+//! tax rates (docs/model.md, "Model v2").
+//!
+//! The scheme's own states stay built in (LY is the benefit state, `flex`
+//! and `old_rules` the job states, with the rules of docs/model.md). What a
+//! scenario declares are the states people leave the scheme for:
+//! førtidspension (disability pension), ressourceforløb (rehabilitation
+//! course), ordinary work, other. Each is absorbing and costs what it costs
+//! until the horizon. A v1 file declares none: its exits go to the built-in
+//! exit state [`GONE`], which costs nothing.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The exit state of v1 files: leaving the scheme at no cost.
+pub const GONE: &str = "gone";
+
+/// At most this many exit states, [`GONE`] included (the engine counts
+/// exits in a fixed-size array).
+pub const MAX_EXIT_STATES: usize = 8;
+
+/// The kind of a declared state. Only `exit` can be declared; LY and the
+/// two job states are the scheme's own (docs/model.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Exit,
+}
+
+/// A declared state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDef {
+    pub kind: Kind,
+    /// Benefit the public pays a person in this state each month, DKK in the
+    /// scenario's first year, indexed like the law amounts. It must be
+    /// written, 0 included.
+    pub monthly_cost: f64,
+    /// Share of `monthly_cost` the state refunds to the municipality.
+    #[serde(default)]
+    pub refusion: f64,
+    /// Taxable earnings from work each month (ordinary work), DKK in the
+    /// first year, indexed like wages. Counted only in the public purse, as
+    /// income tax.
+    #[serde(default)]
+    pub earnings: f64,
+    /// Whether `monthly_cost` is taxable income (pensions and benefits are).
+    #[serde(default = "yes")]
+    pub taxable: bool,
+    /// Monthly probability of leaving this state for [`GONE`] (a course
+    /// that ends, pension age); 0 keeps people here to the horizon.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub leave: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label_da: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+/// From completed month `from` in the state on, exits go to the named exit
+/// states in these shares (summing to 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shares {
+    pub from: u32,
+    pub shares: BTreeMap<String, f64>,
+}
+
+/// The shares in force at duration `d`: the last step with `from <= d`.
+pub fn shares_at(steps: &[Shares], d: u32) -> Option<&BTreeMap<String, f64>> {
+    steps.iter().rev().find(|s| s.from <= d).map(|s| &s.shares)
+}
+
+/// Income tax rates of the public purse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tax {
+    /// The municipality's income tax rate (kommuneskat), applied to flexjob
+    /// wages for `tax_municipal`.
+    #[serde(default = "default_municipal_rate")]
+    pub municipal_rate: f64,
+    /// Average income tax rate (municipality and state, after the personal
+    /// allowance) on the incomes the model pays or produces: flexjob wages,
+    /// LY, flex subsidy, taxable exit benefits and exit earnings. The public
+    /// purse nets it out.
+    #[serde(default = "default_income_rate")]
+    pub income_rate: f64,
+}
+
+/// The national average kommuneskat of 2017, 24.9 % (assumption: the
+/// published average as remembered, not a DOMAIN.md figure).
+fn default_municipal_rate() -> f64 {
+    0.249
+}
+
+/// About 30 % on incomes of 150,000–250,000 DKK a year after the personal
+/// allowance (assumption).
+fn default_income_rate() -> f64 {
+    0.30
+}
+
+impl Default for Tax {
+    fn default() -> Self {
+        Tax {
+            municipal_rate: default_municipal_rate(),
+            income_rate: default_income_rate(),
+        }
+    }
+}
+
+impl Tax {
+    pub fn is_default(&self) -> bool {
+        *self == Tax::default()
+    }
+}
+
+/// The exit states of a scenario in the engine's order: the declared ones
+/// by name, then [`GONE`] when some exit goes there (every v1 file). Index
+/// `i` of this list is exit state `i` everywhere in the engine.
+pub fn exit_states(
+    declared: &BTreeMap<String, StateDef>,
+    routes: &[&[Shares]],
+) -> Vec<(String, StateDef)> {
+    let mut out: Vec<(String, StateDef)> = declared
+        .iter()
+        .filter(|(_, d)| d.kind == Kind::Exit)
+        .map(|(n, d)| (n.clone(), d.clone()))
+        .collect();
+    let to_gone = routes.iter().any(|r| {
+        r.is_empty()
+            || r.iter()
+                .any(|s| s.shares.get(GONE).is_some_and(|v| *v > 0.0))
+    }) || out.iter().any(|(_, d)| d.leave > 0.0);
+    if to_gone && !declared.contains_key(GONE) {
+        out.push((GONE.to_string(), gone()));
+    }
+    out
+}
+
+/// The built-in exit state of v1 files.
+pub fn gone() -> StateDef {
+    StateDef {
+        kind: Kind::Exit,
+        monthly_cost: 0.0,
+        refusion: 0.0,
+        earnings: 0.0,
+        taxable: false,
+        leave: 0.0,
+        label: "Left the scheme (unpriced)".into(),
+        label_da: "Ude af ordningen (uden pris)".into(),
+    }
+}
