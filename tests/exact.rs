@@ -251,3 +251,67 @@ fn municipal_tax_is_the_rate_on_flexjob_wages() {
         }
     }
 }
+
+/// Cohorts (docs/model.md, "Cohorts"): the initial LY stock of the
+/// four-state scenario, followed as a cohort, is where one person's Markov
+/// chain puts them: after `k + 1` months of exposure, on LY, in a flexjob,
+/// or gone to each exit state by its share. The shares of every
+/// replication sum to 1.
+#[test]
+fn a_cohort_follows_the_chain_of_one_person() {
+    let text = text("scenarios/markov-exits.toml")
+        + "\n[[cohorts]]\nname = \"start\"\nstate = \"ly\"\nentry = \"stock\"\nfrom = \"2016-09\"\nmonths = 24\n";
+    let scenario = try_load_str(&text, &[]).expect("the cohort is accepted");
+    let plan = plan(&scenario);
+    let reps = run(&plan, REPLICATIONS);
+    let s = &plan.scenario;
+    let states = &plan.cohorts.states;
+    assert_eq!(
+        states,
+        &["ly", "flex", "old_rules", "fortidspension", "other", "gone"]
+    );
+    let width = states.len() + 1;
+    let pf = s.ly.find_job[0].monthly();
+    let px = s.ly.exit[0].monthly();
+    let pd = s.flex.dismissal[0].monthly();
+    let pfx = s.flex.exit[0].monthly();
+    let s_ly = s.ly.exit_to[0].shares["fortidspension"];
+    let s_flex = s.flex.exit_to[0].shares["fortidspension"];
+    let leave = s.states["fortidspension"].leave;
+    // [ly, flex, fortidspension, other, gone]
+    let mut v = [1.0, 0.0, 0.0, 0.0, 0.0];
+    for k in 0..=24 {
+        v = [
+            v[0] * (1.0 - pf - px) + v[1] * pd,
+            v[1] * (1.0 - pd - pfx) + v[0] * pf,
+            v[2] * (1.0 - leave) + v[0] * px * s_ly + v[1] * pfx * s_flex,
+            v[3] + v[0] * px * (1.0 - s_ly) + v[1] * pfx * (1.0 - s_flex),
+            v[4] + v[2] * leave,
+        ];
+        for r in &reps {
+            let row = &r.cohorts[k * width..(k + 1) * width];
+            // The stock at the start of month 0: the initial stock and the
+            // month's visitations, all observed at every k.
+            assert!(
+                row[width - 1] >= s.initial.ly as f64,
+                "every member observed"
+            );
+            assert_eq!(row[width - 1], r.cohorts[width - 1], "members at month {k}");
+            let sum: f64 = row[..width - 1].iter().sum();
+            check_close(&format!("shares at month {k}"), sum, 1.0, 1e-9);
+        }
+        // Cohort members go to `gone` only by way of exit-state leave,
+        // which a cohort does not follow: they stay where they left to.
+        let want = [v[0], v[1], 0.0, v[2] + v[4], v[3], 0.0];
+        for (i, name) in states.iter().enumerate() {
+            let shares: Vec<f64> = reps.iter().map(|r| r.cohorts[k * width + i]).collect();
+            let (mean, se) = mean_se(&shares);
+            check_close(
+                &format!("share in {name} {k} months after entry"),
+                mean,
+                want[i],
+                4.0 * se + 1e-9,
+            );
+        }
+    }
+}

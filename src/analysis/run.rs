@@ -108,6 +108,7 @@ pub fn run_to_dir(
         fixed = Some(Accumulator::new(names.len()));
     }
     let mut run = RunSummaries::new(&plan);
+    let mut cohorts = Accumulator::new(plan.cohorts.cells());
     let mut per_rep = if opts.per_replication {
         Some(dir.create("replications.csv")?)
     } else {
@@ -116,6 +117,7 @@ pub fn run_to_dir(
     runner.stream(&lanes, 0..n, progress, |first, chunk| {
         for r in &chunk[0] {
             run.push(&plan, r);
+            cohorts.push(r.cohorts.iter().copied());
         }
         if let Some(w) = per_rep.as_mut() {
             export::replications_csv(w, &plan, first, &chunk[0], first == 0)
@@ -144,6 +146,11 @@ pub fn run_to_dir(
     for (name, bytes) in export::run_files(&plan, &tables) {
         write(name, bytes)?;
         files.push(name.to_string());
+    }
+    if !plan.cohorts.list.is_empty() {
+        let summaries = runner.install(|| cohorts.finish());
+        write("cohorts.csv", export::cohorts_csv(&plan, &summaries))?;
+        files.push("cohorts.csv".to_string());
     }
     if let Some(fixed) = fixed {
         let chance_var = fixed.variances();

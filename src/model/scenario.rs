@@ -11,7 +11,7 @@
 
 use crate::model::money::Money;
 use crate::model::month::Month;
-use crate::model::states::{Shares, StateDef};
+use crate::model::states::{Cohort, Shares, StateDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -61,6 +61,9 @@ pub struct Scenario {
     /// ([`crate::model::states`]). Empty in v1 files.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub states: BTreeMap<String, StateDef>,
+    /// Model v2's cohorts, followed into `cohorts.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cohorts: Vec<Cohort>,
 }
 
 fn default_replications() -> u32 {

@@ -159,3 +159,65 @@ pub fn gone() -> StateDef {
         label_da: "Ude af ordningen (uden pris)".into(),
     }
 }
+
+/// The state a cohort enters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CohortState {
+    /// LY: a new spell (a visitation, or a dismissal from a flexjob).
+    Ly,
+    /// A 2013-rules flexjob: a new job (a hire from LY, or a direct hire).
+    Flex,
+}
+
+/// How people join a cohort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entry {
+    /// Starting a spell in the state in a month of the window.
+    Enter,
+    /// Being in the state at the start of the window's first month.
+    Stock,
+}
+
+/// A cohort (docs/model.md, "Cohorts"): the people who enter `state` in the
+/// window (or are in it at its start), followed for `months` months. A
+/// person belongs to at most one cohort, the first listed whose rule they
+/// meet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    pub name: String,
+    pub state: CohortState,
+    #[serde(default = "enter")]
+    pub entry: Entry,
+    /// First and last month of the window (both inclusive). A `stock`
+    /// cohort uses only `from`.
+    pub from: crate::model::month::Month,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<crate::model::month::Month>,
+    /// Eligibility of a `stock` cohort: completed months in the state at
+    /// `from`, at least `min_months` and at most `max_months` (open when
+    /// absent).
+    #[serde(default)]
+    pub min_months: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_months: Option<u32>,
+    /// Months of follow-up after entry (`months_since_entry` 0 ..= this).
+    #[serde(default = "default_follow")]
+    pub months: u32,
+}
+
+fn enter() -> Entry {
+    Entry::Enter
+}
+
+fn default_follow() -> u32 {
+    24
+}
+
+/// At most this many cohorts (a person's cohort is one byte).
+pub const MAX_COHORTS: usize = 32;
+
+/// At most this many months of follow-up.
+pub const MAX_COHORT_MONTHS: u32 = 240;

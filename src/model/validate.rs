@@ -519,6 +519,84 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     c.problems
 }
 
+/// Model v2's cohorts: names, windows within the horizon, follow-up.
+fn check_cohorts(c: &mut Checker, s: &Scenario) {
+    use crate::model::states::{Entry, MAX_COHORTS, MAX_COHORT_MONTHS};
+    if s.cohorts.len() > MAX_COHORTS {
+        c.fail(
+            "cohorts",
+            format!(
+                "{} cohorts are more than fleksim's limit: at most {MAX_COHORTS}",
+                s.cohorts.len()
+            ),
+        );
+    }
+    for (k, h) in s.cohorts.iter().enumerate() {
+        let at = format!("cohorts[{k}]");
+        let ok = !h.name.is_empty()
+            && h.name.len() <= 60
+            && h.name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok {
+            c.fail(
+                format!("{at}.name"),
+                "is not allowed as a cohort name: 1 to 60 of a-z, A-Z, 0-9, - and _",
+            );
+        }
+        if s.cohorts[..k].iter().any(|o| o.name == h.name) {
+            c.fail(
+                format!("{at}.name"),
+                format!("`{}` is given twice: one cohort per name", h.name),
+            );
+        }
+        if h.from < s.start || h.from > s.end() {
+            c.fail(
+                format!("{at}.from"),
+                format!(
+                    "{} is outside the simulation: allowed {} to {}",
+                    h.from,
+                    s.start,
+                    s.end()
+                ),
+            );
+        }
+        match (h.entry, h.to) {
+            (Entry::Stock, Some(_)) => c.fail(
+                format!("{at}.to"),
+                "a `stock` cohort is the people in the state at `from`: leave out `to`",
+            ),
+            (Entry::Enter, Some(to)) if to < h.from => c.fail(
+                format!("{at}.to"),
+                format!("{to} is before `from`: allowed `from` or later"),
+            ),
+            _ => {}
+        }
+        if h.months > MAX_COHORT_MONTHS {
+            c.fail(
+                format!("{at}.months"),
+                format!(
+                    "{} is not allowed: 0 to {MAX_COHORT_MONTHS} months",
+                    h.months
+                ),
+            );
+        }
+        if h.entry == Entry::Enter && (h.min_months > 0 || h.max_months.is_some()) {
+            c.fail(
+                format!("{at}.min_months"),
+                "applies to a `stock` cohort only: an `enter` cohort joins at month 0 of the spell",
+            );
+        }
+        if h.max_months.is_some_and(|m| m < h.min_months) {
+            c.fail(
+                format!("{at}.max_months"),
+                "is below `min_months`: allowed `min_months` or more",
+            );
+        }
+        c.months(&format!("{at}.min_months"), h.min_months);
+    }
+}
+
 /// Model v2's declared states and the shares in which exits go to them.
 fn check_states(c: &mut Checker, s: &Scenario) {
     use crate::model::states::{GONE, MAX_EXIT_STATES};
@@ -611,6 +689,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
             }
         }
     }
+    check_cohorts(c, s);
     let t = &s.money.tax;
     c.probability("money.tax.municipal_rate", t.municipal_rate);
     c.probability("money.tax.income_rate", t.income_rate);

@@ -165,3 +165,37 @@ pub fn parameters_csv(
     }
     Ok(())
 }
+
+/// `cohorts.csv`: `cohort,months_since_entry,state,mean,p05,p50,p95,members`,
+/// the share of each cohort in each state `k` months after entry
+/// (docs/model.md, "Cohorts"), and the mean number of members observed
+/// that long after their entry. `summaries` are in
+/// [`crate::sim::plan::Cohorts::cells`] order.
+pub fn cohorts_csv(plan: &Plan, summaries: &[Summary]) -> io::Result<Vec<u8>> {
+    let co = &plan.cohorts;
+    let mut w = Vec::new();
+    writeln!(
+        w,
+        "cohort,months_since_entry,state,mean,p05,p50,p95,members"
+    )?;
+    let mut cells = summaries.iter();
+    for c in &co.list {
+        for k in 0..=c.follow {
+            let shares: Vec<&Summary> = cells.by_ref().take(co.states.len()).collect();
+            let members = cells.next().map_or(0.0, |s| s.mean);
+            for (state, s) in co.states.iter().zip(shares) {
+                writeln!(
+                    w,
+                    "{},{k},{state},{},{},{},{},{}",
+                    c.name,
+                    num(s.mean)?,
+                    num(s.p05)?,
+                    num(s.p50)?,
+                    num(s.p95)?,
+                    num(members)?
+                )?;
+            }
+        }
+    }
+    Ok(w)
+}

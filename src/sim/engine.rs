@@ -24,7 +24,7 @@ use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
 use crate::model::states::MAX_EXIT_STATES;
 pub use crate::sim::plan::{competing, threshold};
-use crate::sim::plan::{MonthPrices, Plan, MAX_TABLE};
+use crate::sim::plan::{CohortTag, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
 };
@@ -37,6 +37,9 @@ use rand_distr::{Distribution, Poisson};
 pub struct Replication {
     pub values: Vec<f64>,
     pub person_months: u64,
+    /// Cohort figures ([`crate::sim::plan::Cohorts::cells`]); empty
+    /// without cohorts.
+    pub cohorts: Vec<f64>,
 }
 
 impl Replication {
@@ -143,6 +146,17 @@ pub struct Population {
     pub old: Vec<Person>,
     to_ly: Vec<Person>,
     to_flex: Vec<Person>,
+    /// Cohort members who left the scheme this month.
+    cohort_exits: Vec<CohortExit>,
+}
+
+/// A cohort member leaving the scheme: cohort (index + 1), month of entry,
+/// exit state.
+#[derive(Debug, Clone, Copy)]
+struct CohortExit {
+    cohort: u8,
+    entered: u16,
+    to: u8,
 }
 
 impl Population {
@@ -152,6 +166,7 @@ impl Population {
         self.old.clear();
         self.to_ly.clear();
         self.to_flex.clear();
+        self.cohort_exits.clear();
     }
 
     /// Everyone in the scheme.
@@ -193,16 +208,21 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let mut values = vec![0.0; plan.months * mx::N];
     let mut person_months = 0u64;
     let mut tally = Tally::new();
+    let mut follow = Follow::new(plan);
     for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
         let arrived = run.arrive(t, pop); // 1
         let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find); // 2
         tally.clear();
         person_months += pop.len() as u64;
         let r = &run.r;
-        ly_step(r, &m, &mut pop.ly, &mut pop.to_flex, &mut tally.c); // 3
-        flex_step(r, &m, &mut pop.flex, &mut pop.to_ly, &mut tally); // 4
-        old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c); // 5
+        let exits = &mut pop.cohort_exits;
+        ly_step(r, &m, &mut pop.ly, &mut pop.to_flex, &mut tally.c, exits); // 3
+        flex_step(r, &m, &mut pop.flex, &mut pop.to_ly, &mut tally, exits); // 4
+        old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c, exits); // 5
         end_of_month(r, &m, pop, &mut tally); // 6
+        if t < plan.cohorts.last_month {
+            follow.month(t, pop);
+        }
         run.due = tally.c.next;
         tally.count_stocks();
         tally.price_subsidies(r, &m);
@@ -217,6 +237,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     Replication {
         values,
         person_months,
+        cohorts: follow.finish(plan),
     }
 }
 
@@ -461,6 +482,9 @@ struct MonthCtx<'a> {
     caseload: f64,
     capacity: f64,
     arrived: Arrivals,
+    /// Who may join a cohort this month, on LY and in 2013-rules jobs.
+    ly_tag: CohortTag,
+    flex_tag: CohortTag,
 }
 
 impl<'a> MonthCtx<'a> {
@@ -508,6 +532,8 @@ impl<'a> MonthCtx<'a> {
             caseload,
             capacity,
             arrived,
+            ly_tag: plan.cohorts.ly.get(t).copied().unwrap_or_default(),
+            flex_tag: plan.cohorts.flex.get(t).copied().unwrap_or_default(),
         }
     }
 }
@@ -521,6 +547,7 @@ fn ly_step(
     ly: &mut Vec<Person>,
     to_flex: &mut Vec<Person>,
     counts: &mut Counts,
+    cohort_exits: &mut Vec<CohortExit>,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
@@ -529,6 +556,9 @@ fn ly_step(
     let mut i = 0;
     while i < ly.len() {
         let p = &mut ly[i];
+        if m.ly_tag.any() {
+            join_cohort(p, &m.ly_tag, m.t);
+        }
         p.flex_history <<= 1;
         let dd = p.dur as u32;
         let in_jobclub = dd >= jc0 && dd < jc1;
@@ -553,7 +583,9 @@ fn ly_step(
             to_flex.push(ly.swap_remove(i));
         } else if u < pf + px {
             c.exits_ly += 1;
-            c.exits_to[r.plan.ly_route.pick(d, (u - pf) / px)] += 1;
+            let e = r.plan.ly_route.pick(d, (u - pf) / px);
+            c.exits_to[e] += 1;
+            left_scheme(p, e, cohort_exits);
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
@@ -593,12 +625,16 @@ fn flex_step(
     flex: &mut Vec<Person>,
     to_ly: &mut Vec<Person>,
     tally: &mut Tally,
+    cohort_exits: &mut Vec<CohortExit>,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, tally.c);
     let mut i = 0;
     while i < flex.len() {
         let p = &mut flex[i];
+        if m.flex_tag.any() {
+            join_cohort(p, &m.flex_tag, m.t);
+        }
         p.flex_history = (p.flex_history << 1) | 1;
         if r.pricing {
             price_flex(r, m, p, &mut c, &mut tally.cost_hist);
@@ -612,10 +648,12 @@ fn flex_step(
                 to_ly.push(flex.swap_remove(i));
             } else {
                 c.exits_flex += 1;
-                c.exits_to[r
+                let e = r
                     .plan
                     .flex_route
-                    .pick(idx(p.dur), within(x, t_dismiss, t_leave))] += 1;
+                    .pick(idx(p.dur), within(x, t_dismiss, t_leave));
+                c.exits_to[e] += 1;
+                left_scheme(p, e, cohort_exits);
                 flex.swap_remove(i);
             }
             continue;
@@ -734,6 +772,7 @@ fn old_step(
     old: &mut Vec<Person>,
     to_ly: &mut Vec<Person>,
     counts: &mut Counts,
+    cohort_exits: &mut Vec<CohortExit>,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
@@ -754,7 +793,9 @@ fn old_step(
             } else {
                 c.exits_flex += 1;
                 let (lo, hi) = (r.old_dismissal_thr[d], r.old_leave_thr[d]);
-                c.exits_to[r.plan.old_route.pick(d, within(x, lo, hi))] += 1;
+                let e = r.plan.old_route.pick(d, within(x, lo, hi));
+                c.exits_to[e] += 1;
+                left_scheme(p, e, cohort_exits);
                 old.swap_remove(i);
             }
             continue;
@@ -856,6 +897,122 @@ impl Tally {
             c.refusion_exit += cost * def.refusion;
             c.exit_income += n * m.pr.exit_earnings[e] + if def.taxable { cost } else { 0.0 };
         }
+    }
+}
+
+/// A person joins the cohort the month's tag offers, if any and if they
+/// are in none yet.
+#[inline(always)]
+fn join_cohort(p: &mut Person, tag: &CohortTag, t: usize) {
+    if p.cohort == 0 {
+        let c = tag.join(p.dur);
+        if c != 0 {
+            p.cohort = c;
+            p.cohort_t = t as u16;
+        }
+    }
+}
+
+/// A person leaves the scheme for exit state `e`: a cohort member is
+/// followed there.
+#[inline(always)]
+fn left_scheme(p: &Person, e: usize, cohort_exits: &mut Vec<CohortExit>) {
+    if p.cohort != 0 {
+        cohort_exits.push(CohortExit {
+            cohort: p.cohort,
+            entered: p.cohort_t,
+            to: e as u8,
+        });
+    }
+}
+
+/// The cohorts of one replication followed month by month
+/// (docs/model.md, "Cohorts"): members in the scheme's states counted at
+/// the end of each month, and those who left by the exit state they left
+/// for.
+struct Follow {
+    /// `alive[c][k][s]`: members of cohort `c`, `k` months after entry, in
+    /// state `s` (0 LY, 1 flex, 2 old rules).
+    alive: Vec<Vec<[u32; 3]>>,
+    /// Members who left: cohort, month of entry, months since entry, exit
+    /// state.
+    left: Vec<(usize, usize, usize, usize)>,
+    /// `entries[c][t]`: members who entered cohort `c` in month `t`.
+    entries: Vec<Vec<u32>>,
+}
+
+impl Follow {
+    fn new(plan: &Plan) -> Follow {
+        let list = &plan.cohorts.list;
+        Follow {
+            alive: list.iter().map(|c| vec![[0; 3]; c.follow + 1]).collect(),
+            left: Vec::new(),
+            entries: list.iter().map(|_| vec![0; plan.months]).collect(),
+        }
+    }
+
+    /// The end of month `t`: count the members where they are.
+    fn month(&mut self, t: usize, pop: &mut Population) {
+        for (s, people) in [&pop.ly, &pop.flex, &pop.old].into_iter().enumerate() {
+            for p in people.iter().filter(|p| p.cohort != 0) {
+                let c = p.cohort as usize - 1;
+                let k = t - p.cohort_t as usize;
+                if k == 0 {
+                    self.entries[c][t] += 1;
+                }
+                if let Some(cell) = self.alive[c].get_mut(k) {
+                    cell[s] += 1;
+                }
+            }
+        }
+        for x in pop.cohort_exits.drain(..) {
+            let (c, entered) = (x.cohort as usize - 1, x.entered as usize);
+            let k = t - entered;
+            if k == 0 {
+                self.entries[c][entered] += 1;
+            }
+            self.left.push((c, entered, k, x.to as usize));
+        }
+    }
+
+    /// The replication's cohort figures, in [`crate::sim::plan::Cohorts::cells`]
+    /// order: for each cohort and month since entry, the share in each
+    /// state (0 when no member is observed yet), then the members observed.
+    fn finish(self, plan: &Plan) -> Vec<f64> {
+        let co = &plan.cohorts;
+        let n_states = co.states.len();
+        let mut out = Vec::with_capacity(co.cells());
+        for (c, cp) in co.list.iter().enumerate() {
+            let mut counts = vec![vec![0u32; n_states]; cp.follow + 1];
+            for (k, cell) in self.alive[c].iter().enumerate() {
+                counts[k][..3].copy_from_slice(cell);
+            }
+            for &(lc, entered, k_exit, e) in &self.left {
+                if lc != c {
+                    continue;
+                }
+                // Observed at k while entry + k is within the horizon.
+                let last = cp.follow.min(plan.months - 1 - entered);
+                for row in counts.iter_mut().take(last + 1).skip(k_exit) {
+                    row[3 + e] += 1;
+                }
+            }
+            for (k, row) in counts.iter().enumerate() {
+                let observed: u32 = self.entries[c]
+                    .iter()
+                    .take(plan.months.saturating_sub(k))
+                    .sum();
+                for &n in row {
+                    out.push(if observed > 0 {
+                        n as f64 / observed as f64
+                    } else {
+                        0.0
+                    });
+                }
+                out.push(observed as f64);
+            }
+        }
+        out
     }
 }
 

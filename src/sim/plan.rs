@@ -6,7 +6,7 @@
 
 use crate::model::money::{self, Discrete, Regime};
 use crate::model::scenario::{step_value, Scenario, Staffing, Step};
-use crate::model::states::{shares_at, Shares, StateDef, MAX_EXIT_STATES};
+use crate::model::states::{shares_at, CohortState, Entry, Shares, StateDef, MAX_EXIT_STATES};
 
 /// Duration tables run to this many months; longer durations use the last.
 pub const MAX_TABLE: usize = 256;
@@ -82,6 +82,8 @@ pub struct Plan {
     pub ly_route: Route,
     pub flex_route: Route,
     pub old_route: Route,
+    /// The scenario's cohorts, compiled.
+    pub cohorts: Cohorts,
     /// Price person-months (the default). Off only to measure what the
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
@@ -258,6 +260,7 @@ impl Plan {
             ly_route: Route::new(&s.ly.exit_to, &exit_states),
             flex_route: Route::new(&s.flex.exit_to, &exit_states),
             old_route: Route::new(s.old_rules_exit_to(), &exit_states),
+            cohorts: Cohorts::new(&s, &exit_states),
             exit_states,
             dismissal_thr: thresholds(&dismissal, None),
             flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
@@ -422,5 +425,132 @@ pub fn threshold(p: f64) -> u64 {
         0
     } else {
         (p * 18_446_744_073_709_551_616.0) as u64
+    }
+}
+
+/// A cohort compiled: its window as simulation months and its follow-up.
+#[derive(Debug, Clone)]
+pub struct CohortPlan {
+    pub name: String,
+    pub state: CohortState,
+    pub entry: Entry,
+    /// First and last simulation month of entry (both inclusive).
+    pub first: usize,
+    pub last: usize,
+    pub min_months: u16,
+    pub max_months: u16,
+    /// Months of follow-up (`months_since_entry` 0 ..= this).
+    pub follow: usize,
+}
+
+/// Who may join a cohort in a month in one state: the cohort's number
+/// (index + 1; 0 = none) for spells starting now and for the stock, with
+/// the stock's eligibility.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CohortTag {
+    pub enter: u8,
+    pub stock: u8,
+    pub stock_min: u16,
+    pub stock_max: u16,
+}
+
+impl CohortTag {
+    /// Whether anyone can join in this month.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        (self.enter | self.stock) != 0
+    }
+
+    /// The cohort (index + 1) a person with `dur` completed months in the
+    /// state joins, or 0.
+    #[inline(always)]
+    pub fn join(&self, dur: u16) -> u8 {
+        if self.enter != 0 && dur == 0 {
+            self.enter
+        } else if self.stock != 0 && dur >= self.stock_min && dur <= self.stock_max {
+            self.stock
+        } else {
+            0
+        }
+    }
+}
+
+/// The cohorts of a scenario, compiled, and who may join them in each month
+/// (`ly[t]`, `flex[t]`).
+#[derive(Debug, Clone, Default)]
+pub struct Cohorts {
+    pub list: Vec<CohortPlan>,
+    pub ly: Vec<CohortTag>,
+    pub flex: Vec<CohortTag>,
+    /// Months in which some cohort is being followed (`..last_month`).
+    pub last_month: usize,
+    /// Names of the states a cohort member can be in, in the order of the
+    /// cells: `ly`, `flex`, `old_rules`, then the exit states.
+    pub states: Vec<String>,
+}
+
+impl Cohorts {
+    fn new(s: &Scenario, exits: &[(String, StateDef)]) -> Cohorts {
+        let months = s.horizon_months as usize;
+        let mut out = Cohorts {
+            ly: vec![CohortTag::default(); months],
+            flex: vec![CohortTag::default(); months],
+            states: ["ly", "flex", "old_rules"]
+                .iter()
+                .map(|n| n.to_string())
+                .chain(exits.iter().map(|(n, _)| n.clone()))
+                .collect(),
+            ..Cohorts::default()
+        };
+        for (i, c) in s.cohorts.iter().enumerate() {
+            let at = |m: crate::model::month::Month| s.start.months_until(m).max(0) as usize;
+            let first = at(c.from).min(months.saturating_sub(1));
+            let last = match c.entry {
+                Entry::Stock => first,
+                Entry::Enter => {
+                    c.to.map_or(months.saturating_sub(1), at)
+                        .min(months.saturating_sub(1))
+                }
+            };
+            let plan = CohortPlan {
+                name: c.name.clone(),
+                state: c.state,
+                entry: c.entry,
+                first,
+                last,
+                min_months: c.min_months.min(u16::MAX as u32) as u16,
+                max_months: c.max_months.unwrap_or(u32::MAX).min(u16::MAX as u32) as u16,
+                follow: c.months as usize,
+            };
+            out.last_month = out.last_month.max((last + plan.follow + 1).min(months));
+            let tags = match c.state {
+                CohortState::Ly => &mut out.ly,
+                CohortState::Flex => &mut out.flex,
+            };
+            for tag in &mut tags[first..=last] {
+                // The first cohort listed wins.
+                match c.entry {
+                    Entry::Enter if tag.enter == 0 => tag.enter = i as u8 + 1,
+                    Entry::Stock if tag.stock == 0 => {
+                        tag.stock = i as u8 + 1;
+                        tag.stock_min = plan.min_months;
+                        tag.stock_max = plan.max_months;
+                    }
+                    _ => {}
+                }
+            }
+            out.list.push(plan);
+        }
+        out
+    }
+
+    /// Cells of one replication's cohort figures: per cohort, per month
+    /// since entry, the share in each of [`Cohorts::states`], then the
+    /// number of members observed.
+    pub fn cells(&self) -> usize {
+        self.list
+            .iter()
+            .map(|c| (c.follow + 1) * (self.states.len() + 1))
+            .sum()
     }
 }

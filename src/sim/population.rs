@@ -59,6 +59,9 @@ pub struct Person {
     /// Bit `i`: in a flexjob `i + 1` months ago (for "9 months of flexjob
     /// within 18").
     pub flex_history: u32,
+    /// The cohort (index + 1; 0 = none) and the simulation month of entry.
+    pub cohort: u8,
+    pub cohort_t: u16,
 }
 
 /// Fixed-position attribute draws of one person: draw `k` is the `k`-th
@@ -167,6 +170,8 @@ impl<'a> Factory<'a> {
             flags: if new_refusion { F_NEW_REFUSION } else { 0 },
             category,
             flex_history: 0,
+            cohort: 0,
+            cohort_t: 0,
         };
         (p, d)
     }
