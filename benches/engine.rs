@@ -20,9 +20,17 @@ fn bench(c: &mut Criterion) {
     let project = plan("scenarios/aalborg-project.toml");
     let mut unpriced = project.clone();
     unpriced.pricing = false;
+    // The project without model v2's cohorts and priced exits (as in v1).
+    let mut v1 = fleksim::input::load_file("scenarios/aalborg-project.toml".as_ref(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    v1.cohorts.clear();
+    v1.states.clear();
+    v1.ly.exit_to.clear();
+    v1.flex.exit_to.clear();
     let cases = [
         ("project", project),
         ("project/no-pricing", unpriced),
+        ("project/v1-exits-no-cohorts", Plan::new(&v1)),
         ("markov-check", plan("scenarios/markov-check.toml")),
         ("baseline", plan("scenarios/aalborg-baseline.toml")),
     ];

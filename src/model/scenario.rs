@@ -195,9 +195,31 @@ pub struct Ly {
     /// Gamma shape of the mean-1 job-finding frailty; 0 = no heterogeneity.
     #[serde(default)]
     pub frailty_shape: f64,
+    /// Job finding by work capacity: a multiplier on `find_job` for people
+    /// whose hour ceiling is in a band (v2; people outside every band and
+    /// all people when empty: 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub find_job_by_ceiling: Vec<CeilingFactor>,
     /// Where exits from LY go, by spell month (v2; empty: all to `gone`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exit_to: Vec<Shares>,
+}
+
+/// A multiplier for people whose hour ceiling is in `from..=to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeilingFactor {
+    pub from: u8,
+    pub to: u8,
+    pub multiplier: f64,
+}
+
+/// The multiplier of the first band holding `ceiling`, or 1.
+pub fn ceiling_factor(bands: &[CeilingFactor], ceiling: u8) -> f64 {
+    bands
+        .iter()
+        .find(|b| (b.from..=b.to).contains(&ceiling))
+        .map_or(1.0, |b| b.multiplier)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -460,10 +460,15 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     c.months("policy.rehab_meeting.months", p.rehab_meeting.months);
     c.months("policy.followup.protect_months", p.followup.protect_months);
     c.months("money.refusion.cap_months", s.money.refusion.cap_months);
-    c.months(
-        "money.refusion.keep_flex_months",
-        s.money.refusion.keep_flex_months,
-    );
+    if s.money.refusion.keep_flex_months > 18 {
+        c.fail(
+            "money.refusion.keep_flex_months",
+            format!(
+                "{} is not allowed: 0 to 18 months (months of flexjob within the last 18)",
+                s.money.refusion.keep_flex_months
+            ),
+        );
+    }
     c.non_negative("policy.jobclub.effect", p.jobclub.effect);
     c.window("policy.jobclub", p.jobclub.window());
     c.non_negative(
@@ -690,6 +695,22 @@ fn check_states(c: &mut Checker, s: &Scenario) {
         }
     }
     check_cohorts(c, s);
+    for (k, b) in s.ly.find_job_by_ceiling.iter().enumerate() {
+        let at = format!("ly.find_job_by_ceiling[{k}]");
+        if b.from == 0 || b.from > b.to || b.to > crate::model::money::FULL_TIME_HOURS {
+            c.fail(
+                &at,
+                format!(
+                    "{}..={} is not allowed: hours from 1 to {}, `from` ≤ `to`",
+                    b.from,
+                    b.to,
+                    crate::model::money::FULL_TIME_HOURS
+                ),
+            );
+        }
+        c.non_negative(&format!("{at}.multiplier"), b.multiplier);
+        c.at_most(&format!("{at}.multiplier"), b.multiplier, L::MAX_FACTOR);
+    }
     let t = &s.money.tax;
     c.probability("money.tax.municipal_rate", t.municipal_rate);
     c.probability("money.tax.income_rate", t.income_rate);

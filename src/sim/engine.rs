@@ -1131,12 +1131,13 @@ fn hour_probabilities(
 }
 
 /// A month in a flexjob passes. The refusion cap's count of months on LY
-/// starts again once a job has lasted `keep_flex` months
-/// (`money.refusion.keep_flex_months`).
+/// starts again once the person has had `keep_flex` months of flexjob
+/// (`money.refusion.keep_flex_months`) within the last 18, across jobs, as
+/// the LY rate category counts them.
 #[inline(always)]
 fn next_job_month(p: &mut Person, keep_flex: u16) {
     p.dur = p.dur.saturating_add(1);
-    if p.cap_months != 0 && p.dur >= keep_flex {
+    if p.cap_months != 0 && (p.flex_history & 0x3FFFF).count_ones() >= keep_flex as u32 {
         p.cap_months = 0;
     }
 }
@@ -1211,4 +1212,55 @@ struct Counts {
 /// Simulates replication `rep`.
 pub fn simulate(plan: &Plan, rep: u64) -> Replication {
     simulate_with(plan, rep, &mut Population::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `duration_cap` count restarts after 9 months of flexjob within
+    /// 18, across jobs (5 months, then 4 in a second job), not only after 9
+    /// months in one job.
+    #[test]
+    fn the_refusion_cap_restarts_after_nine_months_across_jobs() {
+        let mut p = Person {
+            events: rng::stream_from(1, Purpose::Events),
+            hours_rng: rng::stream_from(1, Purpose::Hours),
+            frailty: 1.0,
+            weeks: 60.0,
+            cap_months: 12,
+            dur: 0,
+            screen_t: NO_SCREEN,
+            state: crate::sim::population::FLEX,
+            hours: 5,
+            start_hours: 5,
+            ceiling: 10,
+            flags: 0,
+            category: 0,
+            flex_history: 0,
+            cohort: 0,
+            cohort_t: 0,
+        };
+        let job_month = |p: &mut Person| {
+            p.flex_history = (p.flex_history << 1) | 1;
+            next_job_month(p, 9);
+        };
+        for _ in 0..5 {
+            job_month(&mut p);
+        }
+        // Dismissed: two months on LY, then a second job.
+        p.dur = 0;
+        p.flex_history <<= 2;
+        p.cap_months += 2;
+        for month in 1..=3 {
+            job_month(&mut p);
+            assert!(p.cap_months > 0, "only {} months of flexjob", 5 + month);
+        }
+        job_month(&mut p);
+        assert_eq!(
+            p.cap_months, 0,
+            "9 months of flexjob within 18 restart the count"
+        );
+        assert_eq!(p.dur, 4, "in a job of 4 months");
+    }
 }

@@ -84,6 +84,9 @@ pub struct Plan {
     pub old_route: Route,
     /// The scenario's cohorts, compiled.
     pub cohorts: Cohorts,
+    /// Cumulative base job-finding hazard by completed spell months
+    /// (`find_cum[d]` = sum of `find_job` over months `0..d`).
+    pub find_cum: Vec<f64>,
     /// Price person-months (the default). Off only to measure what the
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
@@ -261,6 +264,12 @@ impl Plan {
             flex_route: Route::new(&s.flex.exit_to, &exit_states),
             old_route: Route::new(s.old_rules_exit_to(), &exit_states),
             cohorts: Cohorts::new(&s, &exit_states),
+            find_cum: std::iter::once(0.0)
+                .chain(base_find.iter().scan(0.0, |acc, &p| {
+                    *acc += p;
+                    Some(*acc)
+                }))
+                .collect(),
             exit_states,
             dismissal_thr: thresholds(&dismissal, None),
             flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
@@ -349,9 +358,12 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
     let wage = m.wage_per_hour * idx;
     let mut subsidy = [0.0; money::HOURS_ROWS];
     let mut wages = [0.0; money::HOURS_ROWS];
+    // Wage plus subsidy is capped at the job's full-time wage (DOMAIN.md).
+    let full_time = money::earnings(wage, money::FULL_TIME_HOURS as f64);
     for h in 1..money::HOURS_ROWS {
         let earned = money::earnings(wage, h as f64);
-        subsidy[h] = money::flex_subsidy(earned, &law) * deflate;
+        let capped = money::flex_subsidy(earned, &law).min((full_time - earned).max(0.0));
+        subsidy[h] = capped * deflate;
         wages[h] = earned * deflate;
     }
     let mut exit_cost = [0.0; MAX_EXIT_STATES];
@@ -552,5 +564,53 @@ impl Cohorts {
             .iter()
             .map(|c| (c.follow + 1) * (self.states.len() + 1))
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Wage plus subsidy never exceeds the full-time wage; at full time the
+    /// subsidy is 0 (DOMAIN.md, "Flex subsidy").
+    #[test]
+    fn wage_plus_subsidy_is_capped_at_the_full_time_wage() {
+        let text = r#"
+name = "t"
+start = "2017-01"
+horizon_months = 24
+[inflow]
+visitations_per_month = 1.0
+[initial]
+ly = 1
+flex = 1
+[ly]
+find_job = [{ from = 0, p = 0.1 }]
+exit = [{ from = 0, p = 0.01 }]
+[flex]
+dismissal = [{ from = 0, p = 0.01 }]
+exit = [{ from = 0, p = 0.01 }]
+[staffing]
+consultants = 1
+"#;
+        let mut s: Scenario = toml::from_str(text).expect("test scenario");
+        s.resolve();
+        let plan = Plan::new(&s);
+        for (t, pr) in plan.prices.iter().enumerate() {
+            let full = pr.wage[money::FULL_TIME_HOURS as usize];
+            for h in 1..money::HOURS_ROWS {
+                assert!(
+                    pr.wage[h] + pr.subsidy[h] <= full + 1e-6,
+                    "month {t}, {h} hours: {} + {} > {full}",
+                    pr.wage[h],
+                    pr.subsidy[h]
+                );
+            }
+            assert_eq!(pr.subsidy[money::FULL_TIME_HOURS as usize], 0.0);
+            // Below the cap the law's formula still rules: 1 hour a week.
+            let law = s.money.law_year(s.month(t).year());
+            let formula = money::flex_subsidy(pr.wage[1], &law);
+            assert!((pr.subsidy[1] - formula).abs() < 1e-6, "month {t}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::model::money::WEEKS_PER_MONTH;
 use crate::model::month::Month;
+use crate::model::scenario::ceiling_factor;
 use crate::sim::plan::Plan;
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -30,6 +31,10 @@ pub const F_AGREEMENT: u8 = 2;
 /// Flag: covered by the current refusion regime (visitated from 1 July 2014);
 /// otherwise the old flat rates apply.
 pub const F_NEW_REFUSION: u8 = 4;
+
+/// Flag: came from a job granted before 2013 and not yet hired under the
+/// 2013 rules; the old flat refusion applies until then.
+pub const F_FROM_OLD: u8 = 8;
 
 /// No screening contact.
 pub const NO_SCREEN: u16 = u16::MAX;
@@ -108,6 +113,9 @@ pub struct Factory<'a> {
     gamma: Option<Gamma<f64>>,
     ln_q_ly: Option<f64>,
     ln_q_tenure: Option<f64>,
+    /// Cumulative job-finding hazard of an LY spell by completed months
+    /// (the base steps, no policy), for the selection of the initial stock.
+    find_cum: Vec<f64>,
 }
 
 impl<'a> Factory<'a> {
@@ -125,6 +133,7 @@ impl<'a> Factory<'a> {
             gamma,
             ln_q_ly: ln_q(i.ly_long_extra_mean),
             ln_q_tenure: ln_q(i.tenure_mean_months),
+            find_cum: plan.find_cum.clone(),
         }
     }
 
@@ -140,6 +149,9 @@ impl<'a> Factory<'a> {
         let s = &self.plan.scenario;
         let money = &s.money;
         let ceiling = self.plan.ceiling_dist.sample(d.u(A_CEILING)) as u8;
+        // Job finding by work capacity rides on the frailty: both multiply
+        // only the job-finding hazard.
+        let frailty = frailty * ceiling_factor(&s.ly.find_job_by_ceiling, ceiling) as f32;
         let new_refusion = match group {
             Group::InitialLy | Group::InitialFlex | Group::InitialOldRules => {
                 d.u(A_REFUSION) < money.refusion.initial_new_rules_share
@@ -185,9 +197,14 @@ impl<'a> Factory<'a> {
         p
     }
 
-    /// A person visitated straight into a flexjob in month `t`.
+    /// A person visitated straight into a flexjob in month `t`. Visitated
+    /// while the rehabilitation meeting is in force, their job gets its
+    /// progression agreement as a visitated person's first job does.
     pub fn direct(&self, index: u64, t: usize) -> Person {
         let (mut p, _) = self.base(Group::Direct, index, self.plan.scenario.month(t));
+        if self.plan.rehab_on[t] {
+            p.flags |= F_REHAB;
+        }
         let u = uniform(&mut p.hours_rng);
         let v = uniform(&mut p.hours_rng);
         start_job(&mut p, self.plan, u, v);
@@ -206,6 +223,16 @@ impl<'a> Factory<'a> {
         p.dur = dur.min(u16::MAX as u32) as u16;
         p.cap_months = p.dur;
         p.weeks += (dur as f64 * WEEKS_PER_MONTH) as f32;
+        // Who is still on LY after `dur` months was selected by it: with a
+        // Gamma(k, rate k) frailty `z` and hazard `z·m·h`, `z` given
+        // survival is Gamma(k, rate k + m·H(dur)) (H the cumulative hazard),
+        // the same draw scaled by k / (k + m·H).
+        let k = s.ly.frailty_shape;
+        if k > 0.0 {
+            let m = ceiling_factor(&s.ly.find_job_by_ceiling, p.ceiling);
+            let h = self.find_cum[(dur as usize).min(self.find_cum.len() - 1)];
+            p.frailty *= (k / (k + m * h)) as f32;
+        }
         p
     }
 
@@ -248,6 +275,8 @@ impl<'a> Factory<'a> {
         let s = &self.plan.scenario;
         let (mut p, d) = self.base(Group::InitialOldRules, index, s.start);
         p.state = OLD;
+        // Granted before 2013: never under the staircase until hired again.
+        p.flags = (p.flags & !F_NEW_REFUSION) | F_FROM_OLD;
         // Jobs granted before 2013 have lasted at least since then.
         let since_2013 = Month::new(2013, 1)
             .map_or(0, |m| m.months_until(s.start))
@@ -281,5 +310,118 @@ pub fn start_job(p: &mut Person, plan: &Plan, u: f64, v: f64) {
     p.flags &= !(F_REHAB | F_AGREEMENT);
     if v < share {
         p.flags |= F_AGREEMENT;
+    }
+    // Hired under the 2013 rules, a holder of a pre-2013 job comes under
+    // the refusion rules of their time.
+    if p.flags & F_FROM_OLD != 0 {
+        p.flags = (p.flags & !F_FROM_OLD) | F_NEW_REFUSION;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::Scenario;
+
+    /// A small scenario with frailty and the rehabilitation meeting in
+    /// force, plus `extra` TOML lines.
+    fn plan(extra: &str) -> Plan {
+        let text = format!(
+            r#"
+name = "t"
+start = "2016-09"
+horizon_months = 12
+[inflow]
+visitations_per_month = 1.0
+[initial]
+ly = 10
+flex = 10
+old_rules = 5
+[ly]
+find_job = [{{ from = 0, p = 0.10 }}]
+exit = [{{ from = 0, p = 0.01 }}]
+frailty_shape = 2.0
+{extra}
+[flex]
+dismissal = [{{ from = 0, p = 0.01 }}]
+exit = [{{ from = 0, p = 0.01 }}]
+[staffing]
+consultants = 1
+[policy.rehab_meeting]
+enabled = true
+agreement_share = 1.0
+[money.refusion]
+initial_new_rules_share = 1.0
+"#
+        );
+        let mut s: Scenario = toml::from_str(&text).expect("test scenario");
+        s.resolve();
+        Plan::new(&s)
+    }
+
+    #[test]
+    fn direct_hires_get_the_rehab_meetings_agreement() {
+        let p = plan("");
+        let f = Factory::new(&p, 0);
+        for i in 0..50 {
+            let d = f.direct(i, 0);
+            assert!(
+                d.flags & F_AGREEMENT != 0,
+                "direct hire {i} has no agreement"
+            );
+            assert!(d.flags & F_REHAB == 0, "the rehab flag is spent on the job");
+        }
+    }
+
+    #[test]
+    fn pre_2013_jobs_carry_no_staircase_until_hired_again() {
+        let p = plan("");
+        let f = Factory::new(&p, 0);
+        for i in 0..50 {
+            let mut o = f.initial_old(i);
+            assert!(
+                o.flags & F_NEW_REFUSION == 0,
+                "old-rules person {i} on the staircase"
+            );
+            start_job(&mut o, &p, 0.5, 0.5);
+            assert!(o.flags & F_NEW_REFUSION != 0, "hired again: the 2013 rules");
+        }
+    }
+
+    #[test]
+    fn job_finding_follows_the_hour_ceiling() {
+        let slow = plan(
+            "find_job_by_ceiling = [{ from = 1, to = 10, multiplier = 0.5 }, { from = 11, to = 37, multiplier = 1.5 }]",
+        );
+        let flat = plan("");
+        let (fs, ff) = (Factory::new(&slow, 0), Factory::new(&flat, 0));
+        for i in 0..200 {
+            let (a, b) = (fs.visitation(i, 0), ff.visitation(i, 0));
+            assert_eq!(a.ceiling, b.ceiling, "same person");
+            let want = if a.ceiling <= 10 { 0.5 } else { 1.5 };
+            assert!((a.frailty / b.frailty - want).abs() < 1e-5, "person {i}");
+        }
+    }
+
+    #[test]
+    fn the_initial_ly_stock_is_selected_by_its_spell_length() {
+        let p = plan("");
+        let f = Factory::new(&p, 0);
+        let mut by_dur: Vec<(u16, f32)> = (0..4000)
+            .map(|i| {
+                let x = f.initial_ly(i);
+                (x.dur, x.frailty)
+            })
+            .collect();
+        by_dur.sort_by_key(|x| x.0);
+        let mean = |v: &[(u16, f32)]| v.iter().map(|x| x.1 as f64).sum::<f64>() / v.len() as f64;
+        let (short, long) = by_dur.split_at(by_dur.len() / 2);
+        // Gamma(2, rate 2 + H): the long spells have the lower frailty.
+        assert!(
+            mean(long) < 0.8 * mean(short),
+            "{} vs {}",
+            mean(long),
+            mean(short)
+        );
     }
 }
