@@ -73,6 +73,7 @@ pub const METRICS: &[Metric] = &[
     m("wages_flex", Flow, true),
     m("tax_municipal", Flow, true),
     m("net_public_cost", Flow, true),
+    m("participants", Stock, false),
 ];
 
 /// Number of metrics.
@@ -121,6 +122,7 @@ pub const REFUSION_EXIT: usize = 37;
 pub const WAGES_FLEX: usize = 38;
 pub const TAX_MUNICIPAL: usize = 39;
 pub const NET_PUBLIC_COST: usize = 40;
+pub const PARTICIPANTS: usize = 41;
 
 #[cfg(test)]
 mod tests {
@@ -166,6 +168,7 @@ mod tests {
             (WAGES_FLEX, "wages_flex"),
             (TAX_MUNICIPAL, "tax_municipal"),
             (NET_PUBLIC_COST, "net_public_cost"),
+            (PARTICIPANTS, "participants"),
         ];
         for (i, name) in pairs {
             assert_eq!(METRICS[i].name, name);

@@ -11,7 +11,7 @@
 
 use crate::model::money::Money;
 use crate::model::month::Month;
-use crate::model::states::{Cohort, Shares, StateDef};
+use crate::model::states::{Cohort, Intervention, Shares, StateDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -64,6 +64,9 @@ pub struct Scenario {
     /// Model v2's cohorts, followed into `cohorts.csv`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cohorts: Vec<Cohort>,
+    /// Model v2's interventions, beside the v1 policies of `[policy]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interventions: Vec<Intervention>,
 }
 
 fn default_replications() -> u32 {

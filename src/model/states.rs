@@ -221,3 +221,75 @@ pub const MAX_COHORTS: usize = 32;
 
 /// At most this many months of follow-up.
 pub const MAX_COHORT_MONTHS: u32 = 240;
+
+/// The state an intervention acts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionState {
+    /// People on LY.
+    Ly,
+    /// People in 2013-rules flexjobs.
+    Flex,
+}
+
+/// An intervention (docs/model.md, "Interventions"): in its window, people
+/// in `state` who meet its eligibility take a free place and stay in it
+/// for `months` months or until they leave the state; while in it their
+/// hazards are multiplied by its effects, they take consultant time, and
+/// they cost money. People eligible beyond its places wait: each month the
+/// free places go to eligible people (in the engine's order of people),
+/// as long as they are still eligible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    pub name: String,
+    pub state: InterventionState,
+    /// First and last month people can enter (both inclusive; open when
+    /// absent). Participation that started runs its course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::model::month::Month>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<crate::model::month::Month>,
+    /// Eligibility: completed months in the state (spell or job), at least
+    /// `min_months` and at most `max_months` (open when absent).
+    #[serde(default)]
+    pub min_months: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_months: Option<u32>,
+    /// Eligibility in flexjobs: start hours at most this (absent: any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_start_hours: Option<u8>,
+    /// Months in the intervention.
+    pub months: u32,
+    /// Participants at a time (absent: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<u32>,
+    /// Multipliers while in it: on job finding and exits from LY; on
+    /// dismissal, exits and the chance of more hours in a flexjob.
+    #[serde(default = "one")]
+    pub find_job: f64,
+    #[serde(default = "one")]
+    pub exit: f64,
+    #[serde(default = "one")]
+    pub dismissal: f64,
+    #[serde(default = "one")]
+    pub hours_up: f64,
+    /// Consultant hours per participant-month (feed the capacity model as
+    /// follow-up contacts do).
+    #[serde(default)]
+    pub consultant_hours_per_month: f64,
+    /// Cost per participant-week and per participant-month, DKK in the
+    /// scenario's first year, indexed like the law amounts (a measure:
+    /// counted in `cost_measures`).
+    #[serde(default)]
+    pub cost_per_week: f64,
+    #[serde(default)]
+    pub cost_per_month: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// At most this many interventions.
+pub const MAX_INTERVENTIONS: usize = 8;

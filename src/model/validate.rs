@@ -524,6 +524,84 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     c.problems
 }
 
+/// Model v2's interventions: names, windows, eligibility, effects, money.
+fn check_interventions(c: &mut Checker, s: &Scenario) {
+    use crate::model::states::{InterventionState, MAX_INTERVENTIONS};
+    if s.interventions.len() > MAX_INTERVENTIONS {
+        c.fail(
+            "interventions",
+            format!(
+                "{} interventions are more than fleksim's limit: at most {MAX_INTERVENTIONS}",
+                s.interventions.len()
+            ),
+        );
+    }
+    for (k, v) in s.interventions.iter().enumerate() {
+        let at = format!("interventions[{k}]");
+        if v.name.is_empty() || v.name.len() > 60 {
+            c.fail(format!("{at}.name"), "allowed 1 to 60 characters");
+        }
+        if s.interventions[..k].iter().any(|o| o.name == v.name) {
+            c.fail(
+                format!("{at}.name"),
+                format!("`{}` is given twice: one intervention per name", v.name),
+            );
+        }
+        c.window(
+            &at,
+            crate::model::scenario::Window {
+                from: v.from,
+                to: v.to,
+            },
+        );
+        c.months(&format!("{at}.min_months"), v.min_months);
+        if v.max_months.is_some_and(|m| m < v.min_months) {
+            c.fail(
+                format!("{at}.max_months"),
+                "is below `min_months`: allowed `min_months` or more",
+            );
+        }
+        if v.months == 0 {
+            c.fail(format!("{at}.months"), "0 is not allowed: 1 to 1200 months");
+        }
+        c.months(&format!("{at}.months"), v.months);
+        if v.places == Some(0) {
+            c.fail(
+                format!("{at}.places"),
+                "0 is not allowed: at least 1, or leave it out for no limit",
+            );
+        }
+        for (field, value, applies) in [
+            ("find_job", v.find_job, v.state == InterventionState::Ly),
+            ("exit", v.exit, true),
+            ("dismissal", v.dismissal, v.state == InterventionState::Flex),
+            ("hours_up", v.hours_up, v.state == InterventionState::Flex),
+        ] {
+            let key = format!("{at}.{field}");
+            c.non_negative(&key, value);
+            c.at_most(&key, value, L::MAX_FACTOR);
+            if !applies && value != 1.0 {
+                c.fail(&key, "does not act in this state: allowed only 1 here (find_job acts on LY; dismissal and hours_up in flexjobs)");
+            }
+        }
+        if v.max_start_hours.is_some() && v.state == InterventionState::Ly {
+            c.fail(
+                format!("{at}.max_start_hours"),
+                "applies in flexjobs only: leave it out for LY",
+            );
+        }
+        for (field, value) in [
+            ("consultant_hours_per_month", v.consultant_hours_per_month),
+            ("cost_per_week", v.cost_per_week),
+            ("cost_per_month", v.cost_per_month),
+        ] {
+            let key = format!("{at}.{field}");
+            c.non_negative(&key, value);
+            c.at_most(&key, value, L::MAX_AMOUNT_DKK);
+        }
+    }
+}
+
 /// Model v2's cohorts: names, windows within the horizon, follow-up.
 fn check_cohorts(c: &mut Checker, s: &Scenario) {
     use crate::model::states::{Entry, MAX_COHORTS, MAX_COHORT_MONTHS};
@@ -695,6 +773,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
         }
     }
     check_cohorts(c, s);
+    check_interventions(c, s);
     for (k, b) in s.ly.find_job_by_ceiling.iter().enumerate() {
         let at = format!("ly.find_job_by_ceiling[{k}]");
         if b.from == 0 || b.from > b.to || b.to > crate::model::money::FULL_TIME_HOURS {

@@ -91,7 +91,7 @@ impl MetricUnit {
 }
 
 /// Labels and units of the monthly metrics, in [`METRICS`] order.
-const METRIC_LABELS: [(&str, Text, MetricUnit); 41] = {
+const METRIC_LABELS: [(&str, Text, MetricUnit); 42] = {
     use MetricUnit::*;
     [
         ("ly_stock", t("On LY", "På ledighedsydelse"), People),
@@ -374,6 +374,14 @@ const METRIC_LABELS: [(&str, Text, MetricUnit); 41] = {
                 "Offentlig nettoudgift (kommune og stat)",
             ),
             Dkk,
+        ),
+        (
+            "participants",
+            t(
+                "Participants in interventions (v2)",
+                "Deltagere i indsatser (v2)",
+            ),
+            People,
         ),
     ]
 };

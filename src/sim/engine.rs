@@ -23,6 +23,7 @@ use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
 use crate::model::states::MAX_EXIT_STATES;
+use crate::sim::intervene::{self, Places, Seats};
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{CohortTag, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
@@ -210,16 +211,35 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let mut tally = Tally::new();
     let mut follow = Follow::new(plan);
     for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
-        let arrived = run.arrive(t, pop); // 1
+        let mut arrived = run.arrive(t, pop); // 1
+        arrived.due.hours += plan.interventions.hours(&run.places);
         let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find); // 2
         tally.clear();
         person_months += pop.len() as u64;
         let r = &run.r;
         let exits = &mut pop.cohort_exits;
-        ly_step(r, &m, &mut pop.ly, &mut pop.to_flex, &mut tally.c, exits); // 3
-        flex_step(r, &m, &mut pop.flex, &mut pop.to_ly, &mut tally, exits); // 4
+        let places = &mut run.places;
+        ly_step(
+            r,
+            &m,
+            &mut pop.ly,
+            &mut pop.to_flex,
+            &mut tally.c,
+            exits,
+            places,
+        ); // 3
+        flex_step(
+            r,
+            &m,
+            &mut pop.flex,
+            &mut pop.to_ly,
+            &mut tally,
+            exits,
+            places,
+        ); // 4
         old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c, exits); // 5
         end_of_month(r, &m, pop, &mut tally); // 6
+        run.places.end_of_month();
         if t < plan.cohorts.last_month {
             follow.month(t, pop);
         }
@@ -279,6 +299,9 @@ struct Rules<'a> {
     raw_flex_exit: &'a [f64; MAX_TABLE],
     old_dismissal_thr: &'a [u64; MAX_TABLE],
     old_leave_thr: &'a [u64; MAX_TABLE],
+    /// Whether any intervention acts on LY, in flexjobs.
+    iv_ly: bool,
+    iv_flex: bool,
 }
 
 impl<'a> Rules<'a> {
@@ -289,7 +312,7 @@ impl<'a> Rules<'a> {
             Some((first, len)) => (first, first + len + fu.protect_months as i64),
             None => (-1, -1),
         };
-        let (up, down) = hour_probabilities(h, fu, false, 0);
+        let (up, down) = hour_probabilities(h, fu, false, 0, 1.0);
         Rules {
             plan,
             h,
@@ -313,6 +336,8 @@ impl<'a> Rules<'a> {
             raw_flex_exit: &plan.raw_flex_exit,
             old_dismissal_thr: &plan.old_dismissal_thr,
             old_leave_thr: &plan.old_leave_thr,
+            iv_ly: plan.interventions.ly_all != 0,
+            iv_flex: plan.interventions.flex_all != 0,
         }
     }
 }
@@ -355,6 +380,8 @@ struct Run<'a> {
     find: [[f64; MAX_TABLE]; 2],
     /// People in each exit state (docs/model.md, "Exit states").
     exit_stock: [u32; MAX_EXIT_STATES],
+    /// The places of each intervention.
+    places: Seats,
 }
 
 impl<'a> Run<'a> {
@@ -388,6 +415,7 @@ impl<'a> Run<'a> {
             due,
             find: [[0.0; MAX_TABLE]; 2],
             exit_stock: [0; MAX_EXIT_STATES],
+            places: Seats::default(),
         }
     }
 
@@ -485,6 +513,9 @@ struct MonthCtx<'a> {
     /// Who may join a cohort this month, on LY and in 2013-rules jobs.
     ly_tag: CohortTag,
     flex_tag: CohortTag,
+    /// Interventions taking new people this month (a bit each).
+    ly_open: u8,
+    flex_open: u8,
 }
 
 impl<'a> MonthCtx<'a> {
@@ -534,6 +565,8 @@ impl<'a> MonthCtx<'a> {
             arrived,
             ly_tag: plan.cohorts.ly.get(t).copied().unwrap_or_default(),
             flex_tag: plan.cohorts.flex.get(t).copied().unwrap_or_default(),
+            ly_open: plan.interventions.ly_open.get(t).copied().unwrap_or(0),
+            flex_open: plan.interventions.flex_open.get(t).copied().unwrap_or(0),
         }
     }
 }
@@ -548,6 +581,7 @@ fn ly_step(
     to_flex: &mut Vec<Person>,
     counts: &mut Counts,
     cohort_exits: &mut Vec<CohortExit>,
+    places: &mut Seats,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
@@ -572,9 +606,19 @@ fn ly_step(
 
         let d = idx(p.dur);
         let g = (p.flags & F_REHAB != 0) as usize;
-        let (pf, px) = competing((m.find[g][d] * p.frailty as f64).min(1.0), r.ly_exit[d]);
+        let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
+        if r.iv_ly {
+            let e = r
+                .plan
+                .interventions
+                .month(p, m.t, m.ly_open, places, &mut c.iv_months);
+            find *= e.find_job;
+            exit *= e.exit;
+        }
+        let (pf, px) = competing(find.min(1.0), exit);
         let u = uniform(&mut p.events);
         if u < pf {
+            intervene::leave(p, places);
             let a = uniform(&mut p.hours_rng);
             let b = uniform(&mut p.hours_rng);
             start_job(p, r.plan, a, b);
@@ -586,6 +630,7 @@ fn ly_step(
             let e = r.plan.ly_route.pick(d, (u - pf) / px);
             c.exits_to[e] += 1;
             left_scheme(p, e, cohort_exits);
+            intervene::leave(p, places);
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
@@ -626,6 +671,7 @@ fn flex_step(
     to_ly: &mut Vec<Person>,
     tally: &mut Tally,
     cohort_exits: &mut Vec<CohortExit>,
+    places: &mut Seats,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, tally.c);
@@ -639,9 +685,17 @@ fn flex_step(
         if r.pricing {
             price_flex(r, m, p, &mut c, &mut tally.cost_hist);
         }
-        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c);
+        let e = if r.iv_flex {
+            r.plan
+                .interventions
+                .month(p, m.t, m.flex_open, places, &mut c.iv_months)
+        } else {
+            intervene::NONE
+        };
+        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c, &e);
         let x = p.events.next_u64();
         if x < t_leave {
+            intervene::leave(p, places);
             if x < t_dismiss {
                 dismiss(p);
                 c.dismissals += 1;
@@ -659,7 +713,7 @@ fn flex_step(
             continue;
         }
         if r.hours_model {
-            change_hours(r, m, p, &mut c);
+            change_hours(r, m, p, &mut c, e.hours_up);
         }
         next_job_month(p, r.keep_flex);
         tally.end_hist[end_key(p)] += 1;
@@ -706,8 +760,15 @@ fn price_flex(
 /// 64-bit integers with thresholds `p · 2^64`: the plan's tables hold them,
 /// scaled so that dismissal + exit ≤ 1.
 #[inline(always)]
-fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64, u64) {
+fn leave_thresholds(
+    r: &Rules,
+    m: &MonthCtx,
+    p: &Person,
+    c: &mut Counts,
+    iv: &intervene::Effect,
+) -> (u64, u64) {
     let d = idx(p.dur);
+    let mut dismissal = 1.0;
     if m.contact_work {
         let small = p.start_hours <= r.max_start;
         let in_mask = (m.protect_now >> d.min(63)) & 1 == 1;
@@ -717,12 +778,13 @@ fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64
             | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + m.protect_len));
         c.mentor += protected as u32;
         if protected {
-            let (pd, px) = competing(
-                r.raw_dismissal[d] * r.fu.dismissal_multiplier,
-                r.raw_flex_exit[d],
-            );
-            return (threshold(pd), threshold(pd + px));
+            dismissal = r.fu.dismissal_multiplier;
         }
+    }
+    let (dismissal, exit) = (dismissal * iv.dismissal, iv.exit);
+    if dismissal != 1.0 || exit != 1.0 {
+        let (pd, px) = competing(r.raw_dismissal[d] * dismissal, r.raw_flex_exit[d] * exit);
+        return (threshold(pd), threshold(pd + px));
     }
     (r.dismissal_thr[d], r.flex_leave_thr[d])
 }
@@ -732,13 +794,13 @@ fn leave_thresholds(r: &Rules, m: &MonthCtx, p: &Person, c: &mut Counts) -> (u64
 /// hour) and no change; a contact this month or a progression agreement
 /// raises the chance of an increase.
 #[inline(always)]
-fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts) {
+fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts, up_mult: f64) {
     let h = r.h;
     let y = p.hours_rng.next_u64();
     let contact = m.contact_work && Contact::of(p, m.t, m.mask_now, r.max_start).any();
-    let special = contact | (p.flags & F_AGREEMENT != 0);
+    let special = contact | (p.flags & F_AGREEMENT != 0) | (up_mult != 1.0);
     let (t_up, t_any) = if special {
-        let (up, down) = hour_probabilities(h, r.fu, contact, p.flags);
+        let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
         (threshold(up), threshold(up + down))
     } else {
         r.organic
@@ -746,7 +808,7 @@ fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts) {
     if y >= t_any {
         return;
     }
-    let (up, down) = hour_probabilities(h, r.fu, contact, p.flags);
+    let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
     let v = unit(y);
     if y < t_up {
         if p.hours < p.ceiling {
@@ -1059,10 +1121,18 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
     row[mx::CAPACITY] = m.capacity;
     let contacts = m.arrived.due.contacts;
     row[mx::CONTACTS] = contacts as f64;
+    let interventions: f64 = c
+        .iv_months
+        .iter()
+        .zip(&pr.intervention)
+        .map(|(&n, &price)| n as f64 * price)
+        .sum();
     let measures = contacts as f64 * pr.per_contact
         + c.jobclub as f64 * pr.jobclub
         + c.review as f64 * pr.review
-        + c.mentor as f64 * pr.mentor_month;
+        + c.mentor as f64 * pr.mentor_month
+        + interventions;
+    row[mx::PARTICIPANTS] = c.iv_months.iter().sum::<u32>() as f64;
     row[mx::COST_LY] = c.cost_ly;
     row[mx::COST_FLEX_SUBSIDY] = c.cost_flex;
     row[mx::COST_OLD_SCHEME] = c.cost_old;
@@ -1118,6 +1188,7 @@ fn hour_probabilities(
     fu: &crate::model::scenario::Followup,
     contact: bool,
     flags: u8,
+    up_mult: f64,
 ) -> (f64, f64) {
     let mut up = if contact {
         fu.p_up_contact
@@ -1126,6 +1197,9 @@ fn hour_probabilities(
     };
     if flags & F_AGREEMENT != 0 {
         up = (up * h.agreement_up_multiplier).min(1.0);
+    }
+    if up_mult != 1.0 {
+        up = (up * up_mult).min(1.0);
     }
     (up, h.p_down.min(1.0 - up))
 }
@@ -1207,6 +1281,8 @@ struct Counts {
     exit_income: f64,
     /// Wages of the 2013-rules jobs (at the hours held at the month's start).
     wages: f64,
+    /// Participant-months of each intervention.
+    iv_months: Places,
 }
 
 /// Simulates replication `rep`.
@@ -1240,6 +1316,8 @@ mod tests {
             flex_history: 0,
             cohort: 0,
             cohort_t: 0,
+            iv: 0,
+            iv_end: 0,
         };
         let job_month = |p: &mut Person| {
             p.flex_history = (p.flex_history << 1) | 1;

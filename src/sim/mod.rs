@@ -2,6 +2,7 @@
 //! month-by-month engine. Pure functions of (plan, replication); no IO.
 
 pub mod engine;
+pub mod intervene;
 pub mod plan;
 pub mod population;
 pub mod rng;

@@ -84,6 +84,8 @@ pub struct Plan {
     pub old_route: Route,
     /// The scenario's cohorts, compiled.
     pub cohorts: Cohorts,
+    /// The scenario's interventions, compiled.
+    pub interventions: crate::sim::intervene::Interventions,
     /// Cumulative base job-finding hazard by completed spell months
     /// (`find_cum[d]` = sum of `find_job` over months `0..d`).
     pub find_cum: Vec<f64>,
@@ -115,6 +117,8 @@ pub struct MonthPrices {
     /// Benefit and taxable earnings per person-month by exit state.
     pub exit_cost: [f64; MAX_EXIT_STATES],
     pub exit_earnings: [f64; MAX_EXIT_STATES],
+    /// Cost of a participant-month by intervention.
+    pub intervention: [f64; crate::model::states::MAX_INTERVENTIONS],
 }
 
 /// Where the exits from one state go: one exit state, or a split by
@@ -264,6 +268,7 @@ impl Plan {
             flex_route: Route::new(&s.flex.exit_to, &exit_states),
             old_route: Route::new(s.old_rules_exit_to(), &exit_states),
             cohorts: Cohorts::new(&s, &exit_states),
+            interventions: crate::sim::intervene::Interventions::new(&s),
             find_cum: std::iter::once(0.0)
                 .chain(base_find.iter().scan(0.0, |acc, &p| {
                     *acc += p;
@@ -412,6 +417,14 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
         wage: wages,
         exit_cost,
         exit_earnings,
+        intervention: {
+            let mut v = [0.0; crate::model::states::MAX_INTERVENTIONS];
+            for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
+                v[i] =
+                    (iv.cost_per_month + iv.cost_per_week * money::WEEKS_PER_MONTH) * idx * deflate;
+            }
+            v
+        },
     }
 }
 

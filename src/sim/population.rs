@@ -67,6 +67,10 @@ pub struct Person {
     /// The cohort (index + 1; 0 = none) and the simulation month of entry.
     pub cohort: u8,
     pub cohort_t: u16,
+    /// The intervention the person is in ([`crate::sim::intervene`]) and
+    /// its last month.
+    pub iv: u8,
+    pub iv_end: u16,
 }
 
 /// Fixed-position attribute draws of one person: draw `k` is the `k`-th
@@ -184,6 +188,8 @@ impl<'a> Factory<'a> {
             flex_history: 0,
             cohort: 0,
             cohort_t: 0,
+            iv: 0,
+            iv_end: 0,
         };
         (p, d)
     }

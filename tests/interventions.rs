@@ -1,0 +1,147 @@
+//! Model v2's interventions (docs/model.md, "Interventions"): places,
+//! effects, costs and common random numbers.
+
+mod common;
+
+use common::*;
+use fleksim::engine::Replication;
+
+/// A scenario file's text with TOML appended, loaded and run.
+fn with(rel: &str, extra: &str, n: u64) -> (fleksim::Plan, Vec<Replication>) {
+    let text = text(rel) + "\n" + extra;
+    let s = try_load_str(&text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let p = plan(&s);
+    let reps = run(&p, n);
+    (p, reps)
+}
+
+/// Everyone on LY in an intervention that doubles job finding, for good:
+/// the plain Markov chain with job finding doubled.
+#[test]
+fn an_intervention_for_everyone_is_the_chain_with_its_effect() {
+    let iv = "[[interventions]]\nname = \"all\"\nstate = \"ly\"\nmonths = 1200\nfind_job = 2.0\n";
+    let (p, reps) = with(MARKOV, iv, 400);
+    let (_, plain) = simulate(MARKOV, &["ly.find_job=[{from=0,p=0.13}]"], 400);
+    for t in [0, 1, 6, 12, 24, 59] {
+        for name in ["ly_stock", "flex_stock", "hires"] {
+            let (a, sa) = mean_se(&across(&reps, t, name));
+            let (b, sb) = mean_se(&across(&plain, t, name));
+            check_close(
+                &format!("{name} in month {t}"),
+                a,
+                b,
+                4.0 * (sa * sa + sb * sb).sqrt() + 1e-9,
+            );
+        }
+        // Everyone on LY at the start of the month takes part in it.
+        let r = &reps[0];
+        let on_ly_before = if t == 0 {
+            p.scenario.initial.ly as f64
+        } else {
+            value(r, t - 1, "ly_stock")
+        } + value(r, t, "visitations");
+        assert_eq!(value(r, t, "participants"), on_ly_before, "month {t}");
+    }
+}
+
+/// An intervention without effect and without consultant time changes
+/// nothing but its cost: it takes no random numbers, so every other figure
+/// of every replication is the same to the bit, and the measures grow by
+/// the participant-months at their price.
+#[test]
+fn an_intervention_without_effect_costs_and_changes_nothing_else() {
+    let iv = "[[interventions]]\nname = \"idle\"\nstate = \"ly\"\nfrom = \"2017-01\"\nmin_months = 6\nmonths = 4\nplaces = 25\ncost_per_month = 1000.0\n";
+    let (p, with_iv) = with(PROJECT, iv, 6);
+    let (_, without) = simulate(PROJECT, &[], 6);
+    let cost_lines = [
+        "cost_measures",
+        "net_municipal_cost",
+        "net_public_cost",
+        "participants",
+    ];
+    for (a, b) in with_iv.iter().zip(&without) {
+        for t in 0..p.months {
+            for name in metric_names() {
+                if !cost_lines.contains(&name) {
+                    assert_eq!(value(a, t, name), value(b, t, name), "{name} in month {t}");
+                }
+            }
+            let extra = value(a, t, "cost_measures") - value(b, t, "cost_measures");
+            let n = value(a, t, "participants");
+            assert!(n <= 25.0, "month {t}: {n} participants in 25 places");
+            check_close(
+                &format!("measures in month {t}"),
+                extra,
+                n * p.prices[t].intervention[0],
+                1e-6,
+            );
+        }
+    }
+    let total: f64 = (0..p.months)
+        .map(|t| value(&with_iv[0], t, "participants"))
+        .sum();
+    assert!(
+        total > 100.0,
+        "the intervention took people: {total} participant-months"
+    );
+    // Nobody before the window.
+    assert_eq!(value(&with_iv[0], 3, "participants"), 0.0);
+}
+
+/// The shipped mentor programme: never more than its places, nobody before
+/// its window, and common random numbers against the baseline: until the
+/// programme's first month the two scenarios are the same to the bit, and
+/// the arrivals are the same in every month.
+#[test]
+fn the_mentor_programme_keeps_its_places_and_its_common_random_numbers() {
+    let (p, mentor) = simulate("scenarios/ramboll-mentor.toml", &[], 20);
+    let (_, base) = simulate("scenarios/aalborg-baseline.toml", &[], 20);
+    let first = p
+        .scenario
+        .start
+        .months_until(fleksim::Month::new(2017, 1).expect("month")) as usize;
+    for (a, b) in mentor.iter().zip(&base) {
+        for t in 0..p.months {
+            assert!(value(a, t, "participants") <= 60.0, "month {t}");
+            assert_eq!(value(a, t, "visitations"), value(b, t, "visitations"));
+            assert_eq!(value(a, t, "direct_hires"), value(b, t, "direct_hires"));
+            if t < first {
+                assert_eq!(value(a, t, "participants"), 0.0);
+                for name in metric_names() {
+                    assert_eq!(value(a, t, name), value(b, t, name), "{name} in month {t}");
+                }
+            }
+        }
+    }
+    let peak = (0..p.months)
+        .map(|t| value(&mentor[0], t, "participants"))
+        .fold(0.0, f64::max);
+    assert_eq!(peak, 60.0, "the places fill");
+}
+
+/// Interventions that do not fit are refused with the key and what is
+/// allowed.
+#[test]
+fn bad_interventions_are_refused_by_key() {
+    let cases = [
+        ("places = 0", "interventions[0].places"),
+        ("months = 0", "interventions[0].months"),
+        ("dismissal = 0.5", "interventions[0].dismissal"),
+        ("find_job = -1.0", "interventions[0].find_job"),
+        ("max_start_hours = 10", "interventions[0].max_start_hours"),
+    ];
+    for (line, key) in cases {
+        let mut fields = vec![
+            ("name", "\"x\"".to_string()),
+            ("state", "\"ly\"".to_string()),
+            ("months", "3".to_string()),
+        ];
+        let (k, v) = line.split_once(" = ").expect("a line");
+        fields.retain(|(f, _)| *f != k);
+        fields.push((k, v.to_string()));
+        let body: String = fields.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        let text = text(MARKOV) + "\n[[interventions]]\n" + &body;
+        let err = try_load_str(&text, &[]).expect_err(line).to_string();
+        assert!(err.contains(key), "{line}: {err}");
+    }
+}
