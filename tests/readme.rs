@@ -256,12 +256,16 @@ fn every_shell_example_of_the_readme_runs() {
         }
     }
     eprintln!("{ran} commands run, {skipped} skipped");
-    assert!(ran >= 10, "only {ran} README commands ran: is the parser broken?");
+    assert!(
+        ran >= 10,
+        "only {ran} README commands ran: is the parser broken?"
+    );
 }
 
 #[test]
 fn the_parser_finds_commands_and_continuations() {
-    let md = "text\n```sh\nfleksim a \\\n    b   # note\n# only a comment\nfleksim c 'x # y'\n```\n\
+    let md =
+        "text\n```sh\nfleksim a \\\n    b   # note\n# only a comment\nfleksim c 'x # y'\n```\n\
               ```toml\nx = 1 # c\n```\n```console\n$ fleksim d\noutput\n```\n";
     let got: Vec<(usize, String)> = examples(md).into_iter().map(|e| (e.line, e.text)).collect();
     assert_eq!(
@@ -277,5 +281,8 @@ fn the_parser_finds_commands_and_continuations() {
         "fleksim run s.toml --replications 10"
     );
     assert_eq!(fewer("fleksim merge d"), "fleksim merge d");
-    assert_eq!(fewer("fleksim sweep s.toml"), "fleksim sweep s.toml --replications 3");
+    assert_eq!(
+        fewer("fleksim sweep s.toml"),
+        "fleksim sweep s.toml --replications 3"
+    );
 }
