@@ -53,7 +53,7 @@ fn three_scenarios_fit_in_100_columns() {
         }
         // Every row of figures is still there, each on its own line.
         for row in [
-            "LY share at 2018-03, % (target 13.0)",
+            "LY share at 2018-03, % (target 13.0 %)",
             "LY stock at 2018-03, people",
             "Net municipal cost per year, mio. DKK",
             "Cumulative difference, after 5 years",

@@ -910,15 +910,24 @@ fn the_page_has_print_rules() {
         .and_then(|(_, rest)| rest.split_once("</style>"))
         .map(|(s, _)| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .expect("the page has no <style>");
-    for rule in [
-        "@page { size: A4;",
-        "@media print {",
-        "figure.chart { margin: 0.3em 0 0.5em; break-inside: avoid;",
-        "thead { display: table-header-group; }",
+    // The body of the rule for `selector` in `sheet`.
+    let rule = |sheet: &str, selector: &str| -> Option<String> {
+        let at = sheet.find(&format!("{selector} {{"))?;
+        let body = &sheet[at + selector.len() + 2..];
+        Some(body[..body.find('}')?].to_string())
+    };
+    let page_rule = rule(&style, "@page").expect("no @page rule");
+    assert!(page_rule.contains("size: A4"), "@page {{{page_rule}}}");
+    let print = &style[style.find("@media print {").expect("no @media print block")..];
+    for (selector, declaration) in [
+        ("figure.chart", "break-inside: avoid"),
+        ("thead", "display: table-header-group"),
     ] {
+        let body = rule(print, selector)
+            .unwrap_or_else(|| panic!("no `{selector}` rule in @media print:\n{print}"));
         assert!(
-            style.contains(rule),
-            "no `{rule}` in the style sheet:\n{style}"
+            body.contains(declaration),
+            "`{selector}` in @media print lacks `{declaration}`: {{{body}}}"
         );
     }
 }

@@ -173,7 +173,7 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
     let kpi = c.kpi;
     line(
         format!(
-            "LY share at {kpi}, % (target{GLUE}{})",
+            "LY share at {kpi}, % (target{GLUE}{}{GLUE}%)",
             pct(crate::model::kpi::LY_SHARE_TARGET)
         ),
         "ly_share_at_kpi",
@@ -181,7 +181,7 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
     );
     line(
         format!(
-            "Progression share at {kpi}, % (target{GLUE}{})",
+            "Progression share at {kpi}, % (target{GLUE}{}{GLUE}%)",
             pct(crate::model::kpi::PROGRESSION_TARGET)
         ),
         "progression_share_at_kpi",
