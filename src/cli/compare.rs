@@ -1,9 +1,12 @@
 //! `fleksim compare`: flags, the steering table on stdout, the summary line.
 
 use super::progress::progress_bar;
-use crate::analysis::compare::{compare_to_dir, steering_table, CompareOptions};
+use crate::analysis::compare::{
+    cheaper_text, compare_to_dir, point_label, CompareOptions, Comparison, DEFINITIONS,
+};
 use crate::input::uncertain::Model;
 use crate::model::month::Month;
+use crate::stats::Summary;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -81,7 +84,7 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     if report {
         super::report_removed(&out);
     }
-    print!("{}", steering_table(&cmp));
+    print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
     if !a.quiet {
         eprintln!(
             "\n{} scenarios × {replications} replications in {:.2} s → {}",
@@ -91,4 +94,315 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The width the steering table fits in (three scenarios fit).
+pub const WIDTH: usize = 100;
+
+/// A space at which a cell does not wrap (printed as a space).
+const GLUE: char = '\u{a0}';
+
+/// A median with its 90 % interval: `14.6 (13.3 – 16.2)`; the interval
+/// does not wrap.
+fn cell(s: &Summary, f: &dyn Fn(f64) -> String) -> String {
+    format!("{} ({}{GLUE}–{GLUE}{})", f(s.p50), f(s.p05), f(s.p95))
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}", 100.0 * x)
+}
+
+fn pp(x: f64) -> String {
+    format!("{:+.1}", 100.0 * x)
+}
+
+fn people(x: f64) -> String {
+    format!("{x:.0}")
+}
+
+fn signed_people(x: f64) -> String {
+    format!("{x:+.0}")
+}
+
+fn mio(x: f64) -> String {
+    format!("{:.1}", x / 1e6)
+}
+
+fn signed_mio(x: f64) -> String {
+    format!("{:+.1}", x / 1e6)
+}
+
+/// Consultant positions: what the saving pays for, or what the extra cost
+/// is worth.
+fn positions(x: f64) -> String {
+    if x < -0.05 {
+        format!("costs{GLUE}{:.1}", -x)
+    } else {
+        format!("pays{GLUE}{:.1}", x.max(0.0))
+    }
+}
+
+/// Positions with their interval, which may wrap after its dash:
+/// `pays 0.1 (costs 3.3 – pays 5.4)`.
+fn positions_cell(s: &Summary) -> String {
+    format!(
+        "{} ({}{GLUE}– {})",
+        positions(s.p50),
+        positions(s.p05),
+        positions(s.p95)
+    )
+}
+
+/// The steering group's table for the terminal, in at most `width` columns
+/// for three scenarios (long cells wrap at spaces). Every row names the
+/// month it shows: the KPI rows their month, each cumulative point its
+/// month; with `--at` (`at_given`), the differences at those months follow.
+pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let level = |levels: &[(String, Summary)], key: &str, f: &dyn Fn(f64) -> String| {
+        levels
+            .iter()
+            .find(|l| l.0 == key)
+            .map_or(String::new(), |l| cell(&l.1, f))
+    };
+    let mut line = |label: String, key: &str, f: &dyn Fn(f64) -> String| {
+        let mut v = vec![level(&c.base_levels, key, f)];
+        v.extend(c.alternatives.iter().map(|a| level(&a.levels, key, f)));
+        rows.push((label, v));
+    };
+    let kpi = c.kpi;
+    line(
+        format!(
+            "LY share at {kpi}, % (target{GLUE}{}{GLUE}%)",
+            pct(crate::model::kpi::LY_SHARE_TARGET)
+        ),
+        "ly_share_at_kpi",
+        &pct,
+    );
+    line(
+        format!(
+            "Progression share at {kpi}, % (target{GLUE}{}{GLUE}%)",
+            pct(crate::model::kpi::PROGRESSION_TARGET)
+        ),
+        "progression_share_at_kpi",
+        &pct,
+    );
+    line(
+        format!("LY stock at {kpi}, people"),
+        "ly_stock_at_kpi",
+        &people,
+    );
+    line(
+        "Net municipal cost per year, mio. DKK".into(),
+        "net_cost_per_year",
+        &mio,
+    );
+    let dash = || "–".to_string();
+    let per_alt = |f: &dyn Fn(&crate::analysis::compare::AltResult) -> String| {
+        let mut v = vec![dash()];
+        v.extend(c.alternatives.iter().map(f));
+        v
+    };
+    rows.push((
+        "  difference per year vs baseline".into(),
+        per_alt(&|a| {
+            let s = a.saving_per_year;
+            let cost = Summary {
+                mean: -s.mean,
+                p05: -s.p95,
+                p50: -s.p50,
+                p95: -s.p05,
+            };
+            cell(&cost, &signed_mio)
+        }),
+    ));
+    if at_given {
+        for m in &c.at {
+            let period = m.to_string();
+            let diff = |metric: &str, f: &dyn Fn(f64) -> String| {
+                per_alt(&|a| {
+                    a.summary
+                        .iter()
+                        .find(|r| r.0 == metric && r.1 == period)
+                        .map_or(String::new(), |r| cell(&r.2, f))
+                })
+            };
+            rows.push((
+                format!("LY share at {m} vs baseline, pp"),
+                diff("ly_share", &pp),
+            ));
+            rows.push((
+                format!("LY stock at {m} vs baseline, people"),
+                diff("ly_stock", &signed_people),
+            ));
+        }
+    }
+    let mut points: Vec<&'static str> = Vec::new();
+    for a in &c.alternatives {
+        for p in &a.points {
+            if !points.contains(&p.point) {
+                points.push(p.point);
+            }
+        }
+    }
+    for point in points {
+        let found: Vec<_> = c
+            .alternatives
+            .iter()
+            .map(|a| a.points.iter().find(|p| p.point == point))
+            .collect();
+        let months: Vec<_> = found.iter().flatten().map(|p| p.month).collect();
+        let same = months.windows(2).all(|w| w[0] == w[1]);
+        let label = match (same, months.first()) {
+            (true, Some(m)) => {
+                format!("Cumulative difference, {} ({m})", point_label(point))
+            }
+            _ => format!("Cumulative difference, {}", point_label(point)),
+        };
+        let mut v = vec![dash()];
+        v.extend(found.iter().map(|p| match p {
+            Some(p) if same => cell(&p.diff, &signed_mio),
+            Some(p) => format!("{}: {}", p.month, cell(&p.diff, &signed_mio)),
+            None => String::new(),
+        }));
+        rows.push((label, v));
+    }
+    rows.push((
+        "Probability cheaper over the horizon".into(),
+        per_alt(&|a| {
+            a.points
+                .iter()
+                .find(|p| p.point == "horizon")
+                .map_or(String::new(), |p| format!("{} %", pct(p.prob_cheaper)))
+        }),
+    ));
+    rows.push((
+        "Cheaper than the baseline (mean)".into(),
+        per_alt(&|a| cheaper_text(&a.cheaper, c.start, c.end)),
+    ));
+    rows.push((
+        "Payback month (mean cumulative cost)".into(),
+        per_alt(&|a| {
+            let share = 100.0 * a.share_paid_back;
+            match a.payback {
+                Some(m) => format!("{m} ({share:.0} % of runs paid back)"),
+                None => format!("never ({share:.0} % of runs paid back)"),
+            }
+        }),
+    ));
+    rows.push((
+        format!("Consultant positions the saving pays for (or{GLUE}costs)"),
+        per_alt(&|a| positions_cell(&a.positions)),
+    ));
+    let mut header = vec![String::new(), c.baseline.clone()];
+    header.extend(c.alternatives.iter().map(|a| a.name.clone()));
+    let months = format!(
+        "KPIs at {kpi}{}.",
+        if at_given {
+            let at: Vec<String> = c.at.iter().map(|m| m.to_string()).collect();
+            format!("; differences vs baseline also at {} (--at)", at.join(", "))
+        } else {
+            String::new()
+        }
+    );
+    let mut out = String::from("Median (90 % interval) over replications; money in mio. DKK.\n");
+    out.push_str(&wrap(&months, width).join("\n"));
+    out.push_str("\n\n");
+    out.push_str(&grid(&header, &rows, width).replace(GLUE, " "));
+    out.push('\n');
+    out.push_str(DEFINITIONS);
+    out
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// stands alone on its line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let n = cur.chars().count();
+        if n > 0 && n + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    // Keep a leading indent (sub-rows start with two spaces).
+    if text.starts_with("  ") {
+        for l in &mut lines {
+            l.insert_str(0, "  ");
+        }
+    }
+    lines
+}
+
+/// A table in at most `width` columns where the words allow: the label
+/// column keeps up to 40 characters, the widest other column gives way
+/// first, and cells wrap at spaces.
+fn grid(header: &[String], rows: &[(String, Vec<String>)], width: usize) -> String {
+    let n = header.len();
+    let len = |s: &str| s.chars().count();
+    let text_at = |r: &(String, Vec<String>), i: usize| -> String {
+        if i == 0 {
+            r.0.clone()
+        } else {
+            r.1.get(i - 1).cloned().unwrap_or_default()
+        }
+    };
+    let mut natural = vec![0; n];
+    let mut least = vec![0; n];
+    for i in 0..n {
+        let texts = std::iter::once(header[i].clone()).chain(rows.iter().map(|r| text_at(r, i)));
+        for t in texts {
+            natural[i] = natural[i].max(len(&t));
+            let indent = if t.starts_with("  ") { 2 } else { 0 };
+            let word = t.split(' ').map(len).max().unwrap_or(0) + indent;
+            least[i] = least[i].max(word);
+        }
+    }
+    let mut w = natural.clone();
+    w[0] = w[0].min(40).max(least[0]);
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (n.saturating_sub(1));
+    while total(&w) > width {
+        // The widest column that can still give way; the label last.
+        let pick = (1..n)
+            .filter(|&i| w[i] > least[i])
+            .max_by_key(|&i| w[i])
+            .or_else(|| (w[0] > least[0]).then_some(0));
+        match pick {
+            Some(i) => w[i] -= 1,
+            None => break,
+        }
+    }
+    let pad = |s: &str, width: usize| format!("{s}{}", " ".repeat(width.saturating_sub(len(s))));
+    let mut out = String::new();
+    let mut emit = |cells: Vec<Vec<String>>| {
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let line: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| pad(c.get(k).map_or("", String::as_str), w[i]))
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+    };
+    emit(
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| wrap(h, w[i]))
+            .collect(),
+    );
+    emit(w.iter().map(|&k| vec!["-".repeat(k)]).collect());
+    for r in rows {
+        emit((0..n).map(|i| wrap(&text_at(r, i), w[i])).collect());
+    }
+    out
 }

@@ -22,7 +22,11 @@ use std::process::ExitCode;
     about = "Simulates a Danish municipality's flexjob caseload month by month and prices it",
     long_about = "Simulates a Danish municipality's flexjob scheme (people on ledighedsydelse and in \
 flexjobs) month by month, many replications at once, from a TOML scenario file, and writes \
-monthly, yearly and whole-horizon results with means and 90 % intervals."
+monthly, yearly and whole-horizon results with means and 90 % intervals.",
+    after_help = "`fleksim <command> --help` describes every flag of a command. Exit status: 0 \
+success, 2 invalid input, 1 other failures.\n\nExamples:\n  \
+fleksim run scenarios/aalborg-project.toml\n  \
+fleksim compare scenarios/aalborg-baseline.toml scenarios/aalborg-project.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]

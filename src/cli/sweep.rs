@@ -2,7 +2,7 @@
 
 use super::progress::progress_bar;
 use crate::analysis::runner::Runner;
-use crate::analysis::sweep::{merge, output, shard, slurm, Sweep};
+use crate::analysis::sweep::{merge, output, shard, slurm, Overrides, Sweep};
 use crate::model::error::InputError;
 use std::path::PathBuf;
 
@@ -12,11 +12,23 @@ use std::path::PathBuf;
 from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); without --shard-count, \
 the count from SLURM_ARRAY_TASK_COUNT or FLEKSIM_SHARD_COUNT. Flags win over the environment. \
 A shard writes <out>/part-K-of-N/ and skips a part that is already complete; `fleksim merge <out>` \
-then writes the same files an unsharded sweep writes.\n\nExamples:\n  fleksim sweep scenarios/sweep-effects.toml\n  fleksim sweep scenarios/sweep-effects.toml --shard-index 0 --shard-count 4 --threads 1\n  fleksim sweep scenarios/sweep-effects.toml --emit-slurm 20"
+then writes the same files an unsharded sweep writes. --replications and --set are part of the \
+sweep's identity (its manifest's `flags` and `sweep_sha256`): give every shard the same, or the \
+merge refuses the parts; --emit-slurm writes them into the job script.\n\nExamples:\n  \
+fleksim sweep scenarios/sweep-staffing.toml --replications 20 --set horizon_months=36\n  \
+fleksim sweep scenarios/sweep-effects.toml --shard-index 0 --shard-count 4 --threads 1"
 )]
 pub struct SweepArgs {
     /// Sweep file (TOML).
     pub sweep: PathBuf,
+    /// Replications per point (overrides the sweep file's `replications`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::model::limits::MAX_REPLICATIONS as i64))]
+    pub replications: Option<u32>,
+    /// Override a key of the base scenario by its dotted path, after the
+    /// sweep file's `set` (so it wins over it); the value is TOML. Not an
+    /// axis key, `seed` or `replications`. E.g. `--set horizon_months=36`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
     /// Compute only shard K (points u with u mod N = K) [env: SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX].
     #[arg(long, value_name = "K")]
     pub shard_index: Option<u64>,
@@ -70,7 +82,11 @@ fn person_months(n: u64) -> String {
 }
 
 pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
-    let sweep = Sweep::load(&a.sweep)?;
+    let overrides = Overrides {
+        replications: a.replications,
+        sets: a.sets.clone(),
+    };
+    let sweep = Sweep::load_with(&a.sweep, &overrides)?;
     let out = out_dir(&sweep, &a.out);
     output::claim(&out)?;
     if let Some(n) = a.emit_slurm {

@@ -45,6 +45,19 @@ small.key { color: #777; font-weight: normal; margin-left: 0.3em; white-space: n
 small.key code { font-size: 0.85em; }
 p.note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
 section.kind { margin-bottom: 2em; }
+@page { size: A4; margin: 12mm 12mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.3; }
+  h2 { margin: 0.8em 0 0.3em; break-after: avoid; page-break-after: avoid; }
+  h3 { margin: 0.7em 0 0.2em; break-after: avoid; page-break-after: avoid; }
+  figure.chart { margin: 0.3em 0 0.5em; break-inside: avoid; page-break-inside: avoid; }
+  figure.chart svg { width: auto; max-width: 100%; max-height: 68mm; border: none; }
+  figure.chart figcaption { font-size: 0.85em; margin-top: 1px; }
+  table { font-size: 0.85em; margin: 0.3em 0 0.6em; }
+  th, td { padding: 1px 5px; }
+  thead { display: table-header-group; }
+  tr, p.aid, p.note { break-inside: avoid; page-break-inside: avoid; }
+}
 ";
 
 /// The start of the `<meta>` element that marks a page as fleksim's (the

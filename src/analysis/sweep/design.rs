@@ -43,6 +43,35 @@ pub const DEFAULT_METRICS: &[&str] = &[
 /// Keys that every point shares by definition.
 const FIXED_KEYS: &[&str] = &["seed", "replications"];
 
+/// Command-line flags that change a sweep's results. `--replications`
+/// replaces the sweep file's `replications`; each `--set KEY=VALUE` is
+/// applied to the base scenario after the sweep file's `set` (so it wins
+/// over it). A `--set` may not name an axis, `seed` or `replications`.
+/// Every shard of one sweep must be given the same flags: they are part of
+/// the sweep's identity ([`Sweep::flags`], `sweep_sha256`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub replications: Option<u32>,
+    pub sets: Vec<String>,
+}
+
+impl Overrides {
+    /// The overrides as command-line words, in a fixed order:
+    /// `--replications N` first, then each `--set KEY=VALUE` as given.
+    pub fn flags(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(r) = self.replications {
+            out.push("--replications".to_string());
+            out.push(r.to_string());
+        }
+        for s in &self.sets {
+            out.push("--set".to_string());
+            out.push(s.clone());
+        }
+        out
+    }
+}
+
 /// A resolved sweep.
 #[derive(Debug, Clone)]
 pub struct Sweep {
@@ -61,6 +90,14 @@ pub struct Sweep {
     /// `--set` strings every point starts from.
     base_sets: Vec<String>,
     set: Vec<(String, Value)>,
+    /// The `--set` flags of the command line, as given.
+    cli_sets: Vec<String>,
+    /// Their keys (the text before `=`, trimmed).
+    cli_keys: Vec<String>,
+    /// The command-line flags that change the results, as words
+    /// ([`Overrides::flags`]); recorded in every manifest, and needed by
+    /// every shard.
+    pub flags: Vec<String>,
     pub grid: Vec<Axis>,
     pub lhs: Option<Lhs>,
     pub points: u64,
@@ -97,6 +134,12 @@ impl Sweep {
     /// error is an [`InputError`] (the user's input) or a
     /// [`SerializeError`] (a failure).
     pub fn load(path: &Path) -> anyhow::Result<Sweep> {
+        Sweep::load_with(path, &Overrides::default())
+    }
+
+    /// As [`Sweep::load`], with the command line's `--replications` and
+    /// `--set` ([`Overrides`]).
+    pub fn load_with(path: &Path, overrides: &Overrides) -> anyhow::Result<Sweep> {
         let file = path.display().to_string();
         let text = crate::model::limits::read_text(path)
             .map_err(|e| InputError(format!("cannot read sweep file `{file}`: {e}")))?;
@@ -121,6 +164,36 @@ impl Sweep {
                 ),
             )
             .into());
+        }
+        if let Some(r) = overrides.replications.filter(|&r| r == 0 || r > max_reps) {
+            return Err(InputError(format!(
+                "--replications {r} is not allowed: 1 to {max_reps}"
+            ))
+            .into());
+        }
+        let replications = overrides.replications.unwrap_or(raw.replications);
+        let mut cli_keys = Vec::new();
+        for arg in &overrides.sets {
+            let Some((key, _)) = arg.split_once('=') else {
+                return Err(InputError(format!(
+                    "--set `{arg}`: expected KEY=VALUE, e.g. `--set staffing.consultants=15`"
+                ))
+                .into());
+            };
+            let key = key.trim().to_string();
+            if FIXED_KEYS.contains(&key.as_str()) {
+                let instead = if key == "seed" {
+                    "set `seed` at the top of the sweep file"
+                } else {
+                    "use `--replications N`"
+                };
+                return Err(InputError(format!(
+                    "--set `{arg}`: every point of a sweep uses the sweep's own `{key}` (common \
+                     random numbers); {instead}"
+                ))
+                .into());
+            }
+            cli_keys.push(key);
         }
         let max_seed = crate::model::limits::MAX_SEED;
         for (key, seed) in [
@@ -154,12 +227,15 @@ impl Sweep {
             scenario: raw.scenario.clone(),
             scenario_path,
             scenario_text,
-            replications: raw.replications,
+            replications,
             seed: 0,
             metrics,
             months: raw.months,
             base_sets: Vec::new(),
             set: Vec::new(),
+            cli_sets: overrides.sets.clone(),
+            cli_keys,
+            flags: overrides.flags(),
             grid: Vec::new(),
             lhs: None,
             points: 0,
@@ -176,16 +252,22 @@ impl Sweep {
             .iter()
             .map(|(k, v)| format!("{k}={}", toml_text(v)))
             .collect();
-        sweep
-            .base_sets
-            .push(format!("replications={}", raw.replications));
+        sweep.base_sets.extend(overrides.sets.iter().cloned());
+        sweep.base_sets.push(format!("replications={replications}"));
         if let Some(s) = raw.seed {
             sweep.base_sets.push(format!("seed={s}"));
         }
         let base = sweep.load_model(&[]).map_err(|e| {
             input(
                 &file,
-                format!("the base scenario with the sweep's `set` is refused: {e}"),
+                if overrides.sets.is_empty() {
+                    format!("the base scenario with the sweep's `set` is refused: {e}")
+                } else {
+                    format!(
+                        "the base scenario with the sweep's `set` and the --set flags is \
+                         refused: {e}"
+                    )
+                },
             )
         })?;
         sweep.seed = base.base.seed;
@@ -236,6 +318,15 @@ impl Sweep {
 
     /// Refuses keys that every point must share and keys given twice.
     fn check_key(&self, table: &str, key: &str, seen: &mut Vec<String>) -> Result<(), InputError> {
+        if table != "set" && self.cli_keys.iter().any(|k| k == key) {
+            return Err(input(
+                &self.file,
+                format!(
+                    "key `{table}.{key}` is an axis of the sweep, so `--set {key}=…` cannot fix \
+                     it; leave out that --set, or change the axis in the sweep file"
+                ),
+            ));
+        }
         if FIXED_KEYS.contains(&key) {
             return Err(input(
                 &self.file,
@@ -391,6 +482,10 @@ impl Sweep {
             name: &'a str,
             scenario_sha256: &'a str,
             set: &'a [(String, Value)],
+            /// The command line's `--set`s, left out when there are none
+            /// so that a sweep without them keeps its hash.
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            cli_set: &'a [String],
             replications: u32,
             seed: u64,
             metrics: Vec<&'static str>,
@@ -402,6 +497,7 @@ impl Sweep {
             name: &self.name,
             scenario_sha256: &self.scenario_sha256,
             set: &self.set,
+            cli_set: &self.cli_sets,
             replications: self.replications,
             seed: self.seed,
             metrics: self.metric_names(),

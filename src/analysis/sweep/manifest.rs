@@ -36,6 +36,11 @@ pub struct SweepInfo {
     pub axes: Vec<String>,
     pub metrics: Vec<String>,
     pub months: String,
+    /// The command-line flags that changed the results (`--replications N`,
+    /// `--set KEY=VALUE`), as words; absent when there were none. Every
+    /// shard of a sweep must be run with the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 impl SweepInfo {
@@ -53,16 +58,18 @@ impl SweepInfo {
             axes: s.keys().iter().map(|k| k.to_string()).collect(),
             metrics: s.metric_names().iter().map(|m| m.to_string()).collect(),
             months: s.months.as_str().into(),
+            flags: s.flags.clone(),
         }
     }
 
     /// The first field in which `other` differs, as `(field, ours, theirs)`.
     pub fn difference(&self, other: &SweepInfo) -> Option<(&'static str, String, String)> {
         // The specific fields first; the design hash last, as a catch-all.
-        let pairs: [(&'static str, String, String); 12] = [
+        let pairs: [(&'static str, String, String); 13] = [
             ("program", self.program.clone(), other.program.clone()),
             ("version", self.version.clone(), other.version.clone()),
             ("seed", self.seed.to_string(), other.seed.to_string()),
+            ("flags", self.flags.join(" "), other.flags.join(" ")),
             ("name", self.name.clone(), other.name.clone()),
             ("scenario", self.scenario.clone(), other.scenario.clone()),
             (

@@ -33,9 +33,12 @@ pub struct Merged {
     pub person_months: u64,
 }
 
-fn rerun_hint(s: ShardInfo, dir: &Path) -> String {
+/// How to rerun shard `s`, with the flags that change the results
+/// (`--replications`, `--set`) that the sweep was run with.
+fn rerun_hint(s: ShardInfo, dir: &Path, flags: &[String]) -> String {
     format!(
-        "rerun it with `fleksim sweep SWEEP.toml --shard-index {} --shard-count {} --out {}`",
+        "rerun it with `fleksim sweep SWEEP.toml{} --shard-index {} --shard-count {} --out {}`",
+        super::slurm::shell_tail(flags),
         s.index,
         s.count,
         dir.display()
@@ -68,9 +71,10 @@ fn find_parts(dir: &Path) -> Result<Vec<Part>, InputError> {
         let pdir = dir.join(&name);
         let manifest = read_part(&pdir).map_err(|why| {
             InputError(format!(
-                "`{}`: {why}; the shard did not finish or was changed: {}",
+                "`{}`: {why}; the shard did not finish or was changed: {} (with the same \
+                 --replications and --set as the other shards)",
                 pdir.display(),
-                rerun_hint(s, dir)
+                rerun_hint(s, dir, &[])
             ))
         })?;
         if manifest.shard != s {
@@ -93,8 +97,9 @@ fn find_parts(dir: &Path) -> Result<Vec<Part>, InputError> {
         if let Some((field, ours, theirs)) = first.manifest.sweep.difference(&p.manifest.sweep) {
             return Err(InputError(format!(
                 "`{}/manifest.json` is foreign: its `{field}` is `{theirs}`, but `{}` has `{ours}`. \
-                 Parts merge only when program, version, sweep file, base scenario and seed \
-                 agree; remove the foreign part or rerun its shard with the same sweep file",
+                 Parts merge only when program, version, sweep file, base scenario, seed and \
+                 the flags --replications and --set agree; remove the foreign part or rerun \
+                 its shard with the same sweep file and flags",
                 p.dir.display(),
                 first.name
             )));
@@ -207,7 +212,7 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
                     s.count,
                     s.count,
                     s.index,
-                    rerun_hint(s, dir)
+                    rerun_hint(s, dir, &p.manifest.sweep.flags)
                 ))
                 .into());
             }
@@ -228,7 +233,7 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
             return Err(InputError(format!(
                 "`{}/points.csv` ends before point {u}; {}",
                 p.dir.display(),
-                rerun_hint(s, dir)
+                rerun_hint(s, dir, &p.manifest.sweep.flags)
             ))
             .into());
         }
@@ -252,8 +257,9 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
                 _ => "K".to_string(),
             };
             format!(
-                "missing {}: run `fleksim sweep SWEEP.toml --shard-index {k} --shard-count {n} --out {}`{}",
+                "missing {}: run `fleksim sweep SWEEP.toml{} --shard-index {k} --shard-count {n} --out {}`{}",
                 absent.join(", "),
+                super::slurm::shell_tail(&parts[0].manifest.sweep.flags),
                 dir.display(),
                 if k == "K" { " for each missing K" } else { "" }
             )

@@ -62,4 +62,4 @@ pub mod point;
 pub mod shard;
 pub mod slurm;
 
-pub use design::Sweep;
+pub use design::{Overrides, Sweep};

@@ -16,6 +16,12 @@ use crate::output::folder::{self, Claim, SLURM_MARK};
 use crate::output::{FolderKind, OutputError};
 use std::path::{Path, PathBuf};
 
+/// Words as one POSIX sh line: each quoted where needed, a space before
+/// each (empty for no words), e.g. ` --set 'ly.find_job[0].p=0.08'`.
+pub fn shell_tail(words: &[String]) -> String {
+    words.iter().map(|w| format!(" {}", sh(w))).collect()
+}
+
 /// Quotes a word for POSIX sh.
 fn sh(word: &str) -> String {
     if !word.is_empty()
@@ -48,6 +54,9 @@ pub fn scripts(
     let program = sh(&absolute(program).display().to_string());
     let name = &sweep.name;
     let per_task = sweep.points.div_ceil(n.max(1));
+    // The flags that change the results (--replications, --set): every
+    // shard must get the same, or the merge refuses the parts.
+    let flags = shell_tail(&sweep.flags);
     let array = format!(
         r#"#!/bin/bash
 # Slurm job array for the sweep `{name}`: {points} points × {reps} replications,
@@ -62,7 +71,7 @@ pub fn scripts(
 #SBATCH --output={logs}/%x-%A_%a.out
 set -euo pipefail
 FLEKSIM="${{FLEKSIM:-{program}}}"
-exec "$FLEKSIM" sweep {sweep_file} --shard-count {n} \
+exec "$FLEKSIM" sweep {sweep_file}{flags} --shard-count {n} \
     --threads "${{SLURM_CPUS_PER_TASK:-0}}" --out {out_s} --quiet
 "#,
         points = sweep.points,
