@@ -82,6 +82,13 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         super::report_removed(&out);
     }
     print!("{}", steering_table(&cmp));
+    let grants = cmp.grant_lines();
+    if !grants.is_empty() {
+        println!("\nProject grant (money.grant_amount) against the grant-funded cost:");
+        for g in grants {
+            println!("  {g}");
+        }
+    }
     if !a.quiet {
         eprintln!(
             "\n{} scenarios × {replications} replications in {:.2} s → {}",

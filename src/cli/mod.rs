@@ -228,6 +228,14 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     if report {
         report_removed(&out);
     }
+    // An overrun of the grant is said even with --quiet.
+    if let Some(g) = &manifest.grant {
+        if g.overrun() {
+            eprintln!("warning: {}", g.text(&scenario.name));
+        } else if !a.quiet {
+            eprintln!("{}", g.text(&scenario.name));
+        }
+    }
     if !a.quiet {
         eprintln!(
             "{}: {} replications × {} months, {:.0} million person-months in {:.2} s ({:.0} M person-months/s) → {}",

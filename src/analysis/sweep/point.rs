@@ -12,7 +12,7 @@ use super::file::Months;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::Draw;
 use crate::model::metrics::{self as mx, Kind, METRICS};
-use crate::output::export::num;
+use crate::output::export::quantiles;
 use crate::sim::plan::Plan;
 use crate::stats::{self, Accumulator};
 use std::io::Write;
@@ -152,11 +152,8 @@ pub fn run_point(
     for ((period, metric, _), s) in cells.iter().zip(&summaries) {
         writeln!(
             results,
-            "{u},{period},{metric},{},{},{},{}",
-            num(s.mean)?,
-            num(s.p05)?,
-            num(s.p50)?,
-            num(s.p95)?
+            "{u},{period},{metric},{}",
+            quantiles(metric, s)?
         )?;
     }
     let mut row = u.to_string();
