@@ -128,7 +128,8 @@ pub fn grant(info: &ScenarioInfo, d: &RunData, lang: Lang) -> String {
     if q.p50 > amount + 0.5 {
         let over = q.p50 - amount;
         let text = fill(w.grant_overrun, &[&dkk(over), &lang.pct(over / amount, 1)]);
-        para("note", &format!("{line} {text}"))
+        // Highlighted like a note, but not the page's note on missing texts.
+        para("note overrun", &format!("{line} {text}"))
     } else if q.p95 > amount + 0.5 {
         para("meta", &format!("{line} {}", w.grant_tail))
     } else {
