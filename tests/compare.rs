@@ -238,11 +238,11 @@ fn one_person_hired_at_once_differs_by_hand() {
     );
     // The net is the sum of its lines (the grant's staff is not in it).
     let get = |name: &str| line(name)[0];
-    let sum = get("cost_ly") - get("refusion_ly") + get("cost_flex_subsidy")
-        + get("cost_old_scheme")
-        - get("refusion_flex")
-        + get("cost_staff_municipal")
-        + get("cost_measures");
+    let sum =
+        get("cost_ly") - get("refusion_ly") + get("cost_flex_subsidy") + get("cost_old_scheme")
+            - get("refusion_flex")
+            + get("cost_staff_municipal")
+            + get("cost_measures");
     check_close("2017 net", get("net_municipal_cost"), sum, 4.0);
 }
 
@@ -400,9 +400,15 @@ fn compare_writes_the_documented_files_whatever_the_thread_count() {
             .map(|r| r[8].as_str())
             .collect()
     };
-    assert!(months("2016").iter().all(|m| *m == "4"), "2016 holds 4 months");
+    assert!(
+        months("2016").iter().all(|m| *m == "4"),
+        "2016 holds 4 months"
+    );
     assert!(months("2017").iter().all(|m| *m == "12"));
-    assert!(months("2018").iter().all(|m| *m == "8"), "2018 holds 8 months");
+    assert!(
+        months("2018").iter().all(|m| *m == "8"),
+        "2018 holds 8 months"
+    );
     assert!(months("horizon").iter().all(|m| *m == "24"));
     assert!(months("2018-03").iter().all(|m| *m == "1"));
     let budget = read_csv(&out.join("runs/aalborg-project/budget.csv"));

@@ -939,6 +939,9 @@ fn comparison_tables_the_verdict_the_budget_and_the_money() {
         "Beløb er i løbende priser",
         "Overskridelse: udgiften overstiger bevillingen med 17.612 kr. (0,8 %).",
     ] {
-        assert!(da.contains(needle), "the Danish page lacks `{needle}`:\n{da}");
+        assert!(
+            da.contains(needle),
+            "the Danish page lacks `{needle}`:\n{da}"
+        );
     }
 }

@@ -789,7 +789,13 @@ fn cumulative_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     for a in &c.alternatives {
         for p in &a.points {
             let lead = format!("{},{},{}", a.name, p.point, p.month);
-            row(&mut w, &lead, "net_municipal_cost", &p.diff, Some(p.prob_cheaper))?;
+            row(
+                &mut w,
+                &lead,
+                "net_municipal_cost",
+                &p.diff,
+                Some(p.prob_cheaper),
+            )?;
         }
     }
     Ok(w)

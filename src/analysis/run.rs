@@ -3,10 +3,10 @@
 use crate::analysis::runner::{Lane, PoolError, Runner};
 use crate::input::uncertain::{Draw, Model};
 use crate::model::error::SerializeError;
+use crate::model::scenario::Scenario;
 use crate::output::export;
 use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::sim::plan::Plan;
-use crate::model::scenario::Scenario;
 use crate::stats::{self, Accumulator, RunSummaries, RunTables, Summary};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

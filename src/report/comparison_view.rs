@@ -166,7 +166,8 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
                             _ => r.p50.clone().unwrap_or_default(),
                         };
                     }
-                    let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+                    let blank =
+                        |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
                     if blank(&r.p05) && blank(&r.p95) && !blank(&r.p50) {
                         return steering_value(unit, r.p50.as_deref(), lang);
                     }
@@ -188,7 +189,11 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
 /// The first and last simulated month of a comparison (from its
 /// baseline's run).
 fn span(c: &ComparisonData) -> (Option<Month>, Option<Month>) {
-    let months = c.runs.get(&c.baseline).map(RunData::months).unwrap_or_default();
+    let months = c
+        .runs
+        .get(&c.baseline)
+        .map(RunData::months)
+        .unwrap_or_default();
     (months.first().copied(), months.last().copied())
 }
 
@@ -311,7 +316,11 @@ fn budget_difference(c: &ComparisonData, lang: Lang) -> String {
     let w = lang.words();
     let mut out = String::new();
     for alt in &c.alternatives {
-        let rows: Vec<_> = c.budget_diff.iter().filter(|r| &r.scenario == alt).collect();
+        let rows: Vec<_> = c
+            .budget_diff
+            .iter()
+            .filter(|r| &r.scenario == alt)
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -583,6 +592,31 @@ mod tests {
             p05: Some(p05.into()),
             p95: Some(p95.into()),
         }
+    }
+
+    #[test]
+    fn cheaper_periods_in_words() {
+        let m = |s: &str| Month::parse(s).unwrap();
+        let (start, end) = (m("2016-09"), m("2026-08"));
+        let p = parse_periods("2017-01/2024-06");
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::En),
+            "January 2017 – June 2024, dearer after"
+        );
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::Da),
+            "januar 2017 – juni 2024, dyrere derefter"
+        );
+        let p = parse_periods("2016-09/2020-01 2025-01/2026-08");
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::Da),
+            "indtil januar 2020, fra januar 2025"
+        );
+        assert_eq!(cheaper_words(&[], start, end, Lang::Da), "aldrig");
+        assert_eq!(
+            cheaper_words(&[(start, end)], start, end, Lang::En),
+            "throughout"
+        );
     }
 
     #[test]

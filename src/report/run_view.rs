@@ -500,10 +500,7 @@ pub fn charts_after_fan(
             Some(p) => format!("{} {p}", w.budget_aid),
             None => w.budget_aid.to_string(),
         };
-        out.push_str(&figure(
-            &charts::bar_chart(&budget(d, lang), lang)?,
-            &aid,
-        ));
+        out.push_str(&figure(&charts::bar_chart(&budget(d, lang), lang)?, &aid));
     }
     Ok(out)
 }
@@ -562,5 +559,38 @@ fn budget(d: &RunData, lang: Lang) -> Bars {
             ),
         ],
         total: (w.net.to_string(), get(&["net_municipal_cost"], 1.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_price_basis_says_nominal_or_fixed_and_the_discount_rate() {
+        let mut info = ScenarioInfo {
+            start: Month::parse("2016-09"),
+            ..ScenarioInfo::default()
+        };
+        info.money.indexation = 0.02;
+        info.money.discount_rate = 0.035;
+        let en = price_basis(&info, None, Lang::En);
+        assert!(en.starts_with("Money is in nominal DKK"), "{en}");
+        assert!(en.contains("2.0 % a year") && en.contains("3.5 % a year to September 2016"));
+        info.money.price_year = 2020;
+        let da = price_basis(&info, None, Lang::Da);
+        assert!(da.starts_with("Beløb er i faste 2020-priser"), "{da}");
+        assert!(da.contains("3,5 % om året til september 2016"), "{da}");
+    }
+
+    #[test]
+    fn partial_years_are_named() {
+        assert_eq!(
+            partial_years(&[(2016, 4), (2017, 12), (2026, 8)], Lang::En).as_deref(),
+            Some(
+                "Partial years (fewer than 12 simulated months): 2016 (4 months), 2026 (8 months)."
+            )
+        );
+        assert_eq!(partial_years(&[(2017, 12)], Lang::Da), None);
     }
 }

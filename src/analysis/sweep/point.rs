@@ -150,11 +150,7 @@ pub fn run_point(
     let summaries = acc.finish();
     let mut results = Vec::with_capacity(cells.len() * 64);
     for ((period, metric, _), s) in cells.iter().zip(&summaries) {
-        writeln!(
-            results,
-            "{u},{period},{metric},{}",
-            quantiles(metric, s)?
-        )?;
+        writeln!(results, "{u},{period},{metric},{}", quantiles(metric, s)?)?;
     }
     let mut row = u.to_string();
     for v in sweep.point(u) {
