@@ -14,7 +14,7 @@ use crate::input::uncertain::{Draw, Model};
 use crate::model::error::InputError;
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
-use crate::output::export::{num, val};
+use crate::output::export::{share, val};
 use crate::sim::engine::Replication;
 use crate::sim::plan::Plan;
 use crate::stats::{self, Accumulator};
@@ -186,14 +186,15 @@ pub fn tornado_csv(centre: f64, bars: &[Bar]) -> std::io::Result<Vec<u8>> {
         "parameter,low_value,high_value,metric_low,metric_high,swing,base"
     )?;
     for b in bars {
-        // Parameter values are inputs: written so that they read back.
+        // The parameters' low and high values (quantiles of their
+        // distributions) at 6 decimals; the metric at its own precision.
         let v = |x: f64| val(&b.metric, x);
         writeln!(
             w,
             "{},{},{},{},{},{},{}",
             b.parameter,
-            num(b.low_value)?,
-            num(b.high_value)?,
+            share(b.low_value)?,
+            share(b.high_value)?,
             v(b.metric_low)?,
             v(b.metric_high)?,
             v(b.swing)?,
