@@ -443,7 +443,7 @@ fn run_writes_the_documented_files() {
     assert_eq!(summary[0].join(","), "metric,mean,p05,p50,p95");
     assert!(summary.len() > 1);
     let budget = read_csv(&out.join("budget.csv"));
-    assert_eq!(budget[0].join(","), "year,metric,mean,p05,p50,p95");
+    assert_eq!(budget[0].join(","), "year,metric,mean,p05,p50,p95,months");
     assert!(!out.join("replications.csv").exists());
 
     // Every metric in every month, once, with numbers.

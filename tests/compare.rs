@@ -173,8 +173,9 @@ fn one_person_hired_at_once_differs_by_hand() {
         ];
         for (metric, w) in want {
             // Every replication has the same difference: mean = quantiles.
+            // Written to the documented precision: DKK in whole kroner.
             for (k, got) in diff(&month, metric).into_iter().enumerate() {
-                check_rel(&format!("{month} {metric} column {k}"), got, w, 1e-9);
+                check_close(&format!("{month} {metric} column {k}"), got, w, 0.5);
             }
         }
     }
@@ -188,13 +189,65 @@ fn one_person_hired_at_once_differs_by_hand() {
             .parse()
             .unwrap()
     };
-    check_rel("cost_ly_total", total("cost_ly_total"), -11.0 * ly, 1e-9);
-    check_rel(
+    check_close("cost_ly_total", total("cost_ly_total"), -11.0 * ly, 0.5);
+    check_close(
         "cost_flex_subsidy_total",
         total("cost_flex_subsidy_total"),
         11.0 * subsidy,
-        1e-9,
+        0.5,
     );
+    // The budget planner's table: 2017 (12 months), alternative minus
+    // baseline per budget line, each replication alike.
+    let budget = read_csv(&out.join("budget_difference.csv"));
+    assert_eq!(
+        budget[0].join(","),
+        "scenario,year,months,line,mean,p05,p50,p95"
+    );
+    let line = |name: &str| -> Vec<f64> {
+        let r = budget
+            .iter()
+            .find(|r| r[0] == "hired" && r[1] == "2017" && r[3] == name)
+            .unwrap_or_else(|| panic!("budget_difference.csv lacks hired 2017 {name}"));
+        assert_eq!(r[2], "12", "2017 holds 12 simulated months");
+        r[4..8].iter().map(|v| v.parse().unwrap()).collect()
+    };
+    for v in line("cost_ly") {
+        check_close("2017 cost_ly", v, -11.0 * ly, 0.5);
+    }
+    for v in line("cost_flex_subsidy") {
+        check_close("2017 cost_flex_subsidy", v, 11.0 * subsidy, 0.5);
+    }
+    let lines: Vec<&str> = budget[1..]
+        .iter()
+        .filter(|r| r[0] == "hired" && r[1] == "2017")
+        .map(|r| r[3].as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "cost_ly",
+            "refusion_ly",
+            "cost_flex_subsidy",
+            "cost_old_scheme",
+            "refusion_flex",
+            "cost_staff_municipal",
+            "cost_staff_grant",
+            "cost_measures",
+            "cost_exit",
+            "refusion_exit",
+            "net_municipal_cost",
+            "tax_municipal",
+            "net_public_cost",
+        ]
+    );
+    // The net is the sum of its lines (the grant's staff is not in it).
+    let get = |name: &str| line(name)[0];
+    let sum =
+        get("cost_ly") - get("refusion_ly") + get("cost_flex_subsidy") + get("cost_old_scheme")
+            - get("refusion_flex")
+            + get("cost_staff_municipal")
+            + get("cost_measures");
+    check_close("2017 net", get("net_municipal_cost"), sum, 4.0);
 }
 
 // ------------------------------------------------------------ bad input
@@ -320,7 +373,11 @@ fn compare_writes_the_documented_files_whatever_the_thread_count() {
     );
     assert_eq!(
         header("comparison_summary.csv"),
-        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better"
+        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better,months"
+    );
+    assert_eq!(
+        header("budget_difference.csv"),
+        "scenario,year,months,line,mean,p05,p50,p95"
     );
     assert!(out.join("payback.csv").is_file());
     assert!(out.join("steering.csv").is_file());
@@ -339,6 +396,35 @@ fn compare_writes_the_documented_files_whatever_the_thread_count() {
     assert!(summary
         .iter()
         .any(|r| r[1] == "ly_stock" && r[2] == "2018-03"));
+    // Every period says how many months it holds: 2016 is partial.
+    let months = |period: &str| -> Vec<&str> {
+        summary[1..]
+            .iter()
+            .filter(|r| r[2] == period)
+            .map(|r| r[8].as_str())
+            .collect()
+    };
+    assert!(
+        months("2016").iter().all(|m| *m == "4"),
+        "2016 holds 4 months"
+    );
+    assert!(months("2017").iter().all(|m| *m == "12"));
+    assert!(
+        months("2018").iter().all(|m| *m == "8"),
+        "2018 holds 8 months"
+    );
+    assert!(months("horizon").iter().all(|m| *m == "24"));
+    assert!(months("2018-03").iter().all(|m| *m == "1"));
+    let budget = read_csv(&out.join("runs/aalborg-project/budget.csv"));
+    assert_eq!(budget[0].join(","), "year,metric,mean,p05,p50,p95,months");
+    for r in &budget[1..] {
+        let want = match r[0].as_str() {
+            "2016" => "4",
+            "2017" => "12",
+            _ => "8",
+        };
+        assert_eq!(r[6], want, "budget.csv {r:?}");
+    }
     // Byte-identical with 1 and 2 threads (the manifest records time and threads).
     let (a, b) = (files_of(&outs[0]), files_of(&outs[1]));
     assert_eq!(a, b, "the same files");

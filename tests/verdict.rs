@@ -102,7 +102,17 @@ fn cumulative_points_are_per_replication_quantiles_consistent_with_the_monthly_f
         .filter(|r| r[2] == "net_municipal_cost")
         .map(|r| f(&r[3]))
         .sum();
-    check_rel("mean cumulative at horizon", f(&horizon[3]), sum, 1e-9);
+    // Each figure is written in whole kroner (±0.5).
+    let months = cmp[1..]
+        .iter()
+        .filter(|r| r[2] == "net_municipal_cost")
+        .count() as f64;
+    check_close(
+        "mean cumulative at horizon",
+        f(&horizon[3]),
+        sum,
+        0.5 * (months + 1.0),
+    );
     // The monthly file holds every month, and its last row is the horizon's.
     let monthly = read_csv(&out.join("cumulative_monthly.csv"));
     assert_eq!(
@@ -178,4 +188,144 @@ fn the_report_draws_the_cumulative_band_and_reads_older_folders_without_it() {
     std::fs::remove_file(out.join("cumulative_monthly.csv")).unwrap();
     let page = report(&out);
     assert!(page.contains("holds no intervals for the sum"));
+}
+
+/// Issue 17: `steering.csv` holds the verdict (cumulative points, the
+/// probability of being cheaper, the cheaper periods) and the grant against
+/// its cost; the terminal flags the grant's overrun.
+#[test]
+fn steering_csv_holds_the_verdict_and_the_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let stdout = compare(
+        &[&root(BASELINE), &root(PROJECT)],
+        &["--replications", "10", "--set", "horizon_months=40"],
+        &out,
+    );
+    // 2,197,112 DKK of grant-paid cost against a grant of 2,179,500.
+    assert!(
+        stdout.contains("aalborg-project: grant 2,179,500 DKK")
+            && stdout.contains("OVERRUN of 17,612 DKK"),
+        "{stdout}"
+    );
+    let steering = read_csv(&out.join("steering.csv"));
+    let row = |ind: &str| -> Vec<String> {
+        steering
+            .iter()
+            .find(|r| r[0] == "aalborg-project" && r[1] == ind)
+            .unwrap_or_else(|| panic!("steering.csv lacks {ind}"))
+            .clone()
+    };
+    let cumulative = read_csv(&out.join("cumulative.csv"));
+    for c in &cumulative[1..] {
+        let r = row(&format!("cum_diff_{}", c[1]));
+        assert_eq!(r[2], "DKK");
+        // p50, p05, p95 as cumulative.csv has them.
+        assert_eq!(
+            r[4..7],
+            [c[5].clone(), c[4].clone(), c[6].clone()],
+            "{r:?} against {c:?}"
+        );
+    }
+    let horizon = cumulative.iter().find(|c| c[1] == "horizon").unwrap();
+    assert_eq!(row("prob_cheaper_horizon")[4], horizon[7]);
+    let periods: Vec<String> = read_csv(&out.join("cheaper.csv"))[1..]
+        .iter()
+        .map(|r| format!("{}/{}", r[1], r[2]))
+        .collect();
+    let cheaper = row("cheaper_periods");
+    assert_eq!(cheaper[2], "periods");
+    assert_eq!(cheaper[4], periods.join(" "));
+    assert!(!periods.is_empty(), "the project is cheaper for a while");
+    let grant = row("grant_cost_total");
+    assert_eq!(&grant[2..5], ["DKK", "2179500", "2197112"]);
+    assert!(
+        !steering
+            .iter()
+            .any(|r| r[0] == "aalborg-baseline" && r[1] == "grant_cost_total"),
+        "the baseline states no grant"
+    );
+}
+
+/// Issue 17: numbers at their documented precision (DKK whole kroner,
+/// people to 0.01, shares to 6 decimals), not `-22.799999999999997`.
+#[test]
+fn csv_numbers_are_written_at_their_precision() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    compare(
+        &[&root(BASELINE), &root(PROJECT)],
+        &["--replications", "7", "--set", "horizon_months=30"],
+        &out,
+    );
+    let decimals = |v: &str| v.split_once('.').map_or(0, |(_, d)| d.len());
+    let mut checked = 0;
+    for (file, metric_col, first_value) in [
+        ("comparison.csv", 2, 3),
+        ("runs/aalborg-project/monthly.csv", 1, 2),
+        ("runs/aalborg-project/summary.csv", 0, 1),
+        ("runs/aalborg-project/budget.csv", 1, 2),
+        ("comparison_summary.csv", 1, 3),
+    ] {
+        for r in &read_csv(&out.join(file))[1..] {
+            let metric = r[metric_col].as_str();
+            let most = if metric.starts_with("cost_")
+                || metric.starts_with("refusion_")
+                || metric.starts_with("net_")
+            {
+                0
+            } else if metric.contains("share") || metric.starts_with("capacity") {
+                6
+            } else {
+                2
+            };
+            for v in &r[first_value..first_value + 4] {
+                assert!(
+                    decimals(v) <= most,
+                    "{file}: {metric} = {v} has more than {most} decimals"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked} values");
+    for r in &read_csv(&out.join("cumulative_monthly.csv"))[1..] {
+        assert!(r[2..6].iter().all(|v| decimals(v) == 0), "{r:?}");
+        assert!(decimals(&r[6]) <= 6);
+    }
+}
+
+/// Issue 17: `run` says when the grant-paid cost exceeds the stated grant,
+/// also with `--quiet`; a scenario without a grant says nothing of it.
+#[test]
+fn run_flags_a_grant_overrun() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |scenario: &str, out: &str| {
+        let output = fleksim()
+            .arg("run")
+            .arg(root(scenario))
+            .args([
+                "--replications",
+                "4",
+                "--set",
+                "horizon_months=24",
+                "--quiet",
+            ])
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stderr).to_string()
+    };
+    let project = run(PROJECT, "p");
+    assert!(
+        project.contains(
+            "warning: aalborg-project: grant 2,179,500 DKK; grant-funded cost \
+             2,197,112 DKK (median):\n    OVERRUN of 17,612 DKK (0.8 % over the grant)"
+        ),
+        "{project}"
+    );
+    let baseline = run(BASELINE, "b");
+    assert!(!baseline.contains("grant"), "{baseline}");
 }

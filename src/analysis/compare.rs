@@ -14,6 +14,7 @@
 //! `--replications` and `--seed` apply to every scenario, and without
 //! `--seed` all use the baseline's seed.
 
+use crate::analysis::run::GrantUse;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::{Draw, Model};
 use crate::model::error::{InputError, SerializeError};
@@ -21,7 +22,7 @@ use crate::model::kpi;
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
-use crate::output::export::{self, num};
+use crate::output::export::{self, quantiles, share, val};
 use crate::output::{AtomicDir, FolderKind};
 use crate::sim::engine::Replication;
 use crate::sim::plan::Plan;
@@ -35,7 +36,7 @@ use std::time::{Instant, SystemTime};
 pub fn better_lower(metric: &str) -> Option<bool> {
     match metric {
         "ly_stock" | "ly_stock_le6m" | "ly_share" | "dismissals" | "caseload" | "cost_ly"
-        | "net_municipal_cost" | "exits_ly" => Some(true),
+        | "net_municipal_cost" | "net_public_cost" | "exits_ly" => Some(true),
         "progression_share" | "hires" | "flex_stock" | "hours_up" => Some(false),
         _ => None,
     }
@@ -64,24 +65,25 @@ impl RunAcc {
     }
 }
 
-/// Figures at the KPI month (and the yearly net cost), in this order.
-const LEVELS: [&str; 4] = [
+/// Figures at the KPI month (and the yearly net costs of the municipality
+/// and of the public purse), in this order.
+const LEVELS: [&str; 5] = [
     "ly_share_at_kpi",
     "progression_share_at_kpi",
     "ly_stock_at_kpi",
     "net_cost_per_year",
+    "net_public_cost_per_year",
 ];
 
-fn levels(plan: &Plan, r: &Replication, kpi: usize) -> [f64; 4] {
+fn levels(plan: &Plan, r: &Replication, kpi: usize) -> [f64; 5] {
     let years = plan.months as f64 / 12.0;
-    let net: f64 = (0..plan.months)
-        .map(|t| r.get(t, mx::NET_MUNICIPAL_COST))
-        .sum();
+    let per_year = |metric: usize| (0..plan.months).map(|t| r.get(t, metric)).sum::<f64>() / years;
     [
         r.get(kpi, mx::LY_SHARE),
         r.get(kpi, mx::PROGRESSION_SHARE),
         r.get(kpi, mx::LY_STOCK),
-        net / years,
+        per_year(mx::NET_MUNICIPAL_COST),
+        per_year(mx::NET_PUBLIC_COST),
     ]
 }
 
@@ -276,7 +278,7 @@ impl DiffAcc {
             let period = plan.scenario.month(t).to_string();
             for (i, m) in METRICS.iter().enumerate() {
                 let c = k * mx::N + i;
-                summary.push((m.name.to_string(), period.clone(), at_sum[c], probs[c]));
+                summary.push(DiffRow::new(m.name, &period, 1, at_sum[c], probs[c]));
             }
         }
         // Per calendar year: flows and costs.
@@ -293,13 +295,30 @@ impl DiffAcc {
             .collect();
         let probs = better(&self.yearly, &cells);
         let y_sum = self.yearly.finish();
-        for (k, (year, _, _)) in years.iter().enumerate() {
+        let mut budget = Vec::new();
+        for (k, &(year, a, b)) in years.iter().enumerate() {
             for (i, m) in METRICS.iter().enumerate() {
                 if m.kind != Kind::Flow {
                     continue;
                 }
                 let c = k * ynames.len() + i;
-                summary.push((m.name.to_string(), year.to_string(), y_sum[c], probs[c]));
+                summary.push(DiffRow::new(
+                    m.name,
+                    &year.to_string(),
+                    b - a,
+                    y_sum[c],
+                    probs[c],
+                ));
+            }
+            for line in BUDGET_LINES {
+                if let Some(i) = mx::index(line) {
+                    budget.push(BudgetDiff {
+                        year,
+                        months: b - a,
+                        line,
+                        diff: y_sum[k * width + i],
+                    });
+                }
             }
         }
         // Over the horizon.
@@ -319,17 +338,24 @@ impl DiffAcc {
         let probs = better(&self.horizon, &cells);
         let h_sum = self.horizon.finish();
         for (c, h) in hnames.iter().enumerate() {
-            summary.push((h.clone(), "horizon".into(), h_sum[c], probs[c]));
+            summary.push(DiffRow::new(h, "horizon", plan.months, h_sum[c], probs[c]));
         }
         let saved = self.saving.share_signed(false)[0];
         let s = self.saving.finish();
-        summary.push((
-            "net_saving_per_year".into(),
-            "horizon".into(),
+        summary.push(DiffRow::new(
+            "net_saving_per_year",
+            "horizon",
+            plan.months,
             s[0],
             Some(saved),
         ));
-        summary.push(("positions_paid".into(), "horizon".into(), s[1], None));
+        summary.push(DiffRow::new(
+            "positions_paid",
+            "horizon",
+            plan.months,
+            s[1],
+            None,
+        ));
         let monthly = self.monthly.finish();
         let cheaper_share = self.cumulative.share_signed(true);
         let cumulative = self.cumulative.finish();
@@ -355,6 +381,7 @@ impl DiffAcc {
             name: name.to_string(),
             monthly,
             summary,
+            budget,
             payback: payback_index(&mean_cum).map(|t| plan.scenario.month(t)),
             cumulative,
             cumulative_cheaper: cheaper_share,
@@ -374,9 +401,10 @@ pub struct AltResult {
     pub name: String,
     /// Paired differences per month and metric (`t * N + m`).
     pub monthly: Vec<Summary>,
-    /// Rows of `comparison_summary.csv`: metric, period, difference, and the
-    /// share of replications in which the alternative is better.
-    pub summary: Vec<(String, String, Summary, Option<f64>)>,
+    /// Rows of `comparison_summary.csv`.
+    pub summary: Vec<DiffRow>,
+    /// Rows of `budget_difference.csv`: per calendar year and budget line.
+    pub budget: Vec<BudgetDiff>,
     /// Payback month of the mean cumulative net cost difference
     /// ([`payback_index`]).
     pub payback: Option<Month>,
@@ -403,6 +431,68 @@ pub struct AltResult {
 /// A named figure at the KPI month (or per year).
 pub type Level = (String, Summary);
 
+/// One row of `comparison_summary.csv`: a metric's paired difference in a
+/// period (a month, a calendar year or the horizon).
+#[derive(Debug, Clone)]
+pub struct DiffRow {
+    pub metric: String,
+    /// `YYYY-MM`, `YYYY` or `horizon`.
+    pub period: String,
+    /// Simulated months in the period: 1 for a month, fewer than 12 for a
+    /// partial year, `horizon_months` for the horizon.
+    pub months: usize,
+    pub diff: Summary,
+    /// Share of replications in which the alternative is better, where the
+    /// metric has a better direction.
+    pub prob_better: Option<f64>,
+}
+
+impl DiffRow {
+    fn new(metric: &str, period: &str, months: usize, diff: Summary, p: Option<f64>) -> DiffRow {
+        DiffRow {
+            metric: metric.to_string(),
+            period: period.to_string(),
+            months,
+            diff,
+            prob_better: p,
+        }
+    }
+}
+
+/// The budget lines of `budget_difference.csv`, in order: the metrics a
+/// budget planner books, and the net. `net_municipal_cost` = `cost_ly` −
+/// `refusion_ly` + `cost_flex_subsidy` + `cost_old_scheme` −
+/// `refusion_flex` + `cost_staff_municipal` + `cost_measures` +
+/// `cost_exit` − `refusion_exit`; the grant-funded staff is shown but not
+/// in the net. After the net, the public purse (model v2): the municipal
+/// income tax on flexjob wages and `net_public_cost`.
+pub const BUDGET_LINES: [&str; 13] = [
+    "cost_ly",
+    "refusion_ly",
+    "cost_flex_subsidy",
+    "cost_old_scheme",
+    "refusion_flex",
+    "cost_staff_municipal",
+    "cost_staff_grant",
+    "cost_measures",
+    "cost_exit",
+    "refusion_exit",
+    "net_municipal_cost",
+    "tax_municipal",
+    "net_public_cost",
+];
+
+/// An alternative minus the baseline on one budget line in one calendar
+/// year, over the replications' paired differences.
+#[derive(Debug, Clone, Copy)]
+pub struct BudgetDiff {
+    pub year: i32,
+    /// Simulated months in the year.
+    pub months: usize,
+    pub line: &'static str,
+    pub diff: Summary,
+}
+
 /// Options of a comparison.
 pub struct CompareOptions {
     pub at: Vec<Month>,
@@ -419,6 +509,16 @@ pub struct Comparison {
     pub alternatives: Vec<AltResult>,
     pub kpi: Month,
     pub at: Vec<Month>,
+    /// Each scenario that states a grant, with the grant's use.
+    pub grants: Vec<(String, GrantUse)>,
+}
+
+impl Comparison {
+    /// One terminal line per scenario that states a grant (an overrun
+    /// flagged).
+    pub fn grant_lines(&self) -> Vec<String> {
+        self.grants.iter().map(|(n, g)| g.text(n)).collect()
+    }
 }
 
 /// Scenario names made unique (a scenario compared with itself gets `-2`).
@@ -518,9 +618,13 @@ pub fn compare_to_dir(
     let person_months: u64 = runs.iter().map(|r| r.run.person_months).sum();
     let mut base_levels = Vec::new();
     let mut alt_levels = Vec::new();
+    let mut grants = Vec::new();
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
+        if let Some(g) = GrantUse::of(&models[i].base, &tables) {
+            grants.push((names[i].clone(), g));
+        }
         if i == 0 {
             base_levels = level_rows(r.levels);
         } else {
@@ -545,6 +649,7 @@ pub fn compare_to_dir(
         alternatives,
         kpi,
         at,
+        grants,
     };
     dir.write("comparison.csv", &comparison_csv(&plan, &cmp)?)?;
     dir.write("comparison_summary.csv", &summary_csv(&cmp)?)?;
@@ -555,6 +660,7 @@ pub fn compare_to_dir(
         &cumulative_monthly_csv(&plan, &cmp)?,
     )?;
     dir.write("cheaper.csv", &cheaper_csv(&cmp)?)?;
+    dir.write("budget_difference.csv", &budget_difference_csv(&cmp)?)?;
     dir.write("steering.csv", &steering_csv(&cmp)?)?;
     let manifest = Manifest {
         kind: "comparison",
@@ -616,17 +722,17 @@ fn write_run(dir: &AtomicDir, name: &str, plan: &Plan, tables: &RunTables) -> an
     Ok(())
 }
 
-fn row(w: &mut Vec<u8>, lead: &str, s: &Summary, tail: Option<f64>) -> std::io::Result<()> {
-    write!(
-        w,
-        "{lead},{},{},{},{}",
-        num(s.mean)?,
-        num(s.p05)?,
-        num(s.p50)?,
-        num(s.p95)?
-    )?;
+/// `lead`, the summary at `metric`'s precision, and a share if any.
+fn row(
+    w: &mut Vec<u8>,
+    lead: &str,
+    metric: &str,
+    s: &Summary,
+    tail: Option<f64>,
+) -> std::io::Result<()> {
+    write!(w, "{lead},{}", quantiles(metric, s)?)?;
     match tail {
-        Some(p) => writeln!(w, ",{}", num(p)?),
+        Some(p) => writeln!(w, ",{}", share(p)?),
         None => writeln!(w),
     }
 }
@@ -641,6 +747,7 @@ fn comparison_csv(plan: &Plan, c: &Comparison) -> std::io::Result<Vec<u8>> {
                 row(
                     &mut w,
                     &format!("{},{month},{}", a.name, m.name),
+                    m.name,
                     &a.monthly[t * mx::N + i],
                     None,
                 )?;
@@ -654,23 +761,20 @@ fn summary_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     let mut w = Vec::new();
     writeln!(
         w,
-        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better"
+        "scenario,metric,period,mean_diff,p05,p50,p95,prob_better,months"
     )?;
     for a in &c.alternatives {
-        for (metric, period, s, p) in &a.summary {
-            write!(
+        for r in &a.summary {
+            let p = r.prob_better.map(share).transpose()?.unwrap_or_default();
+            writeln!(
                 w,
-                "{},{metric},{period},{},{},{},{},",
+                "{},{},{},{},{p},{}",
                 a.name,
-                num(s.mean)?,
-                num(s.p05)?,
-                num(s.p50)?,
-                num(s.p95)?
+                r.metric,
+                r.period,
+                quantiles(&r.metric, &r.diff)?,
+                r.months
             )?;
-            match p {
-                Some(p) => writeln!(w, "{}", num(*p)?)?,
-                None => writeln!(w)?,
-            }
         }
     }
     Ok(w)
@@ -681,7 +785,7 @@ fn payback_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     writeln!(w, "scenario,payback_month,share_paid_back")?;
     for a in &c.alternatives {
         let m = a.payback.map(|m| m.to_string()).unwrap_or_default();
-        writeln!(w, "{},{m},{}", a.name, num(a.share_paid_back)?)?;
+        writeln!(w, "{},{m},{}", a.name, share(a.share_paid_back)?)?;
     }
     Ok(w)
 }
@@ -692,7 +796,13 @@ fn cumulative_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     for a in &c.alternatives {
         for p in &a.points {
             let lead = format!("{},{},{}", a.name, p.point, p.month);
-            row(&mut w, &lead, &p.diff, Some(p.prob_cheaper))?;
+            row(
+                &mut w,
+                &lead,
+                "net_municipal_cost",
+                &p.diff,
+                Some(p.prob_cheaper),
+            )?;
         }
     }
     Ok(w)
@@ -704,7 +814,7 @@ fn cumulative_monthly_csv(plan: &Plan, c: &Comparison) -> std::io::Result<Vec<u8
     for a in &c.alternatives {
         for (t, (s, p)) in a.cumulative.iter().zip(&a.cumulative_cheaper).enumerate() {
             let lead = format!("{},{}", a.name, plan.scenario.month(t));
-            row(&mut w, &lead, s, Some(*p))?;
+            row(&mut w, &lead, "net_municipal_cost", s, Some(*p))?;
         }
     }
     Ok(w)
@@ -721,6 +831,20 @@ fn cheaper_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     Ok(w)
 }
 
+/// `budget_difference.csv`: `scenario,year,months,line,mean,p05,p50,p95`,
+/// the alternative minus the baseline per calendar year and budget line.
+fn budget_difference_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(w, "scenario,year,months,line,mean,p05,p50,p95")?;
+    for a in &c.alternatives {
+        for b in &a.budget {
+            let lead = format!("{},{},{},{}", a.name, b.year, b.months, b.line);
+            row(&mut w, &lead, b.line, &b.diff, None)?;
+        }
+    }
+    Ok(w)
+}
+
 fn opt_month(m: Option<Month>) -> String {
     m.map(|m| m.to_string()).unwrap_or_default()
 }
@@ -732,49 +856,86 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         |w: &mut Vec<u8>, name: &str, levels: &[(String, Summary)]| -> std::io::Result<()> {
             for (ind, s) in levels {
                 let (unit, target) = match ind.as_str() {
-                    "ly_share_at_kpi" => ("share", num(kpi::LY_SHARE_TARGET)?),
-                    "progression_share_at_kpi" => ("share", num(kpi::PROGRESSION_TARGET)?),
+                    "ly_share_at_kpi" => ("share", share(kpi::LY_SHARE_TARGET)?),
+                    "progression_share_at_kpi" => ("share", share(kpi::PROGRESSION_TARGET)?),
                     "ly_stock_at_kpi" => ("people", String::new()),
                     _ => ("DKK/year", String::new()),
                 };
+                let v = |x: f64| val(ind, x);
                 writeln!(
                     w,
                     "{name},{ind},{unit},{target},{},{},{}",
-                    num(s.p50)?,
-                    num(s.p05)?,
-                    num(s.p95)?
+                    v(s.p50)?,
+                    v(s.p05)?,
+                    v(s.p95)?
                 )?;
             }
             Ok(())
         };
+    let grant = |w: &mut Vec<u8>, name: &str| -> std::io::Result<()> {
+        if let Some((_, g)) = c.grants.iter().find(|(n, _)| n == name) {
+            let v = |x: f64| val("cost_staff_grant_total", x);
+            writeln!(
+                w,
+                "{name},grant_cost_total,DKK,{},{},{},{}",
+                v(g.grant)?,
+                v(g.cost.p50)?,
+                v(g.cost.p05)?,
+                v(g.cost.p95)?
+            )?;
+        }
+        Ok(())
+    };
     level(&mut w, &c.baseline, &c.base_levels)?;
+    grant(&mut w, &c.baseline)?;
     for a in &c.alternatives {
         level(&mut w, &a.name, &a.levels)?;
-        let net = a
-            .summary
-            .iter()
-            .find(|(m, p, _, _)| m == "net_municipal_cost_total" && p == "horizon")
-            .map(|x| x.2);
-        if let Some(s) = net {
-            let _ = s;
-        }
+        grant(&mut w, &a.name)?;
         let s = &a.saving_per_year;
+        let dkk = |x: f64| val("net_cost_diff_per_year", x);
         writeln!(
             w,
             "{},net_cost_diff_per_year,DKK/year,,{},{},{}",
             a.name,
-            num(-s.p50)?,
-            num(-s.p95)?,
-            num(-s.p05)?
+            dkk(-s.p50)?,
+            dkk(-s.p95)?,
+            dkk(-s.p05)?
+        )?;
+        for p in &a.points {
+            let v = |x: f64| val("net_municipal_cost", x);
+            writeln!(
+                w,
+                "{},cum_diff_{},DKK,,{},{},{}",
+                a.name,
+                p.point,
+                v(p.diff.p50)?,
+                v(p.diff.p05)?,
+                v(p.diff.p95)?
+            )?;
+        }
+        if let Some(p) = a.points.iter().find(|p| p.point == "horizon") {
+            writeln!(
+                w,
+                "{},prob_cheaper_horizon,share,,{},,",
+                a.name,
+                share(p.prob_cheaper)?
+            )?;
+        }
+        writeln!(
+            w,
+            "{},cheaper_periods,periods,,{},,",
+            a.name,
+            periods_text(&a.cheaper)
         )?;
         let p = &a.positions;
+        let v = |x: f64| val("positions_paid", x);
         writeln!(
             w,
             "{},positions_paid,consultants,,{},{},{}",
             a.name,
-            num(p.p50)?,
-            num(p.p05)?,
-            num(p.p95)?
+            v(p.p50)?,
+            v(p.p05)?,
+            v(p.p95)?
         )?;
         writeln!(
             w,
@@ -786,6 +947,16 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         )?;
     }
     Ok(w)
+}
+
+/// Cheaper periods as data: ISO 8601 intervals `2017-01/2024-06`, several
+/// separated by spaces; empty if never cheaper.
+pub fn periods_text(periods: &[(Month, Month)]) -> String {
+    periods
+        .iter()
+        .map(|(f, t)| format!("{f}/{t}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The steering group's table, for the terminal.

@@ -3,10 +3,11 @@
 use crate::analysis::runner::{Lane, PoolError, Runner};
 use crate::input::uncertain::{Draw, Model};
 use crate::model::error::SerializeError;
+use crate::model::scenario::Scenario;
 use crate::output::export;
 use crate::output::{AtomicDir, FolderKind, OutputError};
 use crate::sim::plan::Plan;
-use crate::stats::{self, Accumulator, RunSummaries};
+use crate::stats::{self, Accumulator, RunSummaries, RunTables, Summary};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -46,6 +47,91 @@ pub struct Manifest {
     pub uncertain: Vec<crate::input::uncertain::Param>,
     /// Whether uncertain parameters were held at their medians.
     pub fixed: bool,
+    /// The project grant against the grant-funded cost, if the scenario
+    /// states `money.grant_amount` (not written to the manifest).
+    #[serde(skip)]
+    pub grant: Option<GrantUse>,
+}
+
+/// A scenario's project grant (`money.grant_amount`) against the simulated
+/// grant-funded cost (`cost_staff_grant` summed over the horizon).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GrantUse {
+    pub grant: f64,
+    /// Over the replications.
+    pub cost: Summary,
+}
+
+/// Half a krone: a cost above the grant by less is rounding.
+const GRANT_TOLERANCE: f64 = 0.5;
+
+impl GrantUse {
+    /// The grant and its use, if the scenario states a grant.
+    pub fn of(scenario: &Scenario, tables: &RunTables) -> Option<GrantUse> {
+        let grant = scenario.money.grant_amount;
+        let i = stats::horizon_names()
+            .iter()
+            .position(|n| n == "cost_staff_grant_total")?;
+        (grant > 0.0).then(|| GrantUse {
+            grant,
+            cost: tables.horizon[i],
+        })
+    }
+
+    /// Whether the median cost exceeds the grant.
+    pub fn overrun(&self) -> bool {
+        self.cost.p50 > self.grant + GRANT_TOLERANCE
+    }
+
+    /// Whether some replications (the 95th percentile) exceed the grant.
+    pub fn may_overrun(&self) -> bool {
+        self.cost.p95 > self.grant + GRANT_TOLERANCE
+    }
+
+    /// One line for the terminal: the grant, the cost and the verdict.
+    pub fn text(&self, scenario: &str) -> String {
+        let dkk = |x: f64| group(x.round());
+        let head = format!(
+            "{scenario}: grant {} DKK; grant-funded cost {} DKK (median)",
+            dkk(self.grant),
+            dkk(self.cost.p50)
+        );
+        if self.overrun() {
+            let over = self.cost.p50 - self.grant;
+            format!(
+                "{head}:\n    OVERRUN of {} DKK ({:.1} % over the grant)",
+                dkk(over),
+                100.0 * over / self.grant
+            )
+        } else if self.may_overrun() {
+            format!(
+                "{head}:\n    within the grant at the median, over it at the 95th percentile ({} DKK)",
+                dkk(self.cost.p95)
+            )
+        } else {
+            format!(
+                "{head}:\n    within the grant ({:.1} % used)",
+                100.0 * self.cost.p50 / self.grant
+            )
+        }
+    }
+}
+
+/// Whole kroner with thousands separated by commas: `2,179,500`.
+fn group(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 && digits != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 fn timestamp(t: SystemTime) -> String {
@@ -202,10 +288,45 @@ pub fn run_to_dir(
         scenario: SerializeError::json(scenario)?,
         uncertain: model.params.clone(),
         fixed: opts.fixed,
+        grant: GrantUse::of(scenario, &tables),
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;
     write("manifest.json", Ok(json))?;
     let path = dir.commit()?;
     Ok((path, manifest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn use_of(grant: f64, p50: f64, p95: f64) -> GrantUse {
+        GrantUse {
+            grant,
+            cost: Summary {
+                mean: p50,
+                p05: p50,
+                p50,
+                p95,
+            },
+        }
+    }
+
+    #[test]
+    fn a_cost_above_the_grant_is_flagged() {
+        // Issue 17: 2,197,112 DKK of cost against a grant of 2,179,500.
+        let g = use_of(2_179_500.0, 2_197_112.0, 2_197_112.0);
+        assert!(g.overrun());
+        assert_eq!(
+            g.text("aalborg-project"),
+            "aalborg-project: grant 2,179,500 DKK; grant-funded cost 2,197,112 DKK (median):\n    OVERRUN of 17,612 DKK (0.8 % over the grant)"
+        );
+        let ok = use_of(2_179_500.0, 2_000_000.0, 2_000_000.0);
+        assert!(!ok.overrun() && !ok.may_overrun());
+        assert!(ok.text("x").ends_with("within the grant (91.8 % used)"));
+        let tail = use_of(100.0, 90.0, 120.0);
+        assert!(!tail.overrun() && tail.may_overrun());
+        assert_eq!(group(-1234.0), "-1,234");
+    }
 }

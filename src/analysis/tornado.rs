@@ -14,7 +14,7 @@ use crate::input::uncertain::{Draw, Model};
 use crate::model::error::InputError;
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
-use crate::output::export::num;
+use crate::output::export::{share, val};
 use crate::sim::engine::Replication;
 use crate::sim::plan::Plan;
 use crate::stats::{self, Accumulator};
@@ -64,6 +64,17 @@ impl Measure {
         )))
     }
 
+    /// The name of what is measured (a metric or a horizon figure).
+    pub fn name(&self) -> String {
+        match *self {
+            Measure::At { metric, .. } | Measure::Total { metric } => METRICS[metric].name.into(),
+            Measure::Horizon { index } => stats::horizon_names()
+                .get(index)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
     fn value(&self, plan: &Plan, r: &Replication) -> f64 {
         match *self {
             Measure::At { metric, t } => r.get(t, metric),
@@ -82,6 +93,9 @@ pub struct Bar {
     pub metric_low: f64,
     pub metric_high: f64,
     pub swing: f64,
+    /// The metric's name, for its precision in `tornado.csv`.
+    #[serde(skip)]
+    pub metric: String,
 }
 
 /// Runs the tornado on `runner`. `baseline` is the declared baseline, if
@@ -152,6 +166,7 @@ pub fn tornado(
             metric_low: lo,
             metric_high: hi,
             swing: (hi - lo).abs(),
+            metric: measure.name(),
         });
     }
     // Largest swing first; ties by name so the order is stable.
@@ -171,16 +186,19 @@ pub fn tornado_csv(centre: f64, bars: &[Bar]) -> std::io::Result<Vec<u8>> {
         "parameter,low_value,high_value,metric_low,metric_high,swing,base"
     )?;
     for b in bars {
+        // The parameters' low and high values (quantiles of their
+        // distributions) at 6 decimals; the metric at its own precision.
+        let v = |x: f64| val(&b.metric, x);
         writeln!(
             w,
             "{},{},{},{},{},{},{}",
             b.parameter,
-            num(b.low_value)?,
-            num(b.high_value)?,
-            num(b.metric_low)?,
-            num(b.metric_high)?,
-            num(b.swing)?,
-            num(centre)?
+            share(b.low_value)?,
+            share(b.high_value)?,
+            v(b.metric_low)?,
+            v(b.metric_high)?,
+            v(b.swing)?,
+            v(centre)?
         )?;
     }
     Ok(w)

@@ -85,6 +85,13 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         super::report_removed(&out);
     }
     print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
+    let grants = cmp.grant_lines();
+    if !grants.is_empty() {
+        println!("\nProject grant (money.grant_amount) against the grant-funded cost:");
+        for g in grants {
+            println!("  {g}");
+        }
+    }
     if !a.quiet {
         eprintln!(
             "\n{} scenarios × {replications} replications in {:.2} s → {}",
@@ -197,6 +204,11 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
         "net_cost_per_year",
         &mio,
     );
+    line(
+        "Net public cost per year (municipality and state), mio. DKK".into(),
+        "net_public_cost_per_year",
+        &mio,
+    );
     let dash = || "–".to_string();
     let per_alt = |f: &dyn Fn(&crate::analysis::compare::AltResult) -> String| {
         let mut v = vec![dash()];
@@ -223,8 +235,8 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
                 per_alt(&|a| {
                     a.summary
                         .iter()
-                        .find(|r| r.0 == metric && r.1 == period)
-                        .map_or(String::new(), |r| cell(&r.2, f))
+                        .find(|r| r.metric == metric && r.period == period)
+                        .map_or(String::new(), |r| cell(&r.diff, f))
                 })
             };
             rows.push((

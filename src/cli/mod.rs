@@ -193,6 +193,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(a) => {
             let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
             print!("{}", m.resolved_toml()?);
+            print!("\n{}", m.base.v2_form());
             if m.is_uncertain() {
                 eprintln!("{} uncertain parameter(s):", m.params.len());
                 for p in &m.params {
@@ -231,6 +232,14 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     if report {
         report_removed(&out);
+    }
+    // An overrun of the grant is said even with --quiet.
+    if let Some(g) = &manifest.grant {
+        if g.overrun() {
+            eprintln!("warning: {}", g.text(&scenario.name));
+        } else if !a.quiet {
+            eprintln!("{}", g.text(&scenario.name));
+        }
     }
     if !a.quiet {
         eprintln!(

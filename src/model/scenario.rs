@@ -627,6 +627,78 @@ impl Scenario {
             .unwrap_or(&self.flex.exit_to)
     }
 
+    /// The v2 model this scenario means, as TOML comment lines: the states
+    /// with their kinds, where each state's transitions go, the
+    /// interventions and the cohorts (printed by `fleksim validate`).
+    pub fn v2_form(&self) -> String {
+        let shares = |steps: &[Shares]| -> String {
+            if steps.is_empty() {
+                return "all to gone".into();
+            }
+            steps
+                .iter()
+                .map(|st| {
+                    let parts: Vec<String> = st
+                        .shares
+                        .iter()
+                        .map(|(n, v)| format!("{n} {:.1} %", v * 100.0))
+                        .collect();
+                    format!("from month {}: {}", st.from, parts.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let mut out = vec![
+            "# Model v2 form (docs/model.md, \"Model v2\"):".to_string(),
+            "# state ly (benefit: ledighedsydelse): find_job -> flex; exit ->".to_string(),
+            format!("#   {}", shares(&self.ly.exit_to)),
+            "# state flex (job: 2013-rules flexjob): dismissal -> ly; exit ->".to_string(),
+            format!("#   {}", shares(&self.flex.exit_to)),
+            "# state old_rules (job: flexjob granted before 2013): dismissal -> ly; exit ->"
+                .to_string(),
+            format!("#   {}", shares(self.old_rules_exit_to())),
+        ];
+        for (name, d) in self.exit_states() {
+            let leave = if d.leave > 0.0 {
+                format!(", leave {:.2} % a month -> gone", d.leave * 100.0)
+            } else {
+                String::new()
+            };
+            out.push(format!(
+                "# state {name} (exit): {} DKK a month, refusion {:.0} %, earnings {} DKK a month{leave}",
+                d.monthly_cost,
+                d.refusion * 100.0,
+                d.earnings
+            ));
+        }
+        for v in &self.interventions {
+            let when = |m: Option<Month>| m.map_or("open".to_string(), |m| m.to_string());
+            out.push(format!(
+                "# intervention {} in {:?}: entry {} to {}, months in state {}..{}, {} months, places {}",
+                v.name,
+                v.state,
+                when(v.from),
+                when(v.to),
+                v.min_months,
+                v.max_months.map_or("".into(), |m| m.to_string()),
+                v.months,
+                v.places.map_or("unlimited".into(), |p| p.to_string()),
+            ));
+        }
+        for c in &self.cohorts {
+            out.push(format!(
+                "# cohort {}: {:?} into {:?} from {}{}, followed {} months",
+                c.name,
+                c.entry,
+                c.state,
+                c.from,
+                c.to.map_or(String::new(), |t| format!(" to {t}")),
+                c.months
+            ));
+        }
+        out.join("\n") + "\n"
+    }
+
     /// The exit states in the engine's order ([`crate::model::states::exit_states`]).
     pub fn exit_states(&self) -> Vec<(String, StateDef)> {
         crate::model::states::exit_states(

@@ -9,15 +9,13 @@ use crate::stats::{self, Summary};
 pub use crate::output::AtomicDir;
 use std::io::{self, Write};
 
-/// Formats a number for CSV: shortest round-trip form. Every number a
-/// result file holds goes through here, and a non-finite one (`NaN`, `inf`)
-/// is refused: it would be a bug, reported (exit code 1), never written.
+/// Formats a number for CSV in its shortest round-trip form: for values a
+/// user gave (sweep axis values, drawn parameters), which must read back
+/// exactly. Every number a result file holds goes through here or
+/// [`fixed`], and a non-finite one (`NaN`, `inf`) is refused: it would be a
+/// bug, reported (exit code 1), never written.
 pub fn num(v: f64) -> io::Result<String> {
-    if !v.is_finite() {
-        return Err(io::Error::other(format!(
-            "bug: a result is {v}, which fleksim never writes; please report it with the scenario"
-        )));
-    }
+    finite(v)?;
     Ok(if v == 0.0 {
         "0".to_string()
     } else {
@@ -25,18 +23,134 @@ pub fn num(v: f64) -> io::Result<String> {
     })
 }
 
-fn row(w: &mut impl Write, lead: &[&str], s: &Summary) -> io::Result<()> {
+fn finite(v: f64) -> io::Result<()> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!(
+            "bug: a result is {v}, which fleksim never writes; please report it with the scenario"
+        )))
+    }
+}
+
+/// The precision at which a result is written (README, "Precision of the
+/// numbers"): DKK to whole kroner, shares, probabilities and factors to 6
+/// decimals, people and other counts to 0.01. Trailing zeros are dropped
+/// (`22.8`, `-1234`, `0.153`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Money: whole kroner.
+    Dkk,
+    /// Shares, probabilities, multipliers: 6 decimals.
+    Share,
+    /// People, counts, consultants, months: 0.01.
+    People,
+}
+
+/// Suffixes of derived figures whose unit is their metric's.
+const SUFFIXES: [&str; 7] = [
+    "_total",
+    "_npv",
+    "_avg",
+    "_end",
+    "_at_kpi",
+    "_per_year",
+    "_diff",
+];
+
+impl Precision {
+    /// Decimals written.
+    pub fn decimals(self) -> usize {
+        match self {
+            Precision::Dkk => 0,
+            Precision::Share => 6,
+            Precision::People => 2,
+        }
+    }
+
+    /// The precision of a figure by its name: a metric of
+    /// [`crate::model::metrics::METRICS`] (money lines in DKK, shares at 6
+    /// decimals, `capacity` a factor, the rest people or counts), or such a
+    /// metric with a suffix (`_total`, `_npv`, `_avg`, `_end`, `_at_kpi`,
+    /// `_per_year`), or one of the comparison's own figures. Unknown names
+    /// get 6 decimals, which loses nothing a report shows.
+    pub fn of(name: &str) -> Precision {
+        match name {
+            "net_cost_per_year"
+            | "net_public_cost_per_year"
+            | "net_saving_per_year"
+            | "net_cost_diff_per_year" => return Precision::Dkk,
+            "positions_paid" | "months" | "person_months" => return Precision::People,
+            "capacity" => return Precision::Share,
+            _ => {}
+        }
+        if name.starts_with("prob_") || name.starts_with("share_") {
+            return Precision::Share;
+        }
+        let mut base = name;
+        for s in SUFFIXES {
+            if let Some(b) = base.strip_suffix(s) {
+                base = b;
+                break;
+            }
+        }
+        match mx::index(base).map(|i| METRICS[i]) {
+            Some(_) if base == "capacity" => Precision::Share,
+            Some(m) if m.money => Precision::Dkk,
+            Some(m) if m.kind == mx::Kind::Share => Precision::Share,
+            Some(_) => Precision::People,
+            None => Precision::Share,
+        }
+    }
+
+    /// `v` at this precision.
+    pub fn fmt(self, v: f64) -> io::Result<String> {
+        fixed(v, self.decimals())
+    }
+}
+
+/// `v` with at most `decimals` decimals, trailing zeros dropped, and never
+/// `-0`. Refuses a non-finite number like [`num`].
+pub fn fixed(v: f64, decimals: usize) -> io::Result<String> {
+    finite(v)?;
+    let mut s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        let keep = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(keep);
+    }
+    if s == "-0" {
+        s = "0".to_string();
+    }
+    Ok(s)
+}
+
+/// A result figure `v` of `metric` at the metric's precision.
+pub fn val(metric: &str, v: f64) -> io::Result<String> {
+    Precision::of(metric).fmt(v)
+}
+
+/// A share or probability at 6 decimals.
+pub fn share(v: f64) -> io::Result<String> {
+    Precision::Share.fmt(v)
+}
+
+/// The four figures of a summary at `metric`'s precision, comma-separated.
+pub fn quantiles(metric: &str, s: &Summary) -> io::Result<String> {
+    let p = Precision::of(metric);
+    Ok(format!(
+        "{},{},{},{}",
+        p.fmt(s.mean)?,
+        p.fmt(s.p05)?,
+        p.fmt(s.p50)?,
+        p.fmt(s.p95)?
+    ))
+}
+
+fn row(w: &mut impl Write, lead: &[&str], metric: &str, s: &Summary) -> io::Result<()> {
     for l in lead {
         write!(w, "{l},")?;
     }
-    writeln!(
-        w,
-        "{},{},{},{}",
-        num(s.mean)?,
-        num(s.p05)?,
-        num(s.p50)?,
-        num(s.p95)?
-    )
+    writeln!(w, "{}", quantiles(metric, s)?)
 }
 
 /// `monthly.csv`: `month,metric,mean,p05,p50,p95`.
@@ -46,7 +160,7 @@ pub fn monthly_csv(plan: &Plan, monthly: &[Summary]) -> io::Result<Vec<u8>> {
     for t in 0..plan.months {
         let month = plan.scenario.month(t).to_string();
         for (i, m) in METRICS.iter().enumerate() {
-            row(&mut w, &[&month, m.name], &monthly[t * mx::N + i])?;
+            row(&mut w, &[&month, m.name], m.name, &monthly[t * mx::N + i])?;
         }
     }
     Ok(w)
@@ -57,20 +171,24 @@ pub fn summary_csv(names: &[String], summaries: &[Summary]) -> io::Result<Vec<u8
     let mut w = Vec::new();
     writeln!(w, "metric,mean,p05,p50,p95")?;
     for (n, s) in names.iter().zip(summaries) {
-        row(&mut w, &[n], s)?;
+        row(&mut w, &[n], n, s)?;
     }
     Ok(w)
 }
 
-/// `budget.csv`: `year,metric,mean,p05,p50,p95`.
+/// `budget.csv`: `year,metric,mean,p05,p50,p95,months`, where `months` is
+/// the number of simulated months in the year (the first and last years
+/// can be partial; the metric `months` says the same, kept for older
+/// scripts).
 pub fn budget_csv(plan: &Plan, yearly: &[Summary]) -> io::Result<Vec<u8>> {
     let names = stats::yearly_names();
     let mut w = Vec::new();
-    writeln!(w, "year,metric,mean,p05,p50,p95")?;
-    for (k, (year, _, _)) in stats::years(plan).iter().enumerate() {
+    writeln!(w, "year,metric,mean,p05,p50,p95,months")?;
+    for (k, (year, a, b)) in stats::years(plan).iter().enumerate() {
         let y = year.to_string();
         for (i, n) in names.iter().enumerate() {
-            row(&mut w, &[&y, n], &yearly[k * names.len() + i])?;
+            let q = quantiles(n, &yearly[k * names.len() + i])?;
+            writeln!(w, "{y},{n},{q},{}", b - a)?;
         }
     }
     Ok(w)
@@ -111,7 +229,7 @@ pub fn replications_csv(
         let id = first + k as u64;
         for (t, month) in months.iter().enumerate() {
             for (i, m) in METRICS.iter().enumerate() {
-                writeln!(w, "{id},{month},{},{}", m.name, num(r.get(t, i))?)?;
+                writeln!(w, "{id},{month},{},{}", m.name, val(m.name, r.get(t, i))?)?;
             }
         }
     }
@@ -135,16 +253,17 @@ pub fn uncertainty_csv(
     )?;
     for (i, n) in names.iter().enumerate() {
         let (t, f) = (&total[i], &fixed[i]);
+        let v = |x: f64| val(n, x);
         writeln!(
             w,
             "{n},{},{},{},{},{},{},{}",
-            num(t.mean)?,
-            num(t.p05)?,
-            num(t.p95)?,
-            num(f.mean)?,
-            num(f.p05)?,
-            num(f.p95)?,
-            num(parameter_share[i])?
+            v(t.mean)?,
+            v(t.p05)?,
+            v(t.p95)?,
+            v(f.mean)?,
+            v(f.p05)?,
+            v(f.p95)?,
+            share(parameter_share[i])?
         )?;
     }
     Ok(w)
@@ -188,14 +307,40 @@ pub fn cohorts_csv(plan: &Plan, summaries: &[Summary]) -> io::Result<Vec<u8>> {
                     w,
                     "{},{k},{state},{},{},{},{},{}",
                     c.name,
-                    num(s.mean)?,
-                    num(s.p05)?,
-                    num(s.p50)?,
-                    num(s.p95)?,
-                    num(members)?
+                    share(s.mean)?,
+                    share(s.p05)?,
+                    share(s.p50)?,
+                    share(s.p95)?,
+                    Precision::People.fmt(members)?
                 )?;
             }
         }
     }
     Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_at_their_documented_precision() {
+        // The float noise issue 17 saw in comparison.csv.
+        assert_eq!(val("ly_stock", -22.799999999999997).unwrap(), "-22.8");
+        assert_eq!(val("net_municipal_cost", 1234.56).unwrap(), "1235");
+        assert_eq!(val("cost_ly_npv", -0.4).unwrap(), "0");
+        assert_eq!(val("ly_share", 0.1234567891).unwrap(), "0.123457");
+        assert_eq!(val("ly_share_end", 0.15).unwrap(), "0.15");
+        assert_eq!(val("capacity", 1.0234567).unwrap(), "1.023457");
+        assert_eq!(val("hires_total", 12.0).unwrap(), "12");
+        assert_eq!(val("consultants", 13.0).unwrap(), "13");
+        assert_eq!(val("net_cost_per_year", 99.5).unwrap(), "100");
+        assert_eq!(val("prob_better", 0.4200000001).unwrap(), "0.42");
+        assert_eq!(val("positions_paid", -0.333333).unwrap(), "-0.33");
+        assert_eq!(share(1.0 / 3.0).unwrap(), "0.333333");
+        assert!(val("ly_stock", f64::NAN).is_err());
+        assert_eq!(Precision::of("cost_staff_grant_total"), Precision::Dkk);
+        assert_eq!(Precision::of("progression_share_at_kpi"), Precision::Share);
+        assert_eq!(Precision::of("flex_stock_avg"), Precision::People);
+    }
 }

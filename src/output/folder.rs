@@ -58,6 +58,7 @@ const COMPARISON_FILES: &[&str] = &[
     "cumulative.csv",
     "cumulative_monthly.csv",
     "cheaper.csv",
+    "budget_difference.csv",
 ];
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];

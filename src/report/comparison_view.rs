@@ -52,6 +52,7 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&steering(c, lang));
     out.push_str(&para("aid", w.steering_aid));
     out.push_str(&para("aid", w.steering_definitions));
+    out.push_str(&verdict(c, lang));
 
     let mut runs: Vec<(&str, &RunData)> = Vec::new();
     for name in std::iter::once(&c.baseline).chain(&c.alternatives) {
@@ -79,6 +80,7 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&heading(3, w.differences));
     out.push_str(&summary_table(c, lang));
     out.push_str(&para("aid", w.differences_aid));
+    out.push_str(&budget_difference(c, lang));
 
     for (name, d) in &runs {
         out.push_str(&heading(3, &format!("{}: {name}", w.details_of)));
@@ -145,6 +147,7 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
             _ => "–".to_string(),
         };
         let mut row = vec![label.to_string(), steering_unit(unit, lang), target];
+        let (first, last) = span(c);
         for s in &scenarios {
             let cell = c
                 .steering
@@ -155,6 +158,18 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
                         if let Some(cell) = positions(r, lang) {
                             return cell;
                         }
+                    }
+                    if unit == "periods" {
+                        let periods = parse_periods(r.p50.as_deref().unwrap_or(""));
+                        return match (first, last) {
+                            (Some(f), Some(l)) => cheaper_words(&periods, f, l, lang),
+                            _ => r.p50.clone().unwrap_or_default(),
+                        };
+                    }
+                    let blank =
+                        |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+                    if blank(&r.p05) && blank(&r.p95) && !blank(&r.p50) {
+                        return steering_value(unit, r.p50.as_deref(), lang);
                     }
                     steering_interval(
                         unit,
@@ -169,6 +184,188 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
         rows.push(row);
     }
     table(&head, &rows)
+}
+
+/// The first and last simulated month of a comparison (from its
+/// baseline's run).
+fn span(c: &ComparisonData) -> (Option<Month>, Option<Month>) {
+    let months = c
+        .runs
+        .get(&c.baseline)
+        .map(RunData::months)
+        .unwrap_or_default();
+    (months.first().copied(), months.last().copied())
+}
+
+/// `steering.csv`'s cheaper periods (`2017-01/2024-06`, space-separated);
+/// what does not read as a period is left out.
+fn parse_periods(text: &str) -> Vec<(Month, Month)> {
+    text.split_whitespace()
+        .filter_map(|p| {
+            let (f, t) = p.split_once('/')?;
+            Some((Month::parse(f)?, Month::parse(t)?))
+        })
+        .collect()
+}
+
+/// The cheaper periods in words: "until June 2024, dearer after",
+/// "throughout", "never".
+pub fn cheaper_words(periods: &[(Month, Month)], start: Month, end: Month, lang: Lang) -> String {
+    let w = lang.words();
+    let Some(&(_, last)) = periods.last() else {
+        return w.never.to_string();
+    };
+    if periods == [(start, end)] {
+        return w.throughout.to_string();
+    }
+    let list = periods
+        .iter()
+        .map(|&(f, t)| match (f == start, t == end) {
+            (true, _) => format!("{} {}", w.cheaper_until, lang.month(t)),
+            (_, true) => format!("{} {}", w.cheaper_from, lang.month(f)),
+            _ if f == t => lang.month(f),
+            _ => format!("{} – {}", lang.month(f), lang.month(t)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if last < end {
+        format!("{list}, {}", w.dearer_after)
+    } else {
+        list
+    }
+}
+
+/// The name of a point of `cumulative.csv` in words.
+fn point_words(point: &str, lang: Lang) -> String {
+    let w = lang.words();
+    match point {
+        "project_end" => w.point_project_end,
+        "3y" => w.point_3y,
+        "5y" => w.point_5y,
+        "10y" => w.point_10y,
+        "horizon" => w.point_horizon,
+        other => other,
+    }
+    .to_string()
+}
+
+/// The verdict: the cumulative net cost difference at the project end,
+/// after 3, 5 and 10 years and at the horizon (`cumulative.csv`), and the
+/// periods in which each alternative is cheaper (`cheaper.csv`). Nothing
+/// for a folder written before these files existed.
+fn verdict(c: &ComparisonData, lang: Lang) -> String {
+    let w = lang.words();
+    if c.points.is_empty() {
+        return String::new();
+    }
+    let head = vec![
+        w.point_word.to_string(),
+        capitalized(w.month),
+        capitalized(w.alternative),
+        capitalized(w.median_interval),
+        capitalized(w.prob_cheaper),
+    ];
+    let rows: Vec<Vec<String>> = c
+        .points
+        .iter()
+        .map(|p| {
+            let q = Quantiles {
+                mean: p.mean_diff,
+                p05: p.p05,
+                p50: p.p50,
+                p95: p.p95,
+                p25: None,
+                p75: None,
+            };
+            vec![
+                point_words(&p.point, lang),
+                lang.month_text(&p.month),
+                p.scenario.clone(),
+                Measure::Money.interval(&q, true, lang),
+                lang.pct(p.prob_cheaper, 0),
+            ]
+        })
+        .collect();
+    let mut out = heading(4, w.verdict_title);
+    out.push_str(&table(&head, &rows));
+    if let (Some(first), Some(last)) = span(c) {
+        let lines: Vec<String> = c
+            .alternatives
+            .iter()
+            .map(|a| {
+                let periods: Vec<(Month, Month)> = c
+                    .cheaper
+                    .iter()
+                    .filter(|r| &r.scenario == a)
+                    .filter_map(|r| Some((Month::parse(&r.from)?, Month::parse(&r.to)?)))
+                    .collect();
+                format!("{a}: {}", cheaper_words(&periods, first, last, lang))
+            })
+            .collect();
+        out.push_str(&para("meta", &format!("{}:", w.cheaper_lead)));
+        out.push_str(&list("verdict", &lines));
+    }
+    out.push_str(&para("aid", w.verdict_aid));
+    out
+}
+
+/// The budget planner's table: per alternative, the paired difference per
+/// calendar year and budget line (`budget_difference.csv`), in DKK
+/// thousand; partial years marked. Nothing for an older folder.
+fn budget_difference(c: &ComparisonData, lang: Lang) -> String {
+    let w = lang.words();
+    let mut out = String::new();
+    for alt in &c.alternatives {
+        let rows: Vec<_> = c
+            .budget_diff
+            .iter()
+            .filter(|r| &r.scenario == alt)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut lines: Vec<&str> = Vec::new();
+        let mut years: Vec<(i32, u32)> = Vec::new();
+        for r in &rows {
+            if !lines.contains(&r.line.as_str()) {
+                lines.push(&r.line);
+            }
+            if !years.iter().any(|(y, _)| *y == r.year) {
+                years.push((r.year, r.months.round().clamp(0.0, 12.0) as u32));
+            }
+        }
+        let mut head = vec![format!("{} ({})", w.year_word, w.kdkk_unit)];
+        head.extend(lines.iter().map(|l| labels::metric(l, lang).label));
+        let k = |v: f64| lang.num(v / 1e3, 0);
+        let table_rows: Vec<Vec<String>> = years
+            .iter()
+            .map(|&(year, months)| {
+                let mut row = vec![if months < 12 {
+                    format!("{year}* ({months})")
+                } else {
+                    year.to_string()
+                }];
+                for line in &lines {
+                    row.push(
+                        rows.iter()
+                            .find(|r| r.year == year && r.line == *line)
+                            .map_or("–".to_string(), |r| {
+                                format!("{} ({} – {})", k(r.p50), k(r.p05), k(r.p95))
+                            }),
+                    );
+                }
+                row
+            })
+            .collect();
+        out.push_str(&heading(3, &format!("{}: {alt}", w.budget_diff_title)));
+        out.push_str(&table(&head, &table_rows));
+        let aid = match run_view::partial_years(&years, lang) {
+            Some(p) => format!("{} {p}", w.budget_diff_aid),
+            None => w.budget_diff_aid.to_string(),
+        };
+        out.push_str(&para("aid", &aid));
+    }
+    out
 }
 
 /// Consultant positions: what the saving pays for, or what the extra cost
@@ -395,6 +592,31 @@ mod tests {
             p05: Some(p05.into()),
             p95: Some(p95.into()),
         }
+    }
+
+    #[test]
+    fn cheaper_periods_in_words() {
+        let m = |s: &str| Month::parse(s).unwrap();
+        let (start, end) = (m("2016-09"), m("2026-08"));
+        let p = parse_periods("2017-01/2024-06");
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::En),
+            "January 2017 – June 2024, dearer after"
+        );
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::Da),
+            "januar 2017 – juni 2024, dyrere derefter"
+        );
+        let p = parse_periods("2016-09/2020-01 2025-01/2026-08");
+        assert_eq!(
+            cheaper_words(&p, start, end, Lang::Da),
+            "indtil januar 2020, fra januar 2025"
+        );
+        assert_eq!(cheaper_words(&[], start, end, Lang::Da), "aldrig");
+        assert_eq!(
+            cheaper_words(&[(start, end)], start, end, Lang::En),
+            "throughout"
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ struct QRow {
     p25: Option<f64>,
     #[serde(default)]
     p75: Option<f64>,
+    /// `budget.csv`'s simulated months of the year (older files lack it).
+    #[serde(default)]
+    months: Option<f64>,
 }
 
 /// One row of `cumulative_monthly.csv`.
@@ -173,6 +176,45 @@ pub struct SummaryRow {
     pub p50: f64,
     pub p95: f64,
     pub prob_better: Option<f64>,
+    /// Simulated months in the period (older folders lack the column).
+    #[serde(default)]
+    pub months: Option<f64>,
+}
+
+/// One row of `cumulative.csv`: the cumulative net cost difference at a
+/// reported point (`project_end`, `3y`, `5y`, `10y`, `horizon`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PointRow {
+    pub scenario: String,
+    pub point: String,
+    pub month: String,
+    pub mean_diff: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub prob_cheaper: f64,
+}
+
+/// One row of `cheaper.csv`: a period in which the alternative has cost
+/// less so far.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheaperRow {
+    pub scenario: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// One row of `budget_difference.csv`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BudgetDiffRow {
+    pub scenario: String,
+    pub year: i32,
+    pub months: f64,
+    pub line: String,
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
 }
 
 /// One row of `payback.csv`.
@@ -214,6 +256,11 @@ pub struct ComparisonData {
     /// replication summed over its own months (empty for a folder written
     /// before `cumulative_monthly.csv` existed).
     pub cumulative: BTreeMap<String, Series>,
+    /// `cumulative.csv`, `cheaper.csv` and `budget_difference.csv` (empty
+    /// for a folder written before they existed).
+    pub points: Vec<PointRow>,
+    pub cheaper: Vec<CheaperRow>,
+    pub budget_diff: Vec<BudgetDiffRow>,
     /// Scenario name → its run, from `runs/<name>/`.
     pub runs: BTreeMap<String, RunData>,
 }
@@ -406,6 +453,28 @@ fn read_comparison(
             s.sort_by_key(|(m, _)| *m);
         }
     }
+    let [points_csv, cheaper_csv, budget_diff_csv] = files::VERDICT_FILES;
+    let optional = |name: &str| dir.join(name).is_file();
+    let points = if optional(points_csv) {
+        read_csv(&dir.join(points_csv), files::CUMULATIVE_POINTS)?
+    } else {
+        Vec::new()
+    };
+    let cheaper: Vec<CheaperRow> = if optional(cheaper_csv) {
+        read_csv(&dir.join(cheaper_csv), files::CHEAPER)?
+    } else {
+        Vec::new()
+    };
+    let path = dir.join(cheaper_csv);
+    for (line, r) in cheaper.iter().enumerate() {
+        parse_month(&path, line, &r.from)?;
+        parse_month(&path, line, &r.to)?;
+    }
+    let budget_diff = if optional(budget_diff_csv) {
+        read_csv(&dir.join(budget_diff_csv), files::BUDGET_DIFFERENCE)?
+    } else {
+        Vec::new()
+    };
     Ok(ComparisonData {
         dir: dir.to_path_buf(),
         provenance,
@@ -417,6 +486,9 @@ fn read_comparison(
         payback: read_csv(&dir.join(payback), files::PAYBACK)?,
         steering: read_csv(&dir.join(steering), files::STEERING)?,
         cumulative,
+        points,
+        cheaper,
+        budget_diff,
         runs,
     })
 }
@@ -461,6 +533,9 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
             months: 12,
             ..BudgetYear::default()
         });
+        if let Some(m) = r.months {
+            y.months = m.round().clamp(0.0, 12.0) as u32;
+        }
         if r.metric == "months" {
             y.months = r.mean.round().clamp(0.0, 12.0) as u32;
         } else {

@@ -56,6 +56,10 @@ pub const COMPARISON_FILES: [&str; 4] = [
 /// folders written before it existed lack it, and the report then draws the
 /// running sum of the mean.
 pub const CUMULATIVE_FILE: &str = "cumulative_monthly.csv";
+/// A comparison's files of the verdict and the budget planner, which older
+/// folders lack (the report then leaves their tables out):
+/// `cumulative.csv`, `cheaper.csv`, `budget_difference.csv`.
+pub const VERDICT_FILES: [&str; 3] = ["cumulative.csv", "cheaper.csv", "budget_difference.csv"];
 /// A comparison's folder of runs: `runs/<scenario>/`.
 pub const RUNS: &str = "runs";
 /// The file of a tornado the report reads.
@@ -82,6 +86,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || RUN_FILES.contains(&n.as_str())
                 || COMPARISON_FILES.contains(&n.as_str())
                 || n == CUMULATIVE_FILE
+                || VERDICT_FILES.contains(&n.as_str())
                 || SWEEP_FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
@@ -105,6 +110,8 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
         .iter()
         .chain(&RUN_FILES)
         .chain(&COMPARISON_FILES)
+        .chain(&[CUMULATIVE_FILE])
+        .chain(&VERDICT_FILES)
         .chain(&SWEEP_FILES)
         .map(|n| dir.join(n))
         .collect();
@@ -204,6 +211,8 @@ const NUMERIC: &[&str] = &[
     "fixed_p05",
     "fixed_p95",
     "parameter_share",
+    "months",
+    "prob_cheaper",
 ];
 
 /// Refuses a value in a numeric column that is not finite or too large.
@@ -240,6 +249,20 @@ pub const COMPARISON_SUMMARY: &[&str] = &[
     "prob_better",
 ];
 pub const CUMULATIVE: &[&str] = &["scenario", "month", "mean_diff", "p05", "p50", "p95"];
+pub const CUMULATIVE_POINTS: &[&str] = &[
+    "scenario",
+    "point",
+    "month",
+    "mean_diff",
+    "p05",
+    "p50",
+    "p95",
+    "prob_cheaper",
+];
+pub const CHEAPER: &[&str] = &["scenario", "from", "to"];
+pub const BUDGET_DIFFERENCE: &[&str] = &[
+    "scenario", "year", "months", "line", "mean", "p05", "p50", "p95",
+];
 pub const PAYBACK: &[&str] = &["scenario", "payback_month", "share_paid_back"];
 pub const STEERING: &[&str] = &[
     "scenario",

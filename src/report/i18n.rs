@@ -129,6 +129,21 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// `template` with each `{}` replaced by the next of `args`, for the
+/// texts of [`Words`] that hold values.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    let mut args = args.iter();
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        out.push_str(args.next().copied().unwrap_or(""));
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Danish month names are written in lower case.
 const MONTHS_DA: [&str; 12] = [
     "januar",
@@ -170,7 +185,7 @@ macro_rules! words {
         pub struct Words {
             $(pub $field: &'static str,)*
             /// (indicator key of `steering.csv`, its words).
-            pub steering_names: [(&'static str, &'static str); 7],
+            pub steering_names: [(&'static str, &'static str); 16],
         }
 
         impl Words {
@@ -319,6 +334,33 @@ words!(
     over_horizon,
     at_horizon_end,
     kdkk_unit,
+    price_nominal,
+    price_fixed,
+    dkk,
+    grant_line,
+    grant_overrun,
+    grant_within,
+    grant_tail,
+    partial_years,
+    months_word,
+    verdict_title,
+    verdict_aid,
+    point_word,
+    prob_cheaper,
+    point_project_end,
+    point_3y,
+    point_5y,
+    point_10y,
+    point_horizon,
+    cheaper_lead,
+    cheaper_until,
+    cheaper_from,
+    dearer_after,
+    throughout,
+    periods,
+    budget_diff_title,
+    budget_diff_aid,
+    year_word,
 );
 
 const EN: Words = Words {
@@ -430,14 +472,50 @@ const EN: Words = Words {
     over_horizon: "over the whole horizon",
     at_horizon_end: "at the end of the horizon",
     kdkk_unit: "DKK thousand",
+    price_nominal: "Money is in nominal DKK: each year's own law amounts (the table runs to {}; later years grow by {} a year, money.indexation), with wages and staff costs of {} grown like them. Present values are discounted at {} a year to {}.",
+    price_fixed: "Money is in fixed {} prices: every amount is deflated to {} by the index of the maximum unemployment benefit (the law table runs to {}; later years grow by {} a year, money.indexation). Present values are discounted at {} a year to {}.",
+    dkk: "DKK",
+    grant_line: "Project grant {}; cost paid by the grant over the horizon {} (median; 90 % interval {} – {}).",
+    grant_overrun: "Overrun: the cost exceeds the grant by {} ({}).",
+    grant_within: "Within the grant ({} used).",
+    grant_tail: "Within the grant at the median, but above it at the 95th percentile.",
+    partial_years: "Partial years (fewer than 12 simulated months):",
+    months_word: "months",
+    verdict_title: "Cumulative difference in net municipal cost",
+    verdict_aid: "Each replication's monthly differences (alternative minus baseline) summed up to the month; below zero the alternative has cost less so far. Median with the 5th–95th percentile over the replications; probability cheaper: the share of replications below zero.",
+    point_word: "Point in time",
+    prob_cheaper: "probability cheaper",
+    point_project_end: "end of the project",
+    point_3y: "after 3 years",
+    point_5y: "after 5 years",
+    point_10y: "after 10 years",
+    point_horizon: "end of the horizon",
+    cheaper_lead: "Cheaper than the baseline (mean cumulative difference below zero)",
+    cheaper_until: "until",
+    cheaper_from: "from",
+    dearer_after: "dearer after",
+    throughout: "throughout",
+    periods: "periods",
+    budget_diff_title: "Budget: alternative minus baseline per year",
+    budget_diff_aid: "Paired differences per calendar year and budget line in DKK thousand: median (5th – 95th percentile) over the replications. Refusion is the state's reimbursement: more refusion lowers the net cost. Net municipal cost = gross LY − refusion on LY + flex subsidy + old-rules subsidy − refusion on flex + municipal staff + measures; staff paid by the grant is not in the net. * marks a partial year (simulated months in brackets).",
+    year_word: "Year",
     steering_names: [
         ("ly_share_at_kpi", "Share on LY at the KPI month"),
         ("progression_share_at_kpi", "Progression share at the KPI month"),
         ("ly_stock_at_kpi", "On LY at the KPI month"),
         ("net_cost_per_year", "Net municipal cost per year"),
+        ("net_public_cost_per_year", "Net public cost per year (municipality and state)"),
         ("net_cost_diff_per_year", "Net cost difference per year"),
         ("positions_paid", "Consultant positions the saving pays for (or costs)"),
         ("payback_month", "Payback month"),
+        ("grant_cost_total", "Cost paid by the grant over the horizon (target: the grant)"),
+        ("cum_diff_project_end", "Cumulative cost difference at the end of the project"),
+        ("cum_diff_3y", "Cumulative cost difference after 3 years"),
+        ("cum_diff_5y", "Cumulative cost difference after 5 years"),
+        ("cum_diff_10y", "Cumulative cost difference after 10 years"),
+        ("cum_diff_horizon", "Cumulative cost difference at the end of the horizon"),
+        ("prob_cheaper_horizon", "Probability that the alternative is cheaper over the horizon"),
+        ("cheaper_periods", "Cheaper than the baseline (mean cumulative difference)"),
     ],
     model_start: "model start (first month's median)",
     at_end: "at the last month",
@@ -575,14 +653,50 @@ const DA: Words = Words {
     over_horizon: "over hele horisonten",
     at_horizon_end: "ved horisontens slutning",
     kdkk_unit: "1.000 kr.",
+    price_nominal: "Beløb er i løbende priser (kr.): hvert års egne lovbeløb (tabellen går til {}; senere år fremskrives med {} om året, money.indexation), og løn og personaleudgifter fra {} fremskrives på samme måde. Nutidsværdier tilbagediskonteres med {} om året til {}.",
+    price_fixed: "Beløb er i faste {}-priser: alle beløb er omregnet til {} med indekset for dagpengemaksimum (lovtabellen går til {}; senere år fremskrives med {} om året, money.indexation). Nutidsværdier tilbagediskonteres med {} om året til {}.",
+    dkk: "kr.",
+    grant_line: "Puljebevilling {}; udgift betalt af puljen over horisonten {} (median; 90 %-interval {} – {}).",
+    grant_overrun: "Overskridelse: udgiften overstiger bevillingen med {} ({}).",
+    grant_within: "Inden for bevillingen ({} brugt).",
+    grant_tail: "Inden for bevillingen ved medianen, men over den ved 95. percentil.",
+    partial_years: "Delvise år (færre end 12 simulerede måneder):",
+    months_word: "måneder",
+    verdict_title: "Akkumuleret forskel i kommunens nettoudgift",
+    verdict_aid: "Hver gentagelses månedlige forskelle (alternativ minus basis) lagt sammen frem til måneden; under nul har alternativet indtil da kostet mindre. Median med 5.–95. percentil over gentagelserne; sandsynlighed for billigere: andelen af gentagelser under nul.",
+    point_word: "Tidspunkt",
+    prob_cheaper: "sandsynlighed for billigere",
+    point_project_end: "projektets afslutning",
+    point_3y: "efter 3 år",
+    point_5y: "efter 5 år",
+    point_10y: "efter 10 år",
+    point_horizon: "horisontens slutning",
+    cheaper_lead: "Billigere end basis (gennemsnitlig akkumuleret forskel under nul)",
+    cheaper_until: "indtil",
+    cheaper_from: "fra",
+    dearer_after: "dyrere derefter",
+    throughout: "hele perioden",
+    periods: "perioder",
+    budget_diff_title: "Budget: alternativ minus basis pr. år",
+    budget_diff_aid: "Parrede forskelle pr. kalenderår og budgetpost i 1.000 kr.: median (5. – 95. percentil) over gentagelserne. Refusion er statens refusion: mere refusion sænker nettoudgiften. Kommunens nettoudgift = ledighedsydelse brutto − refusion af ledighedsydelse + fleksløntilskud + tilskud efter reglerne før 2013 − refusion af fleksløntilskud + kommunalt personale + indsatser; personale betalt af puljen er ikke med i nettoudgiften. * markerer et delvist år (simulerede måneder i parentes).",
+    year_word: "År",
     steering_names: [
         ("ly_share_at_kpi", "Andel på ledighedsydelse i KPI-måneden"),
         ("progression_share_at_kpi", "Progressionsandel i KPI-måneden"),
         ("ly_stock_at_kpi", "På ledighedsydelse i KPI-måneden"),
         ("net_cost_per_year", "Kommunal nettoudgift pr. år"),
+        ("net_public_cost_per_year", "Offentlig nettoudgift pr. år (kommune og stat)"),
         ("net_cost_diff_per_year", "Forskel i nettoudgift pr. år"),
         ("positions_paid", "Konsulentstillinger besparelsen betaler (eller koster)"),
         ("payback_month", "Tilbagebetalingsmåned"),
+        ("grant_cost_total", "Udgift betalt af puljen over horisonten (mål: bevillingen)"),
+        ("cum_diff_project_end", "Akkumuleret udgiftsforskel ved projektets afslutning"),
+        ("cum_diff_3y", "Akkumuleret udgiftsforskel efter 3 år"),
+        ("cum_diff_5y", "Akkumuleret udgiftsforskel efter 5 år"),
+        ("cum_diff_10y", "Akkumuleret udgiftsforskel efter 10 år"),
+        ("cum_diff_horizon", "Akkumuleret udgiftsforskel ved horisontens slutning"),
+        ("prob_cheaper_horizon", "Sandsynlighed for at alternativet er billigere over horisonten"),
+        ("cheaper_periods", "Billigere end basis (gennemsnitlig akkumuleret forskel)"),
     ],
     model_start: "modellens start (median i første måned)",
     at_end: "i sidste måned",

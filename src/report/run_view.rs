@@ -6,7 +6,7 @@ use super::charts::{
 };
 use super::data::{union_windows, Provenance, RunData, RunFolder, ScenarioInfo};
 use super::html::{figure, heading, keyed, keyed_table, list, para, table};
-use super::i18n::Lang;
+use super::i18n::{fill, Lang};
 use super::scenario_info::ScenarioText;
 use super::values::Measure;
 use crate::model::month::Month;
@@ -70,9 +70,84 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
     if !meta.is_empty() {
         out.push_str(&para("meta", &meta.join(" · ")));
     }
+    out.push_str(&para(
+        "meta",
+        &price_basis(v.info, months.first().copied(), lang),
+    ));
+    out.push_str(&grant(v.info, v.data, lang));
     out.push_str(&key_figures(v.data, lang));
     out.push_str(&uncertainty(v.data, lang));
     out
+}
+
+/// Which year's rates and wages the money is in, nominal or fixed prices,
+/// and the discount rate of present values, from the scenario.
+pub fn price_basis(info: &ScenarioInfo, first: Option<Month>, lang: Lang) -> String {
+    let w = lang.words();
+    let m = &info.money;
+    let start = info.start.or(first);
+    let start_year = start.map_or(String::new(), |s| s.year().to_string());
+    let start_month = start.map_or(String::new(), |s| lang.month(s));
+    let last_law = crate::model::money::LAW_TABLE
+        .last()
+        .map_or(String::new(), |l| l.year.to_string());
+    let idx = lang.pct(m.indexation, 1);
+    let rate = lang.pct(m.discount_rate, 1);
+    if m.price_year > 0 {
+        let py = m.price_year.to_string();
+        fill(
+            w.price_fixed,
+            &[&py, &py, &last_law, &idx, &rate, &start_month],
+        )
+    } else {
+        fill(
+            w.price_nominal,
+            &[&last_law, &idx, &start_year, &rate, &start_month],
+        )
+    }
+}
+
+/// The scenario's grant (`money.grant_amount`) against the cost the grant
+/// pays over the horizon (`cost_staff_grant_total`); an overrun is
+/// flagged. Nothing without a grant.
+pub fn grant(info: &ScenarioInfo, d: &RunData, lang: Lang) -> String {
+    let w = lang.words();
+    let amount = info.money.grant_amount;
+    let Some(q) = d.summary.get("cost_staff_grant_total") else {
+        return String::new();
+    };
+    if amount <= 0.0 {
+        return String::new();
+    }
+    let dkk = |v: f64| format!("{} {}", lang.num(v, 0), w.dkk);
+    let line = fill(
+        w.grant_line,
+        &[&dkk(amount), &dkk(q.p50), &dkk(q.p05), &dkk(q.p95)],
+    );
+    // Half a krone is rounding.
+    if q.p50 > amount + 0.5 {
+        let over = q.p50 - amount;
+        let text = fill(w.grant_overrun, &[&dkk(over), &lang.pct(over / amount, 1)]);
+        // Highlighted like a note, but not the page's note on missing texts.
+        para("note overrun", &format!("{line} {text}"))
+    } else if q.p95 > amount + 0.5 {
+        para("meta", &format!("{line} {}", w.grant_tail))
+    } else {
+        let used = fill(w.grant_within, &[&lang.pct(q.p50 / amount, 1)]);
+        para("meta", &format!("{line} {used}"))
+    }
+}
+
+/// `Partial years (…): 2016 (4 months), 2026 (8 months).`, or nothing if
+/// every year is whole.
+pub fn partial_years(years: &[(i32, u32)], lang: Lang) -> Option<String> {
+    let w = lang.words();
+    let list: Vec<String> = years
+        .iter()
+        .filter(|(_, m)| *m < 12)
+        .map(|(y, m)| format!("{y} ({m} {})", w.months_word))
+        .collect();
+    (!list.is_empty()).then(|| format!("{} {}.", w.partial_years, list.join(", ")))
 }
 
 /// The figures of `uncertainty.csv` the table shows, in order.
@@ -420,10 +495,12 @@ pub fn charts_after_fan(
         w.progression_aid,
     ));
     if !d.budget.is_empty() {
-        out.push_str(&figure(
-            &charts::bar_chart(&budget(d, lang), lang)?,
-            w.budget_aid,
-        ));
+        let years: Vec<(i32, u32)> = d.budget.iter().map(|y| (y.year, y.months)).collect();
+        let aid = match partial_years(&years, lang) {
+            Some(p) => format!("{} {p}", w.budget_aid),
+            None => w.budget_aid.to_string(),
+        };
+        out.push_str(&figure(&charts::bar_chart(&budget(d, lang), lang)?, &aid));
     }
     Ok(out)
 }
@@ -482,5 +559,38 @@ fn budget(d: &RunData, lang: Lang) -> Bars {
             ),
         ],
         total: (w.net.to_string(), get(&["net_municipal_cost"], 1.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_price_basis_says_nominal_or_fixed_and_the_discount_rate() {
+        let mut info = ScenarioInfo {
+            start: Month::parse("2016-09"),
+            ..ScenarioInfo::default()
+        };
+        info.money.indexation = 0.02;
+        info.money.discount_rate = 0.035;
+        let en = price_basis(&info, None, Lang::En);
+        assert!(en.starts_with("Money is in nominal DKK"), "{en}");
+        assert!(en.contains("2.0 % a year") && en.contains("3.5 % a year to September 2016"));
+        info.money.price_year = 2020;
+        let da = price_basis(&info, None, Lang::Da);
+        assert!(da.starts_with("Beløb er i faste 2020-priser"), "{da}");
+        assert!(da.contains("3,5 % om året til september 2016"), "{da}");
+    }
+
+    #[test]
+    fn partial_years_are_named() {
+        assert_eq!(
+            partial_years(&[(2016, 4), (2017, 12), (2026, 8)], Lang::En).as_deref(),
+            Some(
+                "Partial years (fewer than 12 simulated months): 2016 (4 months), 2026 (8 months)."
+            )
+        );
+        assert_eq!(partial_years(&[(2017, 12)], Lang::Da), None);
     }
 }

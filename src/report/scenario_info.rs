@@ -23,6 +23,34 @@ pub struct ScenarioInfo {
     pub assumptions_da: Vec<String>,
     /// Windows `[from, to]` (inclusive months) of the enabled policies.
     pub policy_windows: Vec<(Month, Month)>,
+    /// The first simulated month, if the scenario says.
+    pub start: Option<Month>,
+    /// The `[money]` keys the report states: the price basis and the grant.
+    pub money: MoneyInfo,
+}
+
+/// What the report says about a scenario's money (defaults where the
+/// scenario JSON lacks a key, as fleksim fills them in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyInfo {
+    /// 0: nominal DKK; else fixed prices of this year.
+    pub price_year: i64,
+    pub indexation: f64,
+    pub discount_rate: f64,
+    /// 0: no grant stated.
+    pub grant_amount: f64,
+}
+
+impl Default for MoneyInfo {
+    fn default() -> Self {
+        let m = crate::model::money::Money::default();
+        MoneyInfo {
+            price_year: i64::from(m.price_year),
+            indexation: m.indexation,
+            discount_rate: m.discount_rate,
+            grant_amount: m.grant_amount,
+        }
+    }
 }
 
 /// A scenario text the report shows.
@@ -125,7 +153,20 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
             }
         }
     }
+    let mut money = MoneyInfo::default();
+    if let Some(m) = json.get("money") {
+        let f = |k: &str| m.get(k).and_then(Value::as_f64).filter(|v| v.is_finite());
+        money.price_year = m
+            .get("price_year")
+            .and_then(Value::as_i64)
+            .unwrap_or(money.price_year);
+        money.indexation = f("indexation").unwrap_or(money.indexation);
+        money.discount_rate = f("discount_rate").unwrap_or(money.discount_rate);
+        money.grant_amount = f("grant_amount").unwrap_or(money.grant_amount);
+    }
     Ok(ScenarioInfo {
+        start,
+        money,
         name: text("name"),
         description: text("description"),
         assumptions: texts("assumptions"),

@@ -185,6 +185,8 @@ pub fn steering_unit(unit: &str, lang: Lang) -> String {
         "DKK/year" => w.dkk_year,
         "consultants" => w.consultants,
         "month" => w.month,
+        "DKK" => w.dkk,
+        "periods" => w.periods,
         other => other,
     }
     .to_string()

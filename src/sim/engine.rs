@@ -24,6 +24,7 @@ use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
 use crate::model::states::MAX_EXIT_STATES;
 use crate::sim::intervene::{self, Places, Seats};
+use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{CohortTag, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
@@ -608,17 +609,15 @@ fn ly_step(
         let g = (p.flags & F_REHAB != 0) as usize;
         let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
         if r.iv_ly {
-            let e = r
-                .plan
-                .interventions
-                .month(p, m.t, m.ly_open, places, &mut c.iv_months);
+            let ivs = &r.plan.interventions;
+            let e = participation::month(ivs, p, m.t, m.ly_open, places, &mut c.iv_months);
             find *= e.find_job;
             exit *= e.exit;
         }
         let (pf, px) = competing(find.min(1.0), exit);
         let u = uniform(&mut p.events);
         if u < pf {
-            intervene::leave(p, places);
+            participation::leave(p, places);
             let a = uniform(&mut p.hours_rng);
             let b = uniform(&mut p.hours_rng);
             start_job(p, r.plan, a, b);
@@ -630,7 +629,7 @@ fn ly_step(
             let e = r.plan.ly_route.pick(d, (u - pf) / px);
             c.exits_to[e] += 1;
             left_scheme(p, e, cohort_exits);
-            intervene::leave(p, places);
+            participation::leave(p, places);
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
@@ -686,16 +685,15 @@ fn flex_step(
             price_flex(r, m, p, &mut c, &mut tally.cost_hist);
         }
         let e = if r.iv_flex {
-            r.plan
-                .interventions
-                .month(p, m.t, m.flex_open, places, &mut c.iv_months)
+            let ivs = &r.plan.interventions;
+            participation::month(ivs, p, m.t, m.flex_open, places, &mut c.iv_months)
         } else {
             intervene::NONE
         };
         let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c, &e);
         let x = p.events.next_u64();
         if x < t_leave {
-            intervene::leave(p, places);
+            participation::leave(p, places);
             if x < t_dismiss {
                 dismiss(p);
                 c.dismissals += 1;

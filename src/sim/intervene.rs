@@ -1,15 +1,15 @@
-//! Model v2's interventions at work (docs/model.md, "Interventions"): who
-//! takes a place, how long they keep it, and the multipliers it gives.
+//! Model v2's interventions compiled (docs/model.md, "Interventions"):
+//! each one's eligibility, length, places and multipliers, which take new
+//! people in which month, and the places in use ([`Seats`]). What happens
+//! to a person month by month is in [`crate::sim::participation`].
 //!
 //! A person carries one intervention at a time in two fields: `iv` (0 =
 //! none; `i + 1` = in intervention `i`; [`DONE`] set = finished in this
 //! spell or job, so not taken again until the person changes state) and
-//! `iv_end` (the last simulation month in it). The places in use are
-//! counted per intervention in [`Places`].
+//! `iv_end` (the last simulation month in it).
 
 use crate::model::scenario::Scenario;
 use crate::model::states::{InterventionState, MAX_INTERVENTIONS};
-use crate::sim::population::Person;
 
 /// Marks an intervention finished in the current spell or job.
 pub const DONE: u8 = 0x80;
@@ -132,54 +132,8 @@ impl Interventions {
             .sum()
     }
 
-    /// Month `t` for person `p`, where the interventions in `open` take
-    /// new people now: a participant counts the month (in `months`), and
-    /// in its last month finishes; a person in none this spell or job takes
-    /// the first free place they are eligible for. Returns the effect on
-    /// the person this month.
-    #[inline]
-    pub fn month(
-        &self,
-        p: &mut Person,
-        t: usize,
-        open: u8,
-        seats: &mut Seats,
-        months: &mut Places,
-    ) -> Effect {
-        if p.iv != 0 && p.iv & DONE == 0 {
-            let i = (p.iv - 1) as usize;
-            months[i] += 1;
-            if t as u16 >= p.iv_end {
-                p.iv |= DONE;
-                seats.freed[i] += 1;
-            }
-            return self.effect(i);
-        }
-        if p.iv != 0 || open == 0 {
-            return NONE;
-        }
-        for (i, v) in self.list.iter().enumerate() {
-            let eligible = open & (1 << i) != 0
-                && p.dur >= v.min_months
-                && p.dur <= v.max_months
-                && p.start_hours <= v.max_start_hours
-                && seats.in_use[i] < v.places;
-            if eligible {
-                seats.in_use[i] += 1;
-                months[i] += 1;
-                p.iv = i as u8 + 1;
-                p.iv_end = (t + v.months as usize - 1).min(u16::MAX as usize) as u16;
-                if v.months == 1 {
-                    p.iv |= DONE;
-                    seats.freed[i] += 1;
-                }
-                return self.effect(i);
-            }
-        }
-        NONE
-    }
-
-    fn effect(&self, i: usize) -> Effect {
+    /// The multipliers of intervention `i`.
+    pub fn effect(&self, i: usize) -> Effect {
         let v = &self.list[i];
         Effect {
             find_job: v.find_job,
@@ -187,17 +141,5 @@ impl Interventions {
             dismissal: v.dismissal,
             hours_up: v.hours_up,
         }
-    }
-}
-
-/// A person leaves the state an intervention acts in: their place is freed
-/// at the end of the month, and a new spell or job may take one again.
-#[inline(always)]
-pub fn leave(p: &mut Person, seats: &mut Seats) {
-    if p.iv != 0 {
-        if p.iv & DONE == 0 {
-            seats.freed[(p.iv - 1) as usize] += 1;
-        }
-        p.iv = 0;
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod intervene;
+pub mod participation;
 pub mod plan;
 pub mod population;
 pub mod rng;

@@ -529,7 +529,8 @@ impl Cohorts {
         };
         for (i, c) in s.cohorts.iter().enumerate() {
             let at = |m: crate::model::month::Month| s.start.months_until(m).max(0) as usize;
-            let first = at(c.from).min(months.saturating_sub(1));
+            // A window past the horizon: no month takes members.
+            let first = at(c.from);
             let last = match c.entry {
                 Entry::Stock => first,
                 Entry::Enter => {
@@ -547,12 +548,14 @@ impl Cohorts {
                 max_months: c.max_months.unwrap_or(u32::MAX).min(u16::MAX as u32) as u16,
                 follow: c.months as usize,
             };
-            out.last_month = out.last_month.max((last + plan.follow + 1).min(months));
+            if first < months {
+                out.last_month = out.last_month.max((last + plan.follow + 1).min(months));
+            }
             let tags = match c.state {
                 CohortState::Ly => &mut out.ly,
                 CohortState::Flex => &mut out.flex,
             };
-            for tag in &mut tags[first..=last] {
+            for tag in tags.iter_mut().take(last + 1).skip(first) {
                 // The first cohort listed wins.
                 match c.entry {
                     Entry::Enter if tag.enter == 0 => tag.enter = i as u8 + 1,

@@ -12,7 +12,7 @@ use super::file::Months;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::Draw;
 use crate::model::metrics::{self as mx, Kind, METRICS};
-use crate::output::export::num;
+use crate::output::export::quantiles;
 use crate::sim::plan::Plan;
 use crate::stats::{self, Accumulator};
 use std::io::Write;
@@ -150,14 +150,7 @@ pub fn run_point(
     let summaries = acc.finish();
     let mut results = Vec::with_capacity(cells.len() * 64);
     for ((period, metric, _), s) in cells.iter().zip(&summaries) {
-        writeln!(
-            results,
-            "{u},{period},{metric},{},{},{},{}",
-            num(s.mean)?,
-            num(s.p05)?,
-            num(s.p50)?,
-            num(s.p95)?
-        )?;
+        writeln!(results, "{u},{period},{metric},{}", quantiles(metric, s)?)?;
     }
     let mut row = u.to_string();
     for v in sweep.point(u) {

@@ -1,0 +1,65 @@
+//! Interventions at work for one person, month by month (docs/model.md,
+//! "Interventions"): who takes a free place, how long they keep it, and
+//! the multipliers it gives. No random numbers are taken.
+
+use crate::sim::intervene::{Effect, Interventions, Places, Seats, DONE, NONE};
+use crate::sim::population::Person;
+
+/// Month `t` for person `p`, where the interventions in `open` take
+/// new people now: a participant counts the month (in `months`), and
+/// in its last month finishes; a person in none this spell or job takes
+/// the first free place they are eligible for. Returns the effect on
+/// the person this month.
+#[inline]
+pub fn month(
+    ivs: &Interventions,
+    p: &mut Person,
+    t: usize,
+    open: u8,
+    seats: &mut Seats,
+    months: &mut Places,
+) -> Effect {
+    if p.iv != 0 && p.iv & DONE == 0 {
+        let i = (p.iv - 1) as usize;
+        months[i] += 1;
+        if t as u16 >= p.iv_end {
+            p.iv |= DONE;
+            seats.freed[i] += 1;
+        }
+        return ivs.effect(i);
+    }
+    if p.iv != 0 || open == 0 {
+        return NONE;
+    }
+    for (i, v) in ivs.list.iter().enumerate() {
+        let eligible = open & (1 << i) != 0
+            && p.dur >= v.min_months
+            && p.dur <= v.max_months
+            && p.start_hours <= v.max_start_hours
+            && seats.in_use[i] < v.places;
+        if eligible {
+            seats.in_use[i] += 1;
+            months[i] += 1;
+            p.iv = i as u8 + 1;
+            p.iv_end = (t + v.months as usize - 1).min(u16::MAX as usize) as u16;
+            if v.months == 1 {
+                p.iv |= DONE;
+                seats.freed[i] += 1;
+            }
+            return ivs.effect(i);
+        }
+    }
+    NONE
+}
+
+/// A person leaves the state an intervention acts in: their place is freed
+/// at the end of the month, and a new spell or job may take one again.
+#[inline(always)]
+pub fn leave(p: &mut Person, seats: &mut Seats) {
+    if p.iv != 0 {
+        if p.iv & DONE == 0 {
+            seats.freed[(p.iv - 1) as usize] += 1;
+        }
+        p.iv = 0;
+    }
+}
