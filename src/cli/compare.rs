@@ -204,11 +204,6 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
         "net_cost_per_year",
         &mio,
     );
-    line(
-        "Net public cost per year (municipality and state), mio. DKK".into(),
-        "net_public_cost_per_year",
-        &mio,
-    );
     let dash = || "–".to_string();
     let per_alt = |f: &dyn Fn(&crate::analysis::compare::AltResult) -> String| {
         let mut v = vec![dash()];
@@ -226,6 +221,33 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
                 p95: -s.p05,
             };
             cell(&cost, &signed_mio)
+        }),
+    ));
+    let key = "net_public_cost_per_year";
+    let mut public = vec![level(&c.base_levels, key, &mio)];
+    public.extend(c.alternatives.iter().map(|a| level(&a.levels, key, &mio)));
+    rows.push((
+        "Net public cost per year (municipality and state), mio. DKK".into(),
+        public,
+    ));
+    // The public purse's difference: the horizon total's paired
+    // difference, per year.
+    let years = (c.start.months_until(c.end) + 1) as f64 / 12.0;
+    rows.push((
+        "  difference per year vs baseline".into(),
+        per_alt(&|a| {
+            a.summary
+                .iter()
+                .find(|r| r.metric == "net_public_cost_total" && r.period == "horizon")
+                .map_or(String::new(), |r| {
+                    let per_year = Summary {
+                        mean: r.diff.mean / years,
+                        p05: r.diff.p05 / years,
+                        p50: r.diff.p50 / years,
+                        p95: r.diff.p95 / years,
+                    };
+                    cell(&per_year, &signed_mio)
+                })
         }),
     ));
     if at_given {
