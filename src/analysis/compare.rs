@@ -140,17 +140,22 @@ pub fn cheaper_periods(cum: &[f64]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The last month of the enabled policies' windows (an open end is the
-/// horizon), if any policy is enabled and in force within the horizon.
+/// The last month of the enabled policies' and the interventions' windows
+/// (an open end is the horizon; an intervention's last participants run
+/// `months` beyond its window), if any is in force within the horizon.
 pub fn project_end(s: &Scenario) -> Option<Month> {
     let p = &s.policy;
-    let windows = [
+    let mut windows = vec![
         (p.jobclub.enabled, p.jobclub.window()),
         (p.three_month_review.enabled, p.three_month_review.window()),
         (p.rehab_meeting.enabled, p.rehab_meeting.window()),
         (p.followup.enabled, p.followup.window()),
         (p.screening.enabled, p.screening.window()),
     ];
+    for v in &s.interventions {
+        let to = v.to.map(|t| t.plus(v.months as i32 - 1));
+        windows.push((true, crate::model::scenario::Window { from: v.from, to }));
+    }
     let end = s.end();
     windows
         .iter()
