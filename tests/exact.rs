@@ -315,3 +315,36 @@ fn a_cohort_follows_the_chain_of_one_person() {
         }
     }
 }
+
+/// Inflows that change at a dated point (model v2): the months before are
+/// the same to the bit as without the change (each month's arrivals have
+/// their own stream), and from the change on the arrivals have the new
+/// mean.
+#[test]
+fn inflow_changes_at_their_month_and_nowhere_else() {
+    let text = text(MARKOV)
+        + "\n[[inflow.changes]]\nfrom = \"2018-01\"\nvisitations_per_month = 40.0\n";
+    let changed = try_load_str(&text, &[]).expect("the change is accepted");
+    let p = plan(&changed);
+    let reps = run(&p, REPLICATIONS);
+    let (_, base) = simulate(MARKOV, &[], REPLICATIONS);
+    let first = p
+        .scenario
+        .start
+        .months_until(fleksim::Month::new(2018, 1).expect("month")) as usize;
+    for (a, b) in reps.iter().zip(&base) {
+        for t in 0..first {
+            assert_eq!(
+                a.values[t * fleksim::metrics::N..(t + 1) * fleksim::metrics::N],
+                b.values[t * fleksim::metrics::N..(t + 1) * fleksim::metrics::N],
+                "month {t}"
+            );
+        }
+        for t in first..p.months {
+            assert_eq!(value(a, t, "direct_hires"), value(b, t, "direct_hires"));
+        }
+    }
+    for t in [first, first + 12, p.months - 1] {
+        within_4_se(&reps, t, "visitations", 40.0);
+    }
+}

@@ -47,6 +47,8 @@ pub fn better_lower(metric: &str) -> Option<bool> {
 struct RunAcc {
     run: RunSummaries,
     levels: Accumulator,
+    /// The scenario's cohort figures (`cohorts.csv`, model v2).
+    cohorts: Accumulator,
 }
 
 impl RunAcc {
@@ -54,6 +56,7 @@ impl RunAcc {
         RunAcc {
             run: RunSummaries::new(plan),
             levels: Accumulator::new(LEVELS.len()),
+            cohorts: Accumulator::new(plan.cohorts.cells()),
         }
     }
 
@@ -61,6 +64,7 @@ impl RunAcc {
     /// the paired differences reuse them instead of computing them again.
     fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> Figures {
         self.levels.push(levels(plan, r, kpi));
+        self.cohorts.push(r.cohorts.iter().copied());
         self.run.push(plan, r)
     }
 }
@@ -627,6 +631,11 @@ pub fn compare_to_dir(
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
+        if !plans[i].cohorts.list.is_empty() {
+            let cohorts = runner.install(|| r.cohorts.finish());
+            let bytes = export::cohorts_csv(&plans[i], &cohorts)?;
+            dir.write(&format!("runs/{}/cohorts.csv", names[i]), &bytes)?;
+        }
         if let Some(g) = GrantUse::of(&models[i].base, &tables) {
             grants.push((names[i].clone(), g));
         }

@@ -125,7 +125,10 @@ pub fn threads_arg(text: &str) -> Result<usize, String> {
 pub fn people_per_replication(s: &Scenario) -> f64 {
     s.initial.ly as f64
         + s.initial.flex as f64
-        + s.horizon_months as f64 * (s.inflow.visitations_per_month + s.inflow.direct_per_month)
+        + s.horizon_months as f64 * {
+            let (v, d) = s.inflow.max();
+            v + d
+        }
 }
 
 /// The threads a run uses: `0` means all cores.

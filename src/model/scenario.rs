@@ -147,6 +147,46 @@ pub struct Inflow {
     /// Mean number visitated straight into a flexjob (no LY spell).
     #[serde(default)]
     pub direct_per_month: f64,
+    /// Dated changes of the rates (model v2): from `from` on, the rates
+    /// given replace the ones before; a rate left out stays as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<InflowChange>,
+}
+
+/// A dated change of the inflow rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InflowChange {
+    pub from: Month,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitations_per_month: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_per_month: Option<f64>,
+}
+
+impl Inflow {
+    /// The rates (visitations, direct hires) in force in calendar month `m`.
+    pub fn at(&self, m: Month) -> (f64, f64) {
+        let (mut v, mut d) = (self.visitations_per_month, self.direct_per_month);
+        for c in self.changes.iter().filter(|c| c.from <= m) {
+            v = c.visitations_per_month.unwrap_or(v);
+            d = c.direct_per_month.unwrap_or(d);
+        }
+        (v, d)
+    }
+
+    /// The largest rates at any time (for the limits).
+    pub fn max(&self) -> (f64, f64) {
+        self.changes.iter().fold(
+            (self.visitations_per_month, self.direct_per_month),
+            |(v, d), c| {
+                (
+                    v.max(c.visitations_per_month.unwrap_or(v)),
+                    d.max(c.direct_per_month.unwrap_or(d)),
+                )
+            },
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -195,6 +195,17 @@ pub fn check_limits(s: &Scenario) -> Vec<Problem> {
         s.inflow.direct_per_month,
         arrivals,
     );
+    for (k, ch) in s.inflow.changes.iter().enumerate() {
+        let at = format!("inflow.changes[{k}]");
+        for (field, v) in [
+            ("visitations_per_month", ch.visitations_per_month),
+            ("direct_per_month", ch.direct_per_month),
+        ] {
+            if let Some(v) = v {
+                c.at_most(&format!("{at}.{field}"), v, arrivals);
+            }
+        }
+    }
     c.at_most("initial.ly", s.initial.ly as f64, L::MAX_PEOPLE);
     c.at_most("initial.flex", s.initial.flex as f64, L::MAX_PEOPLE);
     let people = L::people_per_replication(s);
@@ -371,6 +382,27 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
         s.inflow.visitations_per_month,
     );
     c.non_negative("inflow.direct_per_month", s.inflow.direct_per_month);
+    for (k, ch) in s.inflow.changes.iter().enumerate() {
+        let at = format!("inflow.changes[{k}]");
+        if k > 0 && ch.from <= s.inflow.changes[k - 1].from {
+            c.fail(
+                format!("{at}.from"),
+                "changes must be in increasing order of `from`",
+            );
+        }
+        if ch.visitations_per_month.is_none() && ch.direct_per_month.is_none() {
+            c.fail(
+                &at,
+                "changes nothing: give `visitations_per_month`, `direct_per_month` or both",
+            );
+        }
+        if let Some(v) = ch.visitations_per_month {
+            c.non_negative(&format!("{at}.visitations_per_month"), v);
+        }
+        if let Some(v) = ch.direct_per_month {
+            c.non_negative(&format!("{at}.direct_per_month"), v);
+        }
+    }
     let i = &s.initial;
     c.probability("initial.ly_le6m_share", i.ly_le6m_share);
     c.non_negative("initial.ly_long_extra_mean", i.ly_long_extra_mean);

@@ -426,8 +426,9 @@ impl<'a> Run<'a> {
     fn arrive(&mut self, t: usize, pop: &mut Population) -> Arrivals {
         let plan = self.r.plan;
         let inflow = &plan.scenario.inflow;
-        let visitations = arrivals(plan, self.rep, t, 0, inflow.visitations_per_month);
-        let direct = arrivals(plan, self.rep, t, 1, inflow.direct_per_month);
+        let (v_rate, d_rate) = inflow.at(plan.scenario.month(t));
+        let visitations = arrivals(plan, self.rep, t, 0, v_rate);
+        let direct = arrivals(plan, self.rep, t, 1, d_rate);
         for _ in 0..visitations {
             pop.ly.push(self.factory.visitation(self.n_visit, t));
             self.n_visit += 1;
