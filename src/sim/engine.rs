@@ -757,7 +757,8 @@ fn price_flex(
 /// in a 2013-rules job, with the follow-up multiplier on dismissal in
 /// protected months (each counted as a mentor month). Draws are compared as
 /// 64-bit integers with thresholds `p · 2^64`: the plan's tables hold them,
-/// scaled so that dismissal + exit ≤ 1.
+/// scaled so that dismissal + exit ≤ 1. Most people are neither protected
+/// nor in an intervention and take the tables as they are.
 #[inline(always)]
 fn leave_thresholds(
     r: &Rules,
@@ -767,19 +768,31 @@ fn leave_thresholds(
     iv: &intervene::Effect,
 ) -> (u64, u64) {
     let d = idx(p.dur);
-    let mut dismissal = 1.0;
-    if m.contact_work {
+    let protected = m.contact_work && {
         let small = p.start_hours <= r.max_start;
         let in_mask = (m.protect_now >> d.min(63)) & 1 == 1;
         let screen = p.screen_t as usize;
         let t = m.t;
-        let protected = (small & (d < 64) & in_mask)
-            | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + m.protect_len));
-        c.mentor += protected as u32;
-        if protected {
-            dismissal = r.fu.dismissal_multiplier;
-        }
+        (small & (d < 64) & in_mask)
+            | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + m.protect_len))
+    };
+    c.mentor += protected as u32;
+    if protected || r.iv_flex {
+        return scaled_thresholds(r, d, protected, iv);
     }
+    (r.dismissal_thr[d], r.flex_leave_thr[d])
+}
+
+/// [`leave_thresholds`] of a protected person or under an intervention:
+/// the multipliers on the raw hazards of job month `d`, competing again
+/// (the tables when they are all 1).
+#[inline(never)]
+fn scaled_thresholds(r: &Rules, d: usize, protected: bool, iv: &intervene::Effect) -> (u64, u64) {
+    let dismissal = if protected {
+        r.fu.dismissal_multiplier
+    } else {
+        1.0
+    };
     let (dismissal, exit) = (dismissal * iv.dismissal, iv.exit);
     if dismissal != 1.0 || exit != 1.0 {
         let (pd, px) = competing(r.raw_dismissal[d] * dismissal, r.raw_flex_exit[d] * exit);
@@ -797,7 +810,7 @@ fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts, up_mult
     let h = r.h;
     let y = p.hours_rng.next_u64();
     let contact = m.contact_work && Contact::of(p, m.t, m.mask_now, r.max_start).any();
-    let special = contact | (p.flags & F_AGREEMENT != 0) | (up_mult != 1.0);
+    let special = contact | (p.flags & F_AGREEMENT != 0) | (r.iv_flex && up_mult != 1.0);
     let (t_up, t_any) = if special {
         let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
         (threshold(up), threshold(up + down))
