@@ -322,8 +322,8 @@ fn a_cohort_follows_the_chain_of_one_person() {
 /// mean.
 #[test]
 fn inflow_changes_at_their_month_and_nowhere_else() {
-    let text = text(MARKOV)
-        + "\n[[inflow.changes]]\nfrom = \"2018-01\"\nvisitations_per_month = 40.0\n";
+    let text =
+        text(MARKOV) + "\n[[inflow.changes]]\nfrom = \"2018-01\"\nvisitations_per_month = 40.0\n";
     let changed = try_load_str(&text, &[]).expect("the change is accepted");
     let p = plan(&changed);
     let reps = run(&p, REPLICATIONS);

@@ -604,7 +604,7 @@ const KNOWN_PARAMS: [(&str, Text, ParamKind); 12] = {
 };
 
 /// Sections of a scenario, by their path (a policy by `policy.<name>`).
-const SECTIONS: [(&str, Text); 17] = [
+const SECTIONS: [(&str, Text); 20] = [
     ("inflow", t("Inflow", "Tilgang")),
     ("initial", t("Start", "Start")),
     ("ly", t("LY", "Ledighedsydelse")),
@@ -628,11 +628,14 @@ const SECTIONS: [(&str, Text); 17] = [
     ),
     ("policy.followup", t("Follow-up", "Opfølgning")),
     ("policy.screening", t("Screening", "Screening")),
+    ("states", t("Exit state", "Afgangstilstand")),
+    ("money.tax", t("Money, tax", "Økonomi, skat")),
+    ("interventions", t("Intervention", "Indsats")),
 ];
 
 /// Words for the keys of a scenario, wherever they appear, and how their
 /// values print.
-const FIELDS: [(&str, Text, ParamKind); 52] = {
+const FIELDS: [(&str, Text, ParamKind); 61] = {
     use ParamKind::*;
     [
         ("effect", t("effect", "effekt"), Factor),
@@ -841,6 +844,42 @@ const FIELDS: [(&str, Text, ParamKind); 52] = {
         ),
         ("grant_amount", t("grant", "puljebevilling"), Dkk),
         ("rate", t("rate", "sats"), Share),
+        ("monthly_cost", t("cost per month", "udgift pr. måned"), Dkk),
+        ("refusion", t("refusion", "refusion"), Share),
+        (
+            "earnings",
+            t("earnings per month", "indtjening pr. måned"),
+            Dkk,
+        ),
+        (
+            "leave",
+            t(
+                "chance of leaving per month",
+                "chance for at forlade pr. måned",
+            ),
+            Share,
+        ),
+        (
+            "hours_up",
+            t("chance of more hours", "chance for flere timer"),
+            Factor,
+        ),
+        ("cost_per_week", t("cost per week", "udgift pr. uge"), Dkk),
+        (
+            "cost_per_month",
+            t("cost per month", "udgift pr. måned"),
+            Dkk,
+        ),
+        (
+            "municipal_rate",
+            t("municipal tax rate", "kommuneskatteprocent"),
+            Share,
+        ),
+        (
+            "income_rate",
+            t("income tax rate", "indkomstskatteprocent"),
+            Share,
+        ),
         (
             "jobclub_per_participant_month",
             t("jobclub per participant-month", "jobklub pr. deltagermåned"),
