@@ -973,160 +973,6 @@ pub fn periods_text(periods: &[(Month, Month)]) -> String {
         .join(" ")
 }
 
-/// The steering group's table, for the terminal.
-pub fn steering_table(c: &Comparison) -> String {
-    let pct = |x: f64| format!("{:.1} %", 100.0 * x);
-    let int = |x: f64| format!("{:.0}", x);
-    let mdkk = |x: f64| format!("{:+.1} mio.", x / 1e6);
-    let cell = |s: &Summary, f: &dyn Fn(f64) -> String| {
-        format!("{} ({} – {})", f(s.p50), f(s.p05), f(s.p95))
-    };
-    let mut out = String::new();
-    out.push_str(&format!(
-        "Median (90 % interval) over replications; KPIs at {}.\n\n",
-        c.kpi
-    ));
-    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    let get = |levels: &[(String, Summary)], k: &str| levels.iter().find(|l| l.0 == k).map(|l| l.1);
-    let mut header = vec!["".to_string(), c.baseline.clone()];
-    header.extend(c.alternatives.iter().map(|a| a.name.clone()));
-    let mut line = |label: &str, f: &dyn Fn(&[Level]) -> String| {
-        let mut v = vec![f(&c.base_levels)];
-        v.extend(c.alternatives.iter().map(|a| f(&a.levels)));
-        rows.push((label.to_string(), v));
-    };
-    line(
-        &format!("LY share (target {})", pct(kpi::LY_SHARE_TARGET)),
-        &|l| get(l, "ly_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
-    );
-    line(
-        &format!(
-            "Progression share (target {})",
-            pct(kpi::PROGRESSION_TARGET)
-        ),
-        &|l| get(l, "progression_share_at_kpi").map_or(String::new(), |s| cell(&s, &pct)),
-    );
-    line("LY stock", &|l| {
-        get(l, "ly_stock_at_kpi").map_or(String::new(), |s| cell(&s, &int))
-    });
-    line("Net municipal cost per year, DKK", &|l| {
-        get(l, "net_cost_per_year").map_or(String::new(), |s| {
-            cell(&s, &|x| format!("{:.1} mio.", x / 1e6))
-        })
-    });
-    let mut diff = vec!["–".to_string()];
-    diff.extend(c.alternatives.iter().map(|a| {
-        let s = a.saving_per_year;
-        let neg = Summary {
-            mean: -s.mean,
-            p05: -s.p95,
-            p50: -s.p50,
-            p95: -s.p05,
-        };
-        cell(&neg, &mdkk)
-    }));
-    rows.push(("  difference per year vs baseline".into(), diff));
-    let mut points: Vec<&'static str> = Vec::new();
-    for a in &c.alternatives {
-        for p in &a.points {
-            if !points.contains(&p.point) {
-                points.push(p.point);
-            }
-        }
-    }
-    for point in points {
-        let mut v = vec!["–".to_string()];
-        v.extend(c.alternatives.iter().map(|a| {
-            a.points
-                .iter()
-                .find(|p| p.point == point)
-                .map_or(String::new(), |p| {
-                    format!("{}: {}", p.month, cell(&p.diff, &mdkk))
-                })
-        }));
-        rows.push((format!("Cumulative difference, {}", point_label(point)), v));
-    }
-    let mut prob = vec!["–".to_string()];
-    prob.extend(c.alternatives.iter().map(|a| {
-        a.points
-            .iter()
-            .find(|p| p.point == "horizon")
-            .map_or(String::new(), |p| pct(p.prob_cheaper))
-    }));
-    rows.push(("Probability cheaper over the horizon".into(), prob));
-    let mut ch = vec!["–".to_string()];
-    ch.extend(
-        c.alternatives
-            .iter()
-            .map(|a| cheaper_text(&a.cheaper, c.start, c.end)),
-    );
-    rows.push(("Cheaper than the baseline (mean)".into(), ch));
-    let mut pb = vec!["–".to_string()];
-    pb.extend(c.alternatives.iter().map(|a| match a.payback {
-        Some(m) => format!("{m} ({:.0} % of runs paid back)", 100.0 * a.share_paid_back),
-        None => format!(
-            "never ({:.0} % of runs paid back)",
-            100.0 * a.share_paid_back
-        ),
-    }));
-    rows.push(("Payback month (mean cumulative cost)".into(), pb));
-    let mut be = vec!["–".to_string()];
-    be.extend(
-        c.alternatives
-            .iter()
-            .map(|a| cell(&a.positions, &positions)),
-    );
-    rows.push((
-        "Consultant positions the saving pays for (or costs)".into(),
-        be,
-    ));
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            let first = if i == 0 {
-                rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0)
-            } else {
-                0
-            };
-            let cells = if i == 0 {
-                0
-            } else {
-                rows.iter()
-                    .map(|r| r.1[i - 1].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            };
-            first.max(cells).max(header[i].chars().count())
-        })
-        .collect();
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-    out.push_str(
-        &header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| pad(h, widths[i]))
-            .collect::<Vec<_>>()
-            .join("  "),
-    );
-    out.push('\n');
-    out.push_str(
-        &widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  "),
-    );
-    out.push('\n');
-    for (label, cells) in &rows {
-        let mut parts = vec![pad(label, widths[0])];
-        parts.extend(cells.iter().enumerate().map(|(i, s)| pad(s, widths[i + 1])));
-        out.push_str(parts.join("  ").trim_end());
-        out.push('\n');
-    }
-    out.push('\n');
-    out.push_str(DEFINITIONS);
-    out
-}
-
 /// What the verdict rows mean, printed under the steering table.
 pub const DEFINITIONS: &str = "\
 Cumulative difference: the alternative's net municipal cost minus the baseline's, summed
@@ -1147,16 +993,6 @@ pub fn point_label(point: &str) -> String {
         "10y" => "after 10 years".into(),
         "horizon" => "horizon".into(),
         other => other.into(),
-    }
-}
-
-/// A number of consultant positions: what the saving pays for, or what
-/// the extra cost is worth.
-fn positions(x: f64) -> String {
-    if x < -0.05 {
-        format!("costs {:.1}", -x)
-    } else {
-        format!("pays {:.1}", x.max(0.0))
     }
 }
 
@@ -1256,12 +1092,5 @@ mod tests {
         let cum = [0.0; 6];
         assert_eq!(payback_index(&cum), None);
         assert!(cheaper_periods(&cum).is_empty());
-    }
-
-    #[test]
-    fn negative_positions_are_worded_as_a_cost() {
-        assert_eq!(positions(-0.3), "costs 0.3");
-        assert_eq!(positions(2.96), "pays 3.0");
-        assert_eq!(positions(-0.01), "pays 0.0");
     }
 }

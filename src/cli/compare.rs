@@ -440,3 +440,15 @@ fn grid(header: &[String], rows: &[(String, Vec<String>)], width: usize) -> Stri
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_positions_are_worded_as_a_cost() {
+        assert_eq!(positions(-0.3), format!("costs{GLUE}0.3"));
+        assert_eq!(positions(2.96), format!("pays{GLUE}3.0"));
+        assert_eq!(positions(-0.01), format!("pays{GLUE}0.0"));
+    }
+}
