@@ -145,3 +145,34 @@ fn bad_interventions_are_refused_by_key() {
         assert!(err.contains(key), "{line}: {err}");
     }
 }
+
+/// A cohort of an intervention's entrants (docs/model.md, "Cohorts"): with
+/// an intervention that takes everyone on LY in one month and changes
+/// nothing, its entrants are the LY stock of that month, so the two cohorts
+/// give the same figures in every replication, to the bit.
+#[test]
+fn an_interventions_cohort_is_its_entrants() {
+    let iv = "[[interventions]]\nname = \"all\"\nstate = \"ly\"\nfrom = \"2017-01\"\nto = \"2017-01\"\nmonths = 6\n";
+    let by_iv = "[[cohorts]]\nname = \"c\"\nstate = \"intervention\"\nintervention = \"all\"\nfrom = \"2017-01\"\nto = \"2017-01\"\nmonths = 12\n";
+    let by_ly = "[[cohorts]]\nname = \"c\"\nstate = \"ly\"\nentry = \"stock\"\nfrom = \"2017-01\"\nmonths = 12\n";
+    let (_, a) = with(MARKOV, &format!("{iv}{by_iv}"), 20);
+    let (_, b) = with(MARKOV, &format!("{iv}{by_ly}"), 20);
+    for (x, y) in a.iter().zip(&b) {
+        assert!(!x.cohorts.is_empty());
+        assert_eq!(x.cohorts, y.cohorts);
+    }
+    // Every entrant is a member: the members observed at month 0 are the
+    // participant-months of 2017-01.
+    let (p, _) = with(MARKOV, &format!("{iv}{by_iv}"), 1);
+    let width = p.cohorts.states.len() + 1;
+    let t = p
+        .scenario
+        .start
+        .months_until(fleksim::Month::new(2017, 1).expect("month")) as usize;
+    assert_eq!(a[0].cohorts[width - 1], value(&a[0], t, "participants"));
+    let bad = "[[cohorts]]\nname = \"c\"\nstate = \"intervention\"\nintervention = \"none\"\nfrom = \"2017-01\"\n";
+    let err = try_load_str(&(text(MARKOV) + "\n" + iv + bad), &[])
+        .expect_err("an unknown intervention")
+        .to_string();
+    assert!(err.contains("cohorts[0].intervention"), "{err}");
+}

@@ -714,9 +714,9 @@ impl Scenario {
         for v in &self.interventions {
             let when = |m: Option<Month>| m.map_or("open".to_string(), |m| m.to_string());
             out.push(format!(
-                "# intervention {} in {:?}: entry {} to {}, months in state {}..{}, {} months, places {}",
+                "# intervention {} in {}: entry {} to {}, months in state {}..{}, {} months, places {}",
                 v.name,
-                v.state,
+                format!("{:?}", v.state).to_lowercase(),
                 when(v.from),
                 when(v.to),
                 v.min_months,
@@ -727,10 +727,13 @@ impl Scenario {
         }
         for c in &self.cohorts {
             out.push(format!(
-                "# cohort {}: {:?} into {:?} from {}{}, followed {} months",
+                "# cohort {}: {} into {}{} from {}{}, followed {} months",
                 c.name,
-                c.entry,
-                c.state,
+                format!("{:?}", c.entry).to_lowercase(),
+                format!("{:?}", c.state).to_lowercase(),
+                c.intervention
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" `{n}`")),
                 c.from,
                 c.to.map_or(String::new(), |t| format!(" to {t}")),
                 c.months

@@ -168,6 +168,8 @@ pub enum CohortState {
     Ly,
     /// A 2013-rules flexjob: a new job (a hire from LY, or a direct hire).
     Flex,
+    /// An intervention (named by `intervention`): taking a place in it.
+    Intervention,
 }
 
 /// How people join a cohort.
@@ -189,6 +191,9 @@ pub enum Entry {
 pub struct Cohort {
     pub name: String,
     pub state: CohortState,
+    /// With `state = "intervention"`: the intervention's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<String>,
     #[serde(default = "enter")]
     pub entry: Entry,
     /// First and last month of the window (both inclusive). A `stock`

@@ -636,7 +636,7 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
 
 /// Model v2's cohorts: names, windows within the horizon, follow-up.
 fn check_cohorts(c: &mut Checker, s: &Scenario) {
-    use crate::model::states::{Entry, MAX_COHORTS, MAX_COHORT_MONTHS};
+    use crate::model::states::{CohortState, Entry, MAX_COHORTS, MAX_COHORT_MONTHS};
     if s.cohorts.len() > MAX_COHORTS {
         c.fail(
             "cohorts",
@@ -695,6 +695,33 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
                     h.months
                 ),
             );
+        }
+        let named = h
+            .intervention
+            .as_ref()
+            .map(|n| s.interventions.iter().any(|v| &v.name == n));
+        match (h.state, named) {
+            (CohortState::Intervention, Some(true)) if h.entry == Entry::Stock => c.fail(
+                format!("{at}.entry"),
+                "a cohort of an intervention is its entrants: allowed `enter` only",
+            ),
+            (CohortState::Intervention, Some(true)) => {}
+            (CohortState::Intervention, _) => c.fail(
+                format!("{at}.intervention"),
+                format!(
+                    "must name one of the scenario's [[interventions]]: {}",
+                    s.interventions
+                        .iter()
+                        .map(|v| format!("`{}`", v.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            (_, Some(_)) => c.fail(
+                format!("{at}.intervention"),
+                "applies to `state = \"intervention\"` only: leave it out",
+            ),
+            _ => {}
         }
         if h.entry == Entry::Enter && (h.min_months > 0 || h.max_months.is_some()) {
             c.fail(

@@ -518,6 +518,8 @@ struct MonthCtx<'a> {
     /// Interventions taking new people this month (a bit each).
     ly_open: u8,
     flex_open: u8,
+    /// The cohort each intervention's entrants join this month.
+    iv_cohorts: [u8; crate::model::states::MAX_INTERVENTIONS],
 }
 
 impl<'a> MonthCtx<'a> {
@@ -569,6 +571,7 @@ impl<'a> MonthCtx<'a> {
             flex_tag: plan.cohorts.flex.get(t).copied().unwrap_or_default(),
             ly_open: plan.interventions.ly_open.get(t).copied().unwrap_or(0),
             flex_open: plan.interventions.flex_open.get(t).copied().unwrap_or(0),
+            iv_cohorts: plan.cohorts.iv.get(t).copied().unwrap_or_default(),
         }
     }
 }
@@ -611,7 +614,15 @@ fn ly_step(
         let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
         if r.iv_ly {
             let ivs = &r.plan.interventions;
-            let e = participation::month(ivs, p, m.t, m.ly_open, places, &mut c.iv_months);
+            let e = participation::month(
+                ivs,
+                p,
+                m.t,
+                m.ly_open,
+                places,
+                &mut c.iv_months,
+                &m.iv_cohorts,
+            );
             find *= e.find_job;
             exit *= e.exit;
         }
@@ -687,7 +698,15 @@ fn flex_step(
         }
         let e = if r.iv_flex {
             let ivs = &r.plan.interventions;
-            participation::month(ivs, p, m.t, m.flex_open, places, &mut c.iv_months)
+            participation::month(
+                ivs,
+                p,
+                m.t,
+                m.flex_open,
+                places,
+                &mut c.iv_months,
+                &m.iv_cohorts,
+            )
         } else {
             intervene::NONE
         };

@@ -2,13 +2,15 @@
 //! "Interventions"): who takes a free place, how long they keep it, and
 //! the multipliers it gives. No random numbers are taken.
 
+use crate::model::states::MAX_INTERVENTIONS;
 use crate::sim::intervene::{Effect, Interventions, Places, Seats, DONE, NONE};
 use crate::sim::population::Person;
 
 /// Month `t` for person `p`, where the interventions in `open` take
 /// new people now: a participant counts the month (in `months`), and
 /// in its last month finishes; a person in none this spell or job takes
-/// the first free place they are eligible for. Returns the effect on
+/// the first free place they are eligible for, and joins the cohort
+/// `cohorts` names for that intervention this month. Returns the effect on
 /// the person this month.
 #[inline]
 pub fn month(
@@ -18,6 +20,7 @@ pub fn month(
     open: u8,
     seats: &mut Seats,
     months: &mut Places,
+    cohorts: &[u8; MAX_INTERVENTIONS],
 ) -> Effect {
     if p.iv != 0 && p.iv & DONE == 0 {
         let i = (p.iv - 1) as usize;
@@ -42,6 +45,12 @@ pub fn month(
             months[i] += 1;
             p.iv = i as u8 + 1;
             p.iv_end = (t + v.months as usize - 1).min(u16::MAX as usize) as u16;
+            // Entering may make the person a member of the intervention's
+            // cohort (if in none yet).
+            if p.cohort == 0 && cohorts[i] != 0 {
+                p.cohort = cohorts[i];
+                p.cohort_t = t as u16;
+            }
             if v.months == 1 {
                 p.iv |= DONE;
                 seats.freed[i] += 1;

@@ -507,6 +507,9 @@ pub struct Cohorts {
     pub list: Vec<CohortPlan>,
     pub ly: Vec<CohortTag>,
     pub flex: Vec<CohortTag>,
+    /// `iv[t][i]`: the cohort (index + 1; 0 = none) that people entering
+    /// intervention `i` in month `t` join.
+    pub iv: Vec<[u8; crate::model::states::MAX_INTERVENTIONS]>,
     /// Months in which some cohort is being followed (`..last_month`).
     pub last_month: usize,
     /// Names of the states a cohort member can be in, in the order of the
@@ -520,6 +523,7 @@ impl Cohorts {
         let mut out = Cohorts {
             ly: vec![CohortTag::default(); months],
             flex: vec![CohortTag::default(); months],
+            iv: vec![[0; crate::model::states::MAX_INTERVENTIONS]; months],
             states: ["ly", "flex", "old_rules"]
                 .iter()
                 .map(|n| n.to_string())
@@ -554,6 +558,20 @@ impl Cohorts {
             let tags = match c.state {
                 CohortState::Ly => &mut out.ly,
                 CohortState::Flex => &mut out.flex,
+                CohortState::Intervention => {
+                    let index = s
+                        .interventions
+                        .iter()
+                        .position(|v| Some(&v.name) == c.intervention.as_ref())
+                        .unwrap_or(0);
+                    for tag in out.iv.iter_mut().take(last + 1).skip(first) {
+                        if tag[index] == 0 {
+                            tag[index] = i as u8 + 1;
+                        }
+                    }
+                    out.list.push(plan);
+                    continue;
+                }
             };
             for tag in tags.iter_mut().take(last + 1).skip(first) {
                 // The first cohort listed wins.
