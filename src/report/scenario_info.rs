@@ -21,7 +21,9 @@ pub struct ScenarioInfo {
     pub assumptions: Vec<String>,
     pub description_da: String,
     pub assumptions_da: Vec<String>,
-    /// Windows `[from, to]` (inclusive months) of the enabled policies.
+    /// Windows `[from, to]` (inclusive months) of the enabled policies and
+    /// of the interventions (their entry window and the months after it in
+    /// which its last entrants take part).
     pub policy_windows: Vec<(Month, Month)>,
     /// The first simulated month, if the scenario says.
     pub start: Option<Month>,
@@ -153,6 +155,27 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
             }
         }
     }
+    // Model v2's interventions: people enter in the window and the last
+    // of them stay `months` beyond it (as compare's project end counts).
+    if let Some(list) = json.get("interventions").and_then(Value::as_array) {
+        for (k, v) in list.iter().enumerate() {
+            let from = month(v.get("from"), &format!("interventions[{k}].from"))?.or(start);
+            let months = v
+                .get("months")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .clamp(1, 12_000);
+            let to = month(v.get("to"), &format!("interventions[{k}].to"))?
+                .map(|t| t.plus(months as i32 - 1))
+                .or(end);
+            if let (Some(f), Some(t)) = (from, to) {
+                let t = end.map_or(t, |e| t.min(e));
+                if f <= t {
+                    policy_windows.push((f, t));
+                }
+            }
+        }
+    }
     let mut money = MoneyInfo::default();
     if let Some(m) = json.get("money") {
         let f = |k: &str| m.get(k).and_then(Value::as_f64).filter(|v| v.is_finite());
@@ -247,6 +270,22 @@ mod tests {
         assert_eq!(
             w,
             vec![(m("2016-09"), m("2018-08")), (m("2017-01"), m("2017-06"))]
+        );
+        // An intervention's window runs on by its months, to the horizon.
+        let iv = serde_json::json!({
+            "name": "x", "start": "2016-09", "horizon_months": 24,
+            "interventions": [
+                {"name": "a", "from": "2017-01", "to": "2017-03", "months": 4},
+                {"name": "b", "from": "2018-01", "months": 15}
+            ]
+        });
+        let mut w = scenario_info(Path::new("m.json"), "scenario", &iv)
+            .unwrap()
+            .policy_windows;
+        w.sort();
+        assert_eq!(
+            w,
+            vec![(m("2017-01"), m("2017-06")), (m("2018-01"), m("2018-08"))]
         );
         let bad = serde_json::json!({"policy": {"jobclub": {"enabled": true, "from": "2017"}}});
         let e = scenario_info(Path::new("m.json"), "scenario", &bad)
