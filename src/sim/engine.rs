@@ -453,13 +453,9 @@ impl<'a> Run<'a> {
 /// to `gone` (one draw per state and month, from a stream of its own; none
 /// when nobody can leave).
 fn leave_exit_states(plan: &Plan, rep: u64, t: usize, stock: &mut [u32; MAX_EXIT_STATES]) {
-    let gone = plan
-        .exit_states
-        .iter()
-        .position(|(n, _)| n == crate::model::states::GONE);
+    let Some(gone) = plan.gone else { return };
     for (e, (_, def)) in plan.exit_states.iter().enumerate() {
         let n = stock[e];
-        let Some(gone) = gone else { break };
         if def.leave <= 0.0 || n == 0 {
             continue;
         }

@@ -78,6 +78,8 @@ pub struct Plan {
     pub prior_weeks_dist: Discrete,
     /// The exit states, in the engine's order (index = exit state).
     pub exit_states: Vec<(String, StateDef)>,
+    /// The index of `gone` among them, if it is one.
+    pub gone: Option<usize>,
     /// Where exits go from LY, 2013-rules jobs and old-rules jobs.
     pub ly_route: Route,
     pub flex_route: Route,
@@ -254,7 +256,10 @@ impl Plan {
         } else {
             None
         };
-        let prices = (0..months).map(|t| month_prices(&s, t)).collect();
+        let exit_states = s.exit_states();
+        let prices = (0..months)
+            .map(|t| month_prices(&s, &exit_states, t))
+            .collect();
         let raw_dismissal = table(&s.flex.dismissal, len);
         let raw_flex_exit = table(&s.flex.exit, len);
         let (dismissal, flex_exit) = scaled(&raw_dismissal, &raw_flex_exit);
@@ -262,12 +267,14 @@ impl Plan {
             &table(s.old_rules_dismissal(), len),
             &table(s.old_rules_exit(), len),
         );
-        let exit_states = s.exit_states();
         Plan {
             ly_route: Route::new(&s.ly.exit_to, &exit_states),
             flex_route: Route::new(&s.flex.exit_to, &exit_states),
             old_route: Route::new(s.old_rules_exit_to(), &exit_states),
             cohorts: Cohorts::new(&s, &exit_states),
+            gone: exit_states
+                .iter()
+                .position(|(n, _)| n == crate::model::states::GONE),
             interventions: crate::sim::intervene::Interventions::new(&s),
             find_cum: std::iter::once(0.0)
                 .chain(base_find.iter().scan(0.0, |acc, &p| {
@@ -348,7 +355,7 @@ fn index(s: &Scenario, year: i32) -> f64 {
     m.law_year(year).dp_max / m.law_year(s.start.year()).dp_max
 }
 
-fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
+fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPrices {
     let m = &s.money;
     let month = s.month(t);
     let year = month.year();
@@ -373,7 +380,7 @@ fn month_prices(s: &Scenario, t: usize) -> MonthPrices {
     }
     let mut exit_cost = [0.0; MAX_EXIT_STATES];
     let mut exit_earnings = [0.0; MAX_EXIT_STATES];
-    for (e, (_, def)) in s.exit_states().iter().enumerate().take(MAX_EXIT_STATES) {
+    for (e, (_, def)) in exits.iter().enumerate().take(MAX_EXIT_STATES) {
         exit_cost[e] = def.monthly_cost * idx * deflate;
         exit_earnings[e] = def.earnings * idx * deflate;
     }
