@@ -348,3 +348,79 @@ fn inflow_changes_at_their_month_and_nowhere_else() {
         within_4_se(&reps, t, "visitations", 40.0);
     }
 }
+
+/// Model v2's programme check (scenarios/markov-programme.toml): half the
+/// exits from LY start a course of exactly 6 months, the programme takes
+/// an inflow from outside and starts with participants spread evenly over
+/// the months left of their course; at a course's end people go back to LY
+/// or a flexjob, start a new course or go to førtidspension. The expected
+/// stocks, flows and costs follow the recursion of docs/model.md
+/// ("Programmes") by hand.
+#[test]
+fn a_programme_matches_the_exact_recursion() {
+    let (plan, reps) = simulate("scenarios/markov-programme.toml", &[], REPLICATIONS);
+    let s = &plan.scenario;
+    let rf = &s.states["ressourceforlob"];
+    assert_eq!(rf.course.len(), 1);
+    let len = rf.course[0].from as usize;
+    assert_eq!(rf.course[0].to as usize, len, "a course of fixed length");
+    let end = |to: &str| rf.end_to[to];
+    let to_rf = s.ly.exit_to[0].shares["ressourceforlob"];
+    let names: Vec<&str> = plan.exit_states.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["fortidspension", "other", "ressourceforlob"]);
+    let (pf, px) = (
+        single("ly.find_job", &s.ly.find_job),
+        single("ly.exit", &s.ly.exit),
+    );
+    let (pd, pfx) = (
+        single("flex.dismissal", &s.flex.dismissal),
+        single("flex.exit", &s.flex.exit),
+    );
+    let (lv, ld, inflow) = (
+        s.inflow.visitations_per_month,
+        s.inflow.direct_per_month,
+        rf.inflow_per_month,
+    );
+    // Courses ending at the start of each month: the initial participants
+    // have 1..=len months left, evenly.
+    let mut ends = vec![0.0; plan.months + len + 1];
+    for slot in ends.iter_mut().take(len + 1).skip(1) {
+        *slot += rf.initial as f64 / len as f64;
+    }
+    let (mut ly, mut flex) = (s.initial.ly as f64, s.initial.flex as f64);
+    let (mut prog, mut fp, mut other, mut pending) = (rf.initial as f64, 0.0, 0.0, 0.0);
+    for t in 0..plan.months {
+        // Step 1: courses end and start.
+        let n = ends[t];
+        prog -= n;
+        let (back_ly, back_flex) = (n * end("ly"), n * end("flex"));
+        let again = n * end("ressourceforlob");
+        fp += n * end("fortidspension");
+        prog += again + inflow;
+        ends[t + len] += pending + again + inflow;
+        let pr = &plan.prices[t];
+        let cost = fp * pr.exit_cost[0] + other * pr.exit_cost[1] + prog * pr.exit_cost[2];
+        let refusion = fp * pr.exit_cost[0] * s.states["fortidspension"].refusion
+            + prog * pr.exit_cost[2] * rf.refusion;
+        // Steps 3–4 on the scheme.
+        let a = ly + lv + back_ly;
+        let b = flex + ld + back_flex;
+        ly = a * (1.0 - pf - px) + b * pd;
+        flex = b * (1.0 - pd - pfx) + a * pf;
+        let (xl, xf) = (a * px, b * pfx);
+        pending = xl * to_rf;
+        prog += pending;
+        other += xl * (1.0 - to_rf) + xf;
+        if !MONTHS.contains(&t) {
+            continue;
+        }
+        within_4_se(&reps, t, "ly_stock", ly);
+        within_4_se(&reps, t, "flex_stock", flex);
+        within_4_se(&reps, t, "programme_stock", prog);
+        within_4_se(&reps, t, "exit_stock", prog + fp + other);
+        within_4_se(&reps, t, "programme_entries", inflow);
+        within_4_se(&reps, t, "programme_returns", back_ly + back_flex);
+        within_4_se(&reps, t, "cost_exit", cost);
+        within_4_se(&reps, t, "refusion_exit", refusion);
+    }
+}

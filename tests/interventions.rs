@@ -176,3 +176,77 @@ fn an_interventions_cohort_is_its_entrants() {
         .to_string();
     assert!(err.contains("cohorts[0].intervention"), "{err}");
 }
+
+/// A contact every month is a participant-month: consultant hours and
+/// costs per contact with `contact_every_months = 1` give every figure of
+/// every replication to the bit as the same hours and costs per month, the
+/// capacity model included (so the contact schedule's bookkeeping of who
+/// holds a place is right).
+#[test]
+fn monthly_contacts_are_participant_months() {
+    let base = "[[interventions]]\nname = \"mentor\"\nstate = \"ly\"\nfrom = \"2017-01\"\nmin_months = 6\nmonths = 5\nplaces = 40\nfind_job = 1.3\n";
+    let per_month = format!("{base}consultant_hours_per_month = 2.0\ncost_per_month = 500.0\n");
+    let per_contact = format!(
+        "{base}contact_every_months = 1\nconsultant_hours_per_contact = 2.0\ncost_per_contact = 500.0\n"
+    );
+    let (p, a) = with(PROJECT, &per_month, 4);
+    let (_, b) = with(PROJECT, &per_contact, 4);
+    assert!(p.scenario.staffing.elasticity > 0.0, "capacity must matter");
+    for (k, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(x.values, y.values, "replication {k}");
+    }
+    let participants: f64 = (0..p.months).map(|t| value(&a[0], t, "participants")).sum();
+    assert!(participants > 100.0, "the mentor programme takes people");
+}
+
+/// A contact every third month: with nobody leaving LY, everyone takes a
+/// place in their first month on LY (the initial stock in month 0, each
+/// month's visitations on arrival) and keeps it, so the month's contacts
+/// are those who started 0, 3, 6, … months ago, each at its price.
+#[test]
+fn a_contact_every_third_month_follows_the_schedule() {
+    let iv = "[[interventions]]\nname = \"every3\"\nstate = \"ly\"\nmonths = 1200\ncontact_every_months = 3\ncost_per_contact = 1.0\n";
+    let still: Vec<String> = [
+        "ly.find_job=[{from=0,p=0.0}]",
+        "ly.exit=[{from=0,p=0.0}]",
+        "flex.dismissal=[{from=0,p=0.0}]",
+        "horizon_months=12",
+    ]
+    .map(String::from)
+    .to_vec();
+    let text = text(MARKOV) + "\n" + iv;
+    let s = try_load_str(&text, &still).unwrap_or_else(|e| panic!("{e}"));
+    let p = plan(&s);
+    assert_eq!(p.prices[0].intervention_contact[0], 1.0, "first-year price");
+    let reps = run(&p, 3);
+    for r in &reps {
+        for t in 0..p.months {
+            let mut want = if t % 3 == 0 {
+                p.scenario.initial.ly as f64
+            } else {
+                0.0
+            };
+            for s in (0..=t).filter(|s| (t - s) % 3 == 0) {
+                want += value(r, s, "visitations");
+            }
+            let price = p.prices[t].intervention_contact[0];
+            assert_eq!(value(r, t, "cost_measures"), want * price, "month {t}");
+        }
+    }
+}
+
+/// Per-contact keys are checked like the other amounts.
+#[test]
+fn a_contact_interval_of_zero_is_refused() {
+    let iv =
+        "[[interventions]]\nname = \"x\"\nstate = \"ly\"\nmonths = 3\ncontact_every_months = 0\n";
+    let text = text(MARKOV) + "\n" + iv;
+    let Err(e) = try_load_str(&text, &[]) else {
+        panic!("contact_every_months = 0 was accepted")
+    };
+    let e = e.to_string();
+    assert!(
+        e.contains("interventions[0].contact_every_months"),
+        "names the field: {e}"
+    );
+}

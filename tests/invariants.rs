@@ -17,7 +17,7 @@ const BANDS: [&str; 5] = [
     "flex_h21_37",
 ];
 
-const STOCKS: [&str; 11] = [
+const STOCKS: [&str; 14] = [
     "ly_stock",
     "ly_stock_le6m",
     "flex_stock",
@@ -29,6 +29,9 @@ const STOCKS: [&str; 11] = [
     "flex_h16_20",
     "flex_h21_37",
     "progression_base",
+    "programme_stock",
+    "programme_entries",
+    "programme_returns",
 ];
 
 const FLOWS: [&str; 10] = [
@@ -60,37 +63,58 @@ const COSTS: [&str; 12] = [
 ];
 
 /// Stocks move only by the month's flows, and nobody is lost: everyone
-/// who was ever in the scheme is on LY, in a flexjob or in an exit state.
+/// who was ever in the scheme or a declared state is on LY, in a flexjob
+/// or in a declared state (exit or programme).
 fn check_conservation(plan: &Plan, rep: usize, r: &Replication) {
     let s = &plan.scenario;
     let (mut ly, mut flex) = (s.initial.ly as f64, s.initial.flex as f64);
-    let mut everyone = ly + flex;
-    let mut exited = 0.0;
+    let declared: f64 = s.states.values().map(|d| d.initial as f64).sum();
+    let mut everyone = ly + flex + declared;
+    let mut outside = declared;
     for t in 0..plan.months {
         let v = |n: &str| value(r, t, n);
-        everyone += v("visitations") + v("direct_hires");
-        exited += v("exits_ly") + v("exits_flex");
+        everyone += v("visitations") + v("direct_hires") + v("programme_entries");
+        outside +=
+            v("exits_ly") + v("exits_flex") + v("programme_entries") - v("programme_returns");
         assert_eq!(
             v("ly_stock") + v("flex_stock") + v("exit_stock"),
             everyone,
             "replication {rep}, month {t}: people were lost or made"
         );
         assert!(
-            v("exit_stock") == exited,
-            "replication {rep}, month {t}: exit_stock is not the exits so far"
+            v("exit_stock") == outside,
+            "replication {rep}, month {t}: exit_stock is not the initial stocks plus exits, \
+             entries from outside less returns so far"
         );
-        let want_ly = ly + v("visitations") + v("dismissals") - v("hires") - v("exits_ly");
-        let want_flex = flex + v("direct_hires") + v("hires") - v("dismissals") - v("exits_flex");
+        assert!(
+            v("programme_stock") <= v("exit_stock"),
+            "replication {rep}, month {t}: programme_stock is more than exit_stock"
+        );
+        let both = ly + flex + v("visitations") + v("direct_hires") + v("programme_returns")
+            - v("exits_ly")
+            - v("exits_flex");
         assert_eq!(
-            v("ly_stock"),
-            want_ly,
-            "replication {rep}, month {t}: ly_stock is not last month's plus inflows minus outflows"
+            v("ly_stock") + v("flex_stock"),
+            both,
+            "replication {rep}, month {t}: the scheme is not last month's plus inflows minus outflows"
         );
-        assert_eq!(
-            v("flex_stock"),
-            want_flex,
-            "replication {rep}, month {t}: flex_stock is not last month's plus inflows minus outflows"
-        );
+        // Returns from programmes go to LY or a flexjob; with none, each
+        // stock balances on its own.
+        if v("programme_returns") == 0.0 {
+            let want_ly = ly + v("visitations") + v("dismissals") - v("hires") - v("exits_ly");
+            let want_flex =
+                flex + v("direct_hires") + v("hires") - v("dismissals") - v("exits_flex");
+            assert_eq!(
+                v("ly_stock"),
+                want_ly,
+                "replication {rep}, month {t}: ly_stock is not last month's plus inflows minus outflows"
+            );
+            assert_eq!(
+                v("flex_stock"),
+                want_flex,
+                "replication {rep}, month {t}: flex_stock is not last month's plus inflows minus outflows"
+            );
+        }
         ly = v("ly_stock");
         flex = v("flex_stock");
     }
@@ -235,6 +259,7 @@ fn baseline_and_markov_conserve_people_and_money() {
         "scenarios/aalborg-baseline.toml",
         MARKOV,
         "scenarios/markov-exits.toml",
+        "scenarios/markov-programme.toml",
     ] {
         let (plan, reps) = simulate(rel, &["horizon_months=36"], 20);
         check_all(&plan, &reps);

@@ -121,10 +121,17 @@ pub fn threads_arg(text: &str) -> Result<usize, String> {
 }
 
 /// Expected people in one replication: the initial stocks plus the expected
-/// arrivals over the horizon (an upper bound on the peak: people also leave).
+/// arrivals over the horizon (an upper bound on the peak: people also leave),
+/// declared states' stocks and programme inflows included.
 pub fn people_per_replication(s: &Scenario) -> f64 {
+    let declared: f64 = s
+        .states
+        .values()
+        .map(|d| d.initial as f64 + s.horizon_months as f64 * d.inflow_max())
+        .sum();
     s.initial.ly as f64
         + s.initial.flex as f64
+        + declared
         + s.horizon_months as f64 * {
             let (v, d) = s.inflow.max();
             v + d

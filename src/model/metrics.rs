@@ -74,6 +74,10 @@ pub const METRICS: &[Metric] = &[
     m("tax_municipal", Flow, true),
     m("net_public_cost", Flow, true),
     m("participants", Stock, false),
+    // Model v2: programme states (docs/model.md, "Programmes").
+    m("programme_stock", Stock, false),
+    m("programme_entries", Flow, false),
+    m("programme_returns", Flow, false),
 ];
 
 /// Number of metrics.
@@ -123,6 +127,9 @@ pub const WAGES_FLEX: usize = 38;
 pub const TAX_MUNICIPAL: usize = 39;
 pub const NET_PUBLIC_COST: usize = 40;
 pub const PARTICIPANTS: usize = 41;
+pub const PROGRAMME_STOCK: usize = 42;
+pub const PROGRAMME_ENTRIES: usize = 43;
+pub const PROGRAMME_RETURNS: usize = 44;
 
 #[cfg(test)]
 mod tests {
@@ -169,6 +176,9 @@ mod tests {
             (TAX_MUNICIPAL, "tax_municipal"),
             (NET_PUBLIC_COST, "net_public_cost"),
             (PARTICIPANTS, "participants"),
+            (PROGRAMME_STOCK, "programme_stock"),
+            (PROGRAMME_ENTRIES, "programme_entries"),
+            (PROGRAMME_RETURNS, "programme_returns"),
         ];
         for (i, name) in pairs {
             assert_eq!(METRICS[i].name, name);

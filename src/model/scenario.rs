@@ -704,8 +704,35 @@ impl Scenario {
             } else {
                 String::new()
             };
+            let initial = if d.initial > 0 {
+                format!(", {} at the start", d.initial)
+            } else {
+                String::new()
+            };
+            if d.kind == crate::model::states::Kind::Programme {
+                let course: Vec<String> = d
+                    .course
+                    .iter()
+                    .map(|b| format!("{}-{} months {:.1} %", b.from, b.to, b.share * 100.0))
+                    .collect();
+                let end: Vec<String> = d
+                    .end_to
+                    .iter()
+                    .map(|(n, v)| format!("{n} {:.1} %", v * 100.0))
+                    .collect();
+                out.push(format!(
+                    "# state {name} (programme): {} DKK a month, refusion {:.0} %{initial}, \
+                     inflow {} a month; course {}; at its end -> {}",
+                    d.monthly_cost,
+                    d.refusion * 100.0,
+                    d.inflow_per_month,
+                    course.join(", "),
+                    end.join(", ")
+                ));
+                continue;
+            }
             out.push(format!(
-                "# state {name} (exit): {} DKK a month, refusion {:.0} %, earnings {} DKK a month{leave}",
+                "# state {name} (exit): {} DKK a month, refusion {:.0} %, earnings {} DKK a month{leave}{initial}",
                 d.monthly_cost,
                 d.refusion * 100.0,
                 d.earnings

@@ -4,11 +4,13 @@
 //!
 //! The scheme's own states stay built in (LY is the benefit state, `flex`
 //! and `old_rules` the job states, with the rules of docs/model.md). What a
-//! scenario declares are the states people leave the scheme for:
-//! førtidspension (disability pension), ressourceforløb (rehabilitation
-//! course), ordinary work, other. Each is absorbing and costs what it costs
-//! until the horizon. A v1 file declares none: its exits go to the built-in
-//! exit state [`GONE`], which costs nothing.
+//! scenario declares are the states outside the scheme: exit states
+//! (førtidspension, ordinary work, other), each absorbing and costing what
+//! it costs until the horizon, and programme states (ressourceforløb): a
+//! course of scheduled length with a benefit, at whose end people go on to
+//! LY (a flexjob visitation), a flexjob or another declared state. A v1
+//! file declares none: its exits go to the built-in exit state [`GONE`],
+//! which costs nothing.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -16,16 +18,47 @@ use std::collections::BTreeMap;
 /// The exit state of v1 files: leaving the scheme at no cost.
 pub const GONE: &str = "gone";
 
-/// At most this many exit states, [`GONE`] included (the engine counts
-/// exits in a fixed-size array).
+/// At most this many declared states, exit and programme states and
+/// [`GONE`] together (the engine counts them in a fixed-size array).
 pub const MAX_EXIT_STATES: usize = 8;
 
-/// The kind of a declared state. Only `exit` can be declared; LY and the
-/// two job states are the scheme's own (docs/model.md).
+/// Longest course of a programme state, in months.
+pub const MAX_COURSE_MONTHS: u32 = 120;
+
+/// Where a programme's course can end besides the declared states: back
+/// in the scheme, on LY (a flexjob visitation) or in a 2013-rules flexjob.
+pub const TO_LY: &str = "ly";
+pub const TO_FLEX: &str = "flex";
+
+/// The kind of a declared state. LY and the two job states are the
+/// scheme's own (docs/model.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// Absorbing, with a monthly price (førtidspension, ordinary work).
     Exit,
+    /// A course of scheduled length with a benefit, whose participants go
+    /// on at its end (ressourceforløb).
+    Programme,
+}
+
+/// Course lengths in `from..=to` months (each equally likely) with this
+/// share of the courses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseBand {
+    pub from: u32,
+    pub to: u32,
+    pub share: f64,
+}
+
+/// From month `from` on, a programme takes new participants from outside
+/// the model at `per_month` a month (a Poisson mean).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateChange {
+    pub from: crate::model::month::Month,
+    pub per_month: f64,
 }
 
 /// A declared state.
@@ -48,10 +81,30 @@ pub struct StateDef {
     /// Whether `monthly_cost` is taxable income (pensions and benefits are).
     #[serde(default = "yes")]
     pub taxable: bool,
-    /// Monthly probability of leaving this state for [`GONE`] (a course
-    /// that ends, pension age); 0 keeps people here to the horizon.
+    /// Monthly probability of leaving this exit state for [`GONE`]
+    /// (pension age, moving); 0 keeps people here to the horizon. Not for
+    /// programmes, whose people leave at the end of their course.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub leave: f64,
+    /// People in this state at the start (month 0). A programme's initial
+    /// participants are at a random point of their course.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub initial: u32,
+    /// Programmes: the distribution of course lengths in months.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub course: Vec<CourseBand>,
+    /// Programmes: where participants go at the end of their course, in
+    /// shares summing to 1 ([`TO_LY`], [`TO_FLEX`] or a declared state,
+    /// the programme itself included: a new course).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub end_to: BTreeMap<String, f64>,
+    /// Programmes: new participants from outside the model per month (a
+    /// Poisson mean), from the scenario's start.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub inflow_per_month: f64,
+    /// Programmes: dated changes of `inflow_per_month`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inflow_changes: Vec<RateChange>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -64,6 +117,30 @@ fn yes() -> bool {
 
 fn is_zero(v: &f64) -> bool {
     *v == 0.0
+}
+
+fn is_zero_u32(v: &u32) -> bool {
+    *v == 0
+}
+
+impl StateDef {
+    /// The programme inflow per month in force in `month`: the last change
+    /// dated at or before it, else `inflow_per_month`.
+    pub fn inflow_at(&self, month: crate::model::month::Month) -> f64 {
+        self.inflow_changes
+            .iter()
+            .rev()
+            .find(|c| c.from <= month)
+            .map_or(self.inflow_per_month, |c| c.per_month)
+    }
+
+    /// The highest programme inflow per month at any time.
+    pub fn inflow_max(&self) -> f64 {
+        self.inflow_changes
+            .iter()
+            .map(|c| c.per_month)
+            .fold(self.inflow_per_month, f64::max)
+    }
 }
 
 /// From completed month `from` in the state on, exits go to the named exit
@@ -132,14 +209,15 @@ pub fn exit_states(
 ) -> Vec<(String, StateDef)> {
     let mut out: Vec<(String, StateDef)> = declared
         .iter()
-        .filter(|(_, d)| d.kind == Kind::Exit)
         .map(|(n, d)| (n.clone(), d.clone()))
         .collect();
     let to_gone = routes.iter().any(|r| {
         r.is_empty()
             || r.iter()
                 .any(|s| s.shares.get(GONE).is_some_and(|v| *v > 0.0))
-    }) || out.iter().any(|(_, d)| d.leave > 0.0);
+    }) || out
+        .iter()
+        .any(|(_, d)| d.leave > 0.0 || d.end_to.get(GONE).is_some_and(|v| *v > 0.0));
     if to_gone && !declared.contains_key(GONE) {
         out.push((GONE.to_string(), gone()));
     }
@@ -155,6 +233,11 @@ pub fn gone() -> StateDef {
         earnings: 0.0,
         taxable: false,
         leave: 0.0,
+        initial: 0,
+        course: Vec::new(),
+        end_to: BTreeMap::new(),
+        inflow_per_month: 0.0,
+        inflow_changes: Vec::new(),
         label: "Left the scheme (unpriced)".into(),
         label_da: "Ude af ordningen (uden pris)".into(),
     }
@@ -290,6 +373,25 @@ pub struct Intervention {
     pub cost_per_week: f64,
     #[serde(default)]
     pub cost_per_month: f64,
+    /// Contacts with a consultant: one in participation months 0, k, 2k,
+    /// … (k = `contact_every_months`), each taking
+    /// `consultant_hours_per_contact` (feeding the capacity model) and
+    /// costing `cost_per_contact` (DKK in the first year, indexed like the
+    /// law amounts; a measure).
+    #[serde(default = "one_u32", skip_serializing_if = "is_one_u32")]
+    pub contact_every_months: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub consultant_hours_per_contact: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cost_per_contact: f64,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+fn is_one_u32(v: &u32) -> bool {
+    *v == 1
 }
 
 fn one() -> f64 {

@@ -6,6 +6,7 @@ use crate::model::error::Problem;
 use crate::model::limits as L;
 use crate::model::month::Month;
 use crate::model::scenario::{Band, Scenario, Step, Window};
+use crate::model::states::StateDef;
 
 struct Checker {
     problems: Vec<Problem>,
@@ -626,11 +627,26 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
             ("consultant_hours_per_month", v.consultant_hours_per_month),
             ("cost_per_week", v.cost_per_week),
             ("cost_per_month", v.cost_per_month),
+            (
+                "consultant_hours_per_contact",
+                v.consultant_hours_per_contact,
+            ),
+            ("cost_per_contact", v.cost_per_contact),
         ] {
             let key = format!("{at}.{field}");
             c.non_negative(&key, value);
             c.at_most(&key, value, L::MAX_AMOUNT_DKK);
         }
+        if v.contact_every_months == 0 {
+            c.fail(
+                format!("{at}.contact_every_months"),
+                "0 is not allowed: a contact every 1 or more months",
+            );
+        }
+        c.months(
+            &format!("{at}.contact_every_months"),
+            v.contact_every_months,
+        );
     }
 }
 
@@ -774,6 +790,8 @@ fn check_states(c: &mut Checker, s: &Scenario) {
         }
         c.non_negative(&format!("{key}.earnings"), d.earnings);
         c.at_most(&format!("{key}.earnings"), d.earnings, L::MAX_AMOUNT_DKK);
+        c.at_most(&format!("{key}.initial"), d.initial as f64, L::MAX_PEOPLE);
+        check_programme(c, s, name, d);
     }
     let exits = s.exit_states();
     if exits.len() > MAX_EXIT_STATES {
@@ -852,6 +870,111 @@ fn check_states(c: &mut Checker, s: &Scenario) {
     let t = &s.money.tax;
     c.probability("money.tax.municipal_rate", t.municipal_rate);
     c.probability("money.tax.income_rate", t.income_rate);
+}
+
+/// A declared state's programme keys: a programme must have a course and
+/// an end; an exit state must have neither.
+fn check_programme(c: &mut Checker, s: &Scenario, name: &str, d: &StateDef) {
+    use crate::model::states::{Kind, GONE, MAX_COURSE_MONTHS, TO_FLEX, TO_LY};
+    let key = format!("states.{name}");
+    if d.kind == Kind::Exit {
+        let programme_keys = [
+            ("course", !d.course.is_empty()),
+            ("end_to", !d.end_to.is_empty()),
+            ("inflow_per_month", d.inflow_per_month != 0.0),
+            ("inflow_changes", !d.inflow_changes.is_empty()),
+        ];
+        for (field, given) in programme_keys {
+            if given {
+                c.fail(
+                    format!("{key}.{field}"),
+                    "is a programme's key: set kind = \"programme\" or remove it",
+                );
+            }
+        }
+        return;
+    }
+    if d.leave > 0.0 {
+        c.fail(
+            format!("{key}.leave"),
+            "must be 0 for a programme: its people leave at the end of their course (end_to)",
+        );
+    }
+    if d.course.is_empty() {
+        c.fail(
+            format!("{key}.course"),
+            format!("is missing: a programme needs its course lengths, bands of 1 to {MAX_COURSE_MONTHS} months"),
+        );
+    }
+    let mut sum = 0.0;
+    for (k, b) in d.course.iter().enumerate() {
+        let at = format!("{key}.course[{k}]");
+        if b.from == 0 || b.from > b.to || b.to > MAX_COURSE_MONTHS {
+            c.fail(
+                &at,
+                format!(
+                    "{}..={} is not allowed: months from 1 to {MAX_COURSE_MONTHS}, `from` ≤ `to`",
+                    b.from, b.to
+                ),
+            );
+        }
+        c.probability(&format!("{at}.share"), b.share);
+        sum += b.share;
+    }
+    if !d.course.is_empty() && (sum - 1.0).abs() > 1e-6 {
+        c.fail(
+            format!("{key}.course"),
+            format!("shares sum to {sum}: they must sum to 1"),
+        );
+    }
+    if d.end_to.is_empty() {
+        c.fail(
+            format!("{key}.end_to"),
+            "is missing: a programme needs the shares of where its courses end",
+        );
+    }
+    let mut sum = 0.0;
+    for (to, &v) in &d.end_to {
+        let field = format!("{key}.end_to.{to}");
+        let known = to == TO_LY || to == TO_FLEX || to == GONE || s.states.contains_key(to);
+        if !known {
+            let declared: Vec<String> = s.states.keys().map(|n| format!("`{n}`")).collect();
+            c.fail(
+                &field,
+                format!(
+                    "is not a place a course can end: `{TO_LY}` (a flexjob visitation), `{TO_FLEX}` (a flexjob), `{GONE}`{}{}",
+                    if declared.is_empty() { "" } else { " or a declared state: " },
+                    declared.join(", ")
+                ),
+            );
+        }
+        c.probability(&field, v);
+        sum += v;
+    }
+    if !d.end_to.is_empty() && (sum - 1.0).abs() > 1e-6 {
+        c.fail(
+            format!("{key}.end_to"),
+            format!("shares sum to {sum}: they must sum to 1"),
+        );
+    }
+    let rates = std::iter::once((format!("{key}.inflow_per_month"), d.inflow_per_month)).chain(
+        d.inflow_changes
+            .iter()
+            .enumerate()
+            .map(|(k, ch)| (format!("{key}.inflow_changes[{k}].per_month"), ch.per_month)),
+    );
+    for (field, v) in rates {
+        c.non_negative(&field, v);
+        c.at_most(&field, v, L::MAX_ARRIVALS_PER_MONTH);
+    }
+    for (k, ch) in d.inflow_changes.iter().enumerate() {
+        if k > 0 && ch.from <= d.inflow_changes[k - 1].from {
+            c.fail(
+                format!("{key}.inflow_changes[{k}].from"),
+                "changes must be in increasing order of `from`",
+            );
+        }
+    }
 }
 
 fn check_money(c: &mut Checker, s: &Scenario) {

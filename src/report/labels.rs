@@ -91,7 +91,7 @@ impl MetricUnit {
 }
 
 /// Labels and units of the monthly metrics, in [`METRICS`] order.
-const METRIC_LABELS: [(&str, Text, MetricUnit); 42] = {
+const METRIC_LABELS: [(&str, Text, MetricUnit); 45] = {
     use MetricUnit::*;
     [
         ("ly_stock", t("On LY", "På ledighedsydelse"), People),
@@ -380,6 +380,30 @@ const METRIC_LABELS: [(&str, Text, MetricUnit); 42] = {
             t(
                 "Participants in interventions (v2)",
                 "Deltagere i indsatser (v2)",
+            ),
+            People,
+        ),
+        (
+            "programme_stock",
+            t(
+                "People in programmes (ressourceforløb, …)",
+                "Personer i forløb (ressourceforløb, …)",
+            ),
+            People,
+        ),
+        (
+            "programme_entries",
+            t(
+                "New programme participants from outside",
+                "Nye deltagere i forløb udefra",
+            ),
+            People,
+        ),
+        (
+            "programme_returns",
+            t(
+                "Back in the scheme from a programme",
+                "Tilbage i ordningen fra et forløb",
             ),
             People,
         ),

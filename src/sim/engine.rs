@@ -23,10 +23,10 @@ use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
 use crate::model::states::MAX_EXIT_STATES;
-use crate::sim::intervene::{self, Places, Seats};
+use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
-use crate::sim::plan::{CohortTag, MonthPrices, Plan, MAX_TABLE};
+use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
 };
@@ -213,7 +213,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     let mut follow = Follow::new(plan);
     for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
         let mut arrived = run.arrive(t, pop); // 1
-        arrived.due.hours += plan.interventions.hours(&run.places);
+        arrived.due.hours += plan.interventions.hours(&run.places, t);
         let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find); // 2
         tally.clear();
         person_months += pop.len() as u64;
@@ -252,7 +252,17 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         for (stock, n) in run.exit_stock.iter_mut().zip(&tally.c.exits_to) {
             *stock += n;
         }
+        // Who left the scheme for a programme starts a course next month.
+        for pr in &r.plan.programmes {
+            run.course_pending[pr.state] = tally.c.exits_to[pr.state];
+        }
         tally.c.exit_stock = run.exit_stock.iter().sum();
+        tally.c.programme_stock = r
+            .plan
+            .programmes
+            .iter()
+            .map(|pr| run.exit_stock[pr.state])
+            .sum();
         write_row(r, &m, &tally.c, row);
     }
     Replication {
@@ -379,8 +389,19 @@ struct Run<'a> {
     due: Due,
     /// Scratch for the month's job finding ([`MonthCtx::find`]).
     find: [[f64; MAX_TABLE]; 2],
-    /// People in each exit state (docs/model.md, "Exit states").
+    /// People in each declared state, exit and programme states
+    /// (docs/model.md, "Exit states", "Programmes").
     exit_stock: [u32; MAX_EXIT_STATES],
+    /// `course_ends[t][e]`: courses of programme `e` whose people leave at
+    /// the start of month `t`.
+    course_ends: Vec<[u32; MAX_EXIT_STATES]>,
+    /// People who left the scheme for a programme last month: their
+    /// courses start this month.
+    course_pending: [u32; MAX_EXIT_STATES],
+    /// People back in the scheme from programmes so far: the next one's
+    /// index in its group (on LY, in a flexjob).
+    n_back_ly: u64,
+    n_back_flex: u64,
     /// The places of each intervention.
     places: Seats,
 }
@@ -407,7 +428,7 @@ impl<'a> Run<'a> {
         for p in &pop.flex {
             due.add(&r, p, 0, contact_mask(plan, 0));
         }
-        Run {
+        let mut run = Run {
             r,
             factory,
             rep,
@@ -416,8 +437,115 @@ impl<'a> Run<'a> {
             due,
             find: [[0.0; MAX_TABLE]; 2],
             exit_stock: [0; MAX_EXIT_STATES],
-            places: Seats::default(),
+            course_ends: Vec::new(),
+            course_pending: [0; MAX_EXIT_STATES],
+            n_back_ly: 0,
+            n_back_flex: 0,
+            places: Seats::new(plan.months),
+        };
+        run.initial_declared();
+        run
+    }
+
+    /// The declared states' initial stocks; a programme's initial
+    /// participants each draw the months left of their course.
+    fn initial_declared(&mut self) {
+        let plan = self.r.plan;
+        for (e, (_, def)) in plan.exit_states.iter().enumerate() {
+            self.exit_stock[e] = def.initial;
         }
+        if plan.programmes.is_empty() {
+            return;
+        }
+        self.course_ends = vec![[0; MAX_EXIT_STATES]; plan.months];
+        for pr in &plan.programmes {
+            let mut s = rng::stream(
+                plan.seed,
+                self.rep,
+                key(Group::Replication, pr.state as u64),
+                Purpose::ProgrammeInitial,
+            );
+            for _ in 0..pr.initial {
+                let r = pr.remaining.sample(uniform(&mut s)) as usize;
+                if let Some(ends) = self.course_ends.get_mut(r) {
+                    ends[pr.state] += 1;
+                }
+            }
+        }
+    }
+
+    /// Step 1, programmes (docs/model.md, "Programmes"): the courses that
+    /// ended with last month go where their programme sends them (a
+    /// multinomial draw), the programmes take their inflow from outside,
+    /// and every course starting now draws its length. Returns the people
+    /// back in the scheme this month, on LY and in a flexjob, and the
+    /// programmes' new participants from outside.
+    fn programmes(&mut self, t: usize) -> (u64, u64, u64) {
+        let plan = self.r.plan;
+        if plan.programmes.is_empty() {
+            return (0, 0, 0);
+        }
+        let (mut ly, mut flex, mut entries) = (0u64, 0u64, 0u64);
+        let mut starts = std::mem::take(&mut self.course_pending);
+        let ends = std::mem::take(&mut self.course_ends[t]);
+        for pr in &plan.programmes {
+            let n = ends[pr.state];
+            if n == 0 {
+                continue;
+            }
+            self.exit_stock[pr.state] -= n;
+            let mut s = rng::stream(
+                plan.seed,
+                self.rep,
+                key(Group::Replication, t as u64 * 8 + pr.state as u64),
+                Purpose::ProgrammeEnd,
+            );
+            let (mut left, mut rest) = (n as u64, 1.0);
+            for (k, &(dest, share)) in pr.end.iter().enumerate() {
+                let m = if k + 1 == pr.end.len() || share >= rest {
+                    left
+                } else {
+                    binomial(left, share / rest, &mut s)
+                };
+                left -= m;
+                rest -= share;
+                match dest {
+                    Dest::Ly => ly += m,
+                    Dest::Flex => flex += m,
+                    Dest::State(d) => {
+                        self.exit_stock[d] += m as u32;
+                        starts[d] += m as u32;
+                    }
+                }
+            }
+        }
+        for pr in &plan.programmes {
+            let e = pr.state;
+            let mut s = rng::stream(
+                plan.seed,
+                self.rep,
+                key(Group::Replication, t as u64 * 8 + e as u64),
+                Purpose::ProgrammeCourse,
+            );
+            let lambda = pr.inflow[t];
+            let new = if lambda > 0.0 {
+                match Poisson::new(lambda) {
+                    Ok(p) => p.sample(&mut s) as u32,
+                    Err(err) => panic!("bug: programme inflow {lambda} passed validation ({err})"),
+                }
+            } else {
+                0
+            };
+            entries += new as u64;
+            self.exit_stock[e] += new;
+            for _ in 0..starts[e] + new {
+                let l = pr.course.sample(uniform(&mut s)) as usize;
+                if let Some(at) = self.course_ends.get_mut(t + l) {
+                    at[e] += 1;
+                }
+            }
+        }
+        (ly, flex, entries)
     }
 
     /// Step 1, arrivals: the month's visitations join LY and its direct
@@ -433,6 +561,14 @@ impl<'a> Run<'a> {
             pop.ly.push(self.factory.visitation(self.n_visit, t));
             self.n_visit += 1;
         }
+        let (back_ly, back_flex, programme_entries) = self.programmes(t);
+        for _ in 0..back_ly {
+            let p = self
+                .factory
+                .visitation_in(Group::ProgrammeLy, self.n_back_ly, t);
+            pop.ly.push(p);
+            self.n_back_ly += 1;
+        }
         let mut due = self.due;
         for _ in 0..direct {
             let p = self.factory.direct(self.n_direct, t);
@@ -440,11 +576,29 @@ impl<'a> Run<'a> {
             pop.flex.push(p);
             self.n_direct += 1;
         }
+        for _ in 0..back_flex {
+            let p = self
+                .factory
+                .direct_in(Group::ProgrammeFlex, self.n_back_flex, t);
+            due.add(&self.r, &p, t, contact_mask(plan, t));
+            pop.flex.push(p);
+            self.n_back_flex += 1;
+        }
         Arrivals {
             visitations,
             direct,
             due,
+            programme_entries,
+            programme_returns: back_ly + back_flex,
         }
+    }
+}
+
+/// A binomial draw of `n` trials with probability `p` (clamped to 1).
+fn binomial(n: u64, p: f64, s: &mut impl Rng) -> u64 {
+    match rand_distr::Binomial::new(n, p.clamp(0.0, 1.0)) {
+        Ok(b) => b.sample(s),
+        Err(e) => panic!("bug: a binomial of {n} at {p} passed validation but {e}"),
     }
 }
 
@@ -465,10 +619,7 @@ fn leave_exit_states(plan: &Plan, rep: u64, t: usize, stock: &mut [u32; MAX_EXIT
             key(Group::Replication, t as u64 * 8 + e as u64),
             Purpose::ExitLeave,
         );
-        let k = match rand_distr::Binomial::new(n as u64, def.leave.min(1.0)) {
-            Ok(b) => b.sample(&mut s) as u32,
-            Err(e) => panic!("bug: leave probability passed validation but {e}"),
-        };
+        let k = binomial(n as u64, def.leave, &mut s) as u32;
         stock[e] -= k;
         stock[gone] += k;
     }
@@ -480,6 +631,10 @@ struct Arrivals {
     visitations: u64,
     direct: u64,
     due: Due,
+    /// Programmes' new participants from outside, and people back in the
+    /// scheme from programmes.
+    programme_entries: u64,
+    programme_returns: u64,
 }
 
 /// Month `t` as the steps of the month see it: what the plan says of it,
@@ -610,22 +765,14 @@ fn ly_step(
         let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
         if r.iv_ly {
             let ivs = &r.plan.interventions;
-            let e = participation::month(
-                ivs,
-                p,
-                m.t,
-                m.ly_open,
-                places,
-                &mut c.iv_months,
-                &m.iv_cohorts,
-            );
+            let e = participation::month(ivs, p, m.t, m.ly_open, places, &mut c.iv, &m.iv_cohorts);
             find *= e.find_job;
             exit *= e.exit;
         }
         let (pf, px) = competing(find.min(1.0), exit);
         let u = uniform(&mut p.events);
         if u < pf {
-            participation::leave(p, places);
+            participation::leave(&r.plan.interventions, p, places);
             let a = uniform(&mut p.hours_rng);
             let b = uniform(&mut p.hours_rng);
             start_job(p, r.plan, a, b);
@@ -637,7 +784,7 @@ fn ly_step(
             let e = r.plan.ly_route.pick(d, (u - pf) / px);
             c.exits_to[e] += 1;
             left_scheme(p, e, cohort_exits);
-            participation::leave(p, places);
+            participation::leave(&r.plan.interventions, p, places);
             ly.swap_remove(i);
         } else {
             p.dur = p.dur.saturating_add(1);
@@ -694,22 +841,14 @@ fn flex_step(
         }
         let e = if r.iv_flex {
             let ivs = &r.plan.interventions;
-            participation::month(
-                ivs,
-                p,
-                m.t,
-                m.flex_open,
-                places,
-                &mut c.iv_months,
-                &m.iv_cohorts,
-            )
+            participation::month(ivs, p, m.t, m.flex_open, places, &mut c.iv, &m.iv_cohorts)
         } else {
             intervene::NONE
         };
         let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c, &e);
         let x = p.events.next_u64();
         if x < t_leave {
-            participation::leave(p, places);
+            participation::leave(&r.plan.interventions, p, places);
             if x < t_dismiss {
                 dismiss(p);
                 c.dismissals += 1;
@@ -1148,18 +1287,27 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
     row[mx::CAPACITY] = m.capacity;
     let contacts = m.arrived.due.contacts;
     row[mx::CONTACTS] = contacts as f64;
-    let interventions: f64 = c
-        .iv_months
-        .iter()
-        .zip(&pr.intervention)
-        .map(|(&n, &price)| n as f64 * price)
-        .sum();
+    let interventions: f64 =
+        c.iv.months
+            .iter()
+            .zip(&pr.intervention)
+            .map(|(&n, &price)| n as f64 * price)
+            .sum::<f64>()
+            + c.iv
+                .contacts
+                .iter()
+                .zip(&pr.intervention_contact)
+                .map(|(&n, &price)| n as f64 * price)
+                .sum::<f64>();
     let measures = contacts as f64 * pr.per_contact
         + c.jobclub as f64 * pr.jobclub
         + c.review as f64 * pr.review
         + c.mentor as f64 * pr.mentor_month
         + interventions;
-    row[mx::PARTICIPANTS] = c.iv_months.iter().sum::<u32>() as f64;
+    row[mx::PARTICIPANTS] = c.iv.months.iter().sum::<u32>() as f64;
+    row[mx::PROGRAMME_STOCK] = c.programme_stock as f64;
+    row[mx::PROGRAMME_ENTRIES] = m.arrived.programme_entries as f64;
+    row[mx::PROGRAMME_RETURNS] = m.arrived.programme_returns as f64;
     row[mx::COST_LY] = c.cost_ly;
     row[mx::COST_FLEX_SUBSIDY] = c.cost_flex;
     row[mx::COST_OLD_SCHEME] = c.cost_old;
@@ -1302,6 +1450,7 @@ struct Counts {
     /// its end.
     exits_to: [u32; MAX_EXIT_STATES],
     exit_stock: u32,
+    programme_stock: u32,
     cost_exit: f64,
     refusion_exit: f64,
     /// Taxable benefits and earnings of the people in exit states.
@@ -1309,7 +1458,7 @@ struct Counts {
     /// Wages of the 2013-rules jobs (at the hours held at the month's start).
     wages: f64,
     /// Participant-months of each intervention.
-    iv_months: Places,
+    iv: Use,
 }
 
 /// Simulates replication `rep`.

@@ -20,14 +20,41 @@ pub type Places = [u32; MAX_INTERVENTIONS];
 /// The places of each intervention: in use, and freed this month. A place
 /// is freed at the end of the month in which its holder finishes or leaves
 /// the state, and is open to others from the next month, so no month has
-/// more participants than places.
-#[derive(Debug, Clone, Copy, Default)]
+/// more participants than places. `by_start[s]` counts the holders who
+/// took their place in month `s` (for the contact schedule).
+#[derive(Debug, Clone, Default)]
 pub struct Seats {
     pub in_use: Places,
     pub freed: Places,
+    pub by_start: Vec<Places>,
 }
 
 impl Seats {
+    /// No place in use, for a run of `months` months.
+    pub fn new(months: usize) -> Seats {
+        Seats {
+            by_start: vec![[0; MAX_INTERVENTIONS]; months],
+            ..Seats::default()
+        }
+    }
+
+    /// Intervention `i` takes a holder in month `t`.
+    #[inline]
+    pub fn take(&mut self, i: usize, t: usize) {
+        self.in_use[i] += 1;
+        self.by_start[t][i] += 1;
+    }
+
+    /// The holder of a place of intervention `i` who took it in month
+    /// `start` finishes or leaves: the place opens at the end of the month.
+    #[inline]
+    pub fn free(&mut self, i: usize, start: usize) {
+        self.freed[i] += 1;
+        if let Some(n) = self.by_start.get_mut(start) {
+            n[i] -= 1;
+        }
+    }
+
     /// The end of a month: the places freed in it open.
     pub fn end_of_month(&mut self) {
         for (u, f) in self.in_use.iter_mut().zip(&mut self.freed) {
@@ -35,6 +62,14 @@ impl Seats {
             *f = 0;
         }
     }
+}
+
+/// What the participants of each intervention used in a month:
+/// participant-months and contacts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Use {
+    pub months: Places,
+    pub contacts: Places,
 }
 
 /// One intervention compiled.
@@ -50,6 +85,24 @@ pub struct Iv {
     pub dismissal: f64,
     pub hours_up: f64,
     pub consultant_hours: f64,
+    /// A contact every this many participation months, and its hours.
+    pub every: u16,
+    pub hours_per_contact: f64,
+}
+
+impl Iv {
+    /// The month a holder whose last month is `end` took the place.
+    #[inline]
+    pub fn start(&self, end: u16) -> usize {
+        (end as usize + 1).saturating_sub(self.months as usize)
+    }
+
+    /// Whether participation month `t` of a holder who started in
+    /// `start` has a contact.
+    #[inline]
+    pub fn contact(&self, t: usize, start: usize) -> bool {
+        (t - start).is_multiple_of(self.every as usize)
+    }
 }
 
 /// Multipliers on a person's hazards this month (1 when in none).
@@ -118,18 +171,37 @@ impl Interventions {
                 dismissal: v.dismissal,
                 hours_up: v.hours_up,
                 consultant_hours: v.consultant_hours_per_month,
+                every: v.contact_every_months.clamp(1, u16::MAX as u32) as u16,
+                hours_per_contact: v.consultant_hours_per_contact,
             });
         }
         out
     }
 
-    /// Consultant hours the participants at the start of a month take.
-    pub fn hours(&self, seats: &Seats) -> f64 {
-        self.list
-            .iter()
-            .zip(&seats.in_use)
-            .map(|(v, &n)| v.consultant_hours * n as f64)
-            .sum()
+    /// Consultant hours the holders of places at the start of month `t`
+    /// take in it: their hours per month, and the hours of the contacts
+    /// their schedule has this month. (People who take a place during the
+    /// month count from the next.)
+    pub fn hours(&self, seats: &Seats, t: usize) -> f64 {
+        let mut hours = 0.0;
+        for (i, v) in self.list.iter().enumerate() {
+            hours += v.consultant_hours * seats.in_use[i] as f64;
+            if v.hours_per_contact == 0.0 {
+                continue;
+            }
+            // Holders who started in `s < t` with `t - s` a multiple of
+            // the contact interval and still within their months.
+            let every = v.every as usize;
+            let earliest = (t + 1).saturating_sub(v.months as usize);
+            let mut due = 0u32;
+            let mut s = t;
+            while s >= earliest + every && s >= every {
+                s -= every;
+                due += seats.by_start.get(s).map_or(0, |n| n[i]);
+            }
+            hours += v.hours_per_contact * due as f64;
+        }
+        hours
     }
 
     /// The multipliers of intervention `i`.

@@ -3,15 +3,15 @@
 //! the multipliers it gives. No random numbers are taken.
 
 use crate::model::states::MAX_INTERVENTIONS;
-use crate::sim::intervene::{Effect, Interventions, Places, Seats, DONE, NONE};
+use crate::sim::intervene::{Effect, Interventions, Seats, Use, DONE, NONE};
 use crate::sim::population::Person;
 
 /// Month `t` for person `p`, where the interventions in `open` take
-/// new people now: a participant counts the month (in `months`), and
-/// in its last month finishes; a person in none this spell or job takes
-/// the first free place they are eligible for, and joins the cohort
-/// `cohorts` names for that intervention this month. Returns the effect on
-/// the person this month.
+/// new people now: a participant counts the month and its contact, if the
+/// schedule has one (in `used`), and in its last month finishes; a person
+/// in none this spell or job takes the first free place they are eligible
+/// for, and joins the cohort `cohorts` names for that intervention this
+/// month. Returns the effect on the person this month.
 #[inline]
 pub fn month(
     ivs: &Interventions,
@@ -19,15 +19,18 @@ pub fn month(
     t: usize,
     open: u8,
     seats: &mut Seats,
-    months: &mut Places,
+    used: &mut Use,
     cohorts: &[u8; MAX_INTERVENTIONS],
 ) -> Effect {
     if p.iv != 0 && p.iv & DONE == 0 {
         let i = (p.iv - 1) as usize;
-        months[i] += 1;
+        let v = &ivs.list[i];
+        let start = v.start(p.iv_end);
+        used.months[i] += 1;
+        used.contacts[i] += v.contact(t, start) as u32;
         if t as u16 >= p.iv_end {
             p.iv |= DONE;
-            seats.freed[i] += 1;
+            seats.free(i, start);
         }
         return ivs.effect(i);
     }
@@ -41,8 +44,9 @@ pub fn month(
             && p.start_hours <= v.max_start_hours
             && seats.in_use[i] < v.places;
         if eligible {
-            seats.in_use[i] += 1;
-            months[i] += 1;
+            seats.take(i, t);
+            used.months[i] += 1;
+            used.contacts[i] += 1;
             p.iv = i as u8 + 1;
             p.iv_end = (t + v.months as usize - 1).min(u16::MAX as usize) as u16;
             // Entering may make the person a member of the intervention's
@@ -53,7 +57,7 @@ pub fn month(
             }
             if v.months == 1 {
                 p.iv |= DONE;
-                seats.freed[i] += 1;
+                seats.free(i, t);
             }
             return ivs.effect(i);
         }
@@ -64,10 +68,11 @@ pub fn month(
 /// A person leaves the state an intervention acts in: their place is freed
 /// at the end of the month, and a new spell or job may take one again.
 #[inline(always)]
-pub fn leave(p: &mut Person, seats: &mut Seats) {
+pub fn leave(ivs: &Interventions, p: &mut Person, seats: &mut Seats) {
     if p.iv != 0 {
         if p.iv & DONE == 0 {
-            seats.freed[(p.iv - 1) as usize] += 1;
+            let i = (p.iv - 1) as usize;
+            seats.free(i, ivs.list[i].start(p.iv_end));
         }
         p.iv = 0;
     }

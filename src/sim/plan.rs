@@ -80,6 +80,8 @@ pub struct Plan {
     pub exit_states: Vec<(String, StateDef)>,
     /// The index of `gone` among them, if it is one.
     pub gone: Option<usize>,
+    /// The programme states among them, compiled.
+    pub programmes: Vec<Programme>,
     /// Where exits go from LY, 2013-rules jobs and old-rules jobs.
     pub ly_route: Route,
     pub flex_route: Route,
@@ -119,8 +121,9 @@ pub struct MonthPrices {
     /// Benefit and taxable earnings per person-month by exit state.
     pub exit_cost: [f64; MAX_EXIT_STATES],
     pub exit_earnings: [f64; MAX_EXIT_STATES],
-    /// Cost of a participant-month by intervention.
+    /// Cost of a participant-month and of a contact by intervention.
     pub intervention: [f64; crate::model::states::MAX_INTERVENTIONS],
+    pub intervention_contact: [f64; crate::model::states::MAX_INTERVENTIONS],
 }
 
 /// Where the exits from one state go: one exit state, or a split by
@@ -275,6 +278,7 @@ impl Plan {
             gone: exit_states
                 .iter()
                 .position(|(n, _)| n == crate::model::states::GONE),
+            programmes: Programme::compile(&s, &exit_states),
             interventions: crate::sim::intervene::Interventions::new(&s),
             find_cum: std::iter::once(0.0)
                 .chain(base_find.iter().scan(0.0, |acc, &p| {
@@ -429,6 +433,13 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
             for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
                 v[i] =
                     (iv.cost_per_month + iv.cost_per_week * money::WEEKS_PER_MONTH) * idx * deflate;
+            }
+            v
+        },
+        intervention_contact: {
+            let mut v = [0.0; crate::model::states::MAX_INTERVENTIONS];
+            for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
+                v[i] = iv.cost_per_contact * idx * deflate;
             }
             v
         },
@@ -653,5 +664,84 @@ consultants = 1
             let formula = money::flex_subsidy(pr.wage[1], &law);
             assert!((pr.subsidy[1] - formula).abs() < 1e-6, "month {t}");
         }
+    }
+}
+
+/// Where a programme's course ends: back in the scheme or in a declared
+/// state (its index among [`Plan::exit_states`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dest {
+    Ly,
+    Flex,
+    State(usize),
+}
+
+/// A programme state compiled (docs/model.md, "Programmes").
+#[derive(Debug, Clone)]
+pub struct Programme {
+    /// Its index among [`Plan::exit_states`].
+    pub state: usize,
+    /// Course lengths in months.
+    pub course: Discrete,
+    /// Remaining months of a participant found in the programme at the
+    /// start: `P(R = r) = P(L ≥ r) / E[L]`, the remaining length of a
+    /// course under a steady inflow.
+    pub remaining: Discrete,
+    /// Where courses end, with each destination's share.
+    pub end: Vec<(Dest, f64)>,
+    /// New participants from outside the model per month, by month.
+    pub inflow: Vec<f64>,
+    pub initial: u32,
+}
+
+impl Programme {
+    fn compile(s: &Scenario, states: &[(String, StateDef)]) -> Vec<Programme> {
+        use crate::model::states::{Kind, TO_FLEX, TO_LY};
+        let index = |name: &str| states.iter().position(|(n, _)| n == name);
+        states
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, d))| d.kind == Kind::Programme)
+            .map(|(e, (_, d))| {
+                let bands = || d.course.iter().map(|b| (b.from, b.to, b.share));
+                let max = d.course.iter().map(|b| b.to).max().unwrap_or(1) as usize;
+                // The probability of each length, then P(L ≥ r).
+                let total: f64 = d.course.iter().map(|b| b.share).sum();
+                let mut pmf = vec![0.0; max + 1];
+                for b in &d.course {
+                    for l in b.from..=b.to {
+                        pmf[l as usize] += b.share / total / (b.to - b.from + 1) as f64;
+                    }
+                }
+                let mut at_least: f64 = 1.0;
+                let mut remaining = Vec::with_capacity(max);
+                for (r, p) in pmf.iter().enumerate().skip(1) {
+                    remaining.push((r as u32, r as u32, at_least.max(0.0)));
+                    at_least -= p;
+                }
+                let end = d
+                    .end_to
+                    .iter()
+                    .filter_map(|(to, &share)| {
+                        let dest = match to.as_str() {
+                            TO_LY => Dest::Ly,
+                            TO_FLEX => Dest::Flex,
+                            name => Dest::State(index(name)?),
+                        };
+                        Some((dest, share))
+                    })
+                    .collect();
+                Programme {
+                    state: e,
+                    course: Discrete::from_bands(bands()),
+                    remaining: Discrete::from_bands(remaining.into_iter()),
+                    end,
+                    inflow: (0..s.horizon_months as usize)
+                        .map(|t| d.inflow_at(s.month(t)))
+                        .collect(),
+                    initial: d.initial,
+                }
+            })
+            .collect()
     }
 }

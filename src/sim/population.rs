@@ -196,7 +196,13 @@ impl<'a> Factory<'a> {
 
     /// A person newly visitated in month `t`, starting on LY.
     pub fn visitation(&self, index: u64, t: usize) -> Person {
-        let (mut p, _) = self.base(Group::Visitation, index, self.plan.scenario.month(t));
+        self.visitation_in(Group::Visitation, index, t)
+    }
+
+    /// A visitated person of `group`: a visitation, or a person back from
+    /// a programme (docs/model.md, "Programmes").
+    pub fn visitation_in(&self, group: Group, index: u64, t: usize) -> Person {
+        let (mut p, _) = self.base(group, index, self.plan.scenario.month(t));
         if self.plan.rehab_on[t] {
             p.flags |= F_REHAB;
         }
@@ -207,7 +213,13 @@ impl<'a> Factory<'a> {
     /// while the rehabilitation meeting is in force, their job gets its
     /// progression agreement as a visitated person's first job does.
     pub fn direct(&self, index: u64, t: usize) -> Person {
-        let (mut p, _) = self.base(Group::Direct, index, self.plan.scenario.month(t));
+        self.direct_in(Group::Direct, index, t)
+    }
+
+    /// A person hired straight into a flexjob, of `group`: a direct hire,
+    /// or a person back from a programme.
+    pub fn direct_in(&self, group: Group, index: u64, t: usize) -> Person {
+        let (mut p, _) = self.base(group, index, self.plan.scenario.month(t));
         if self.plan.rehab_on[t] {
             p.flags |= F_REHAB;
         }

@@ -29,6 +29,14 @@ pub enum Purpose {
     Frailty = 6,
     /// Leaving an exit state (keyed by month and exit state).
     ExitLeave = 7,
+    /// Where a programme's ending courses go (keyed by month and state).
+    ProgrammeEnd = 8,
+    /// A programme's inflow and its new courses' lengths (keyed by month
+    /// and state).
+    ProgrammeCourse = 9,
+    /// The remaining course months of a programme's initial participants
+    /// (keyed by state).
+    ProgrammeInitial = 10,
 }
 
 /// Who (or what) a stream belongs to.
@@ -40,6 +48,9 @@ pub enum Group {
     InitialOldRules = 3,
     Visitation = 4,
     Direct = 5,
+    /// People back in the scheme from a programme: on LY, in a flexjob.
+    ProgrammeLy = 6,
+    ProgrammeFlex = 7,
     /// Replication-level draws keyed by month or parameter index.
     Replication = 15,
 }
