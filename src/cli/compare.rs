@@ -43,6 +43,11 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// The budget year (`YYYY`): writes budget_year.csv with it and the three
+    /// overslagsår, each marked as in the grant period or the permanent
+    /// period, and prints them.
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    pub budget_year: Option<i32>,
 }
 
 pub fn command(a: CompareArgs) -> anyhow::Result<()> {
@@ -74,6 +79,7 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     let opts = CompareOptions {
         at: a.at.clone(),
         threads: a.threads,
+        budget_year: a.budget_year,
     };
     let clock = Instant::now();
     let total = replications as u64 * models.len() as u64;
