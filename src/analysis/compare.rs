@@ -14,6 +14,7 @@
 //! `--replications` and `--seed` apply to every scenario, and without
 //! `--seed` all use the baseline's seed.
 
+use crate::analysis::break_even::{self, BreakEven};
 use crate::analysis::budget::{
     self, BudgetYearView, LevelRow, LevelsAcc, PayerAcc, PayerFigures, PayerTables,
 };
@@ -519,6 +520,8 @@ pub struct CompareOptions {
     pub threads: usize,
     /// `--budget-year`: the budget year (three overslagsår follow).
     pub budget_year: Option<i32>,
+    /// `--break-even`: search each alternative's break-even multiplier.
+    pub break_even: bool,
 }
 
 /// A finished comparison.
@@ -539,6 +542,8 @@ pub struct Comparison {
     pub discount_rate: f64,
     /// With `--budget-year`: the year and each alternative's four years.
     pub budget_year: Option<(i32, Vec<BudgetYearView>)>,
+    /// With `--break-even`: each alternative's break-even multiplier.
+    pub break_even: Vec<BreakEven>,
 }
 
 impl Comparison {
@@ -698,6 +703,11 @@ pub fn compare_to_dir(
             .collect();
         (y, views)
     });
+    let break_even = if opts.break_even {
+        break_even::search(models, &names, reps, &runner, progress)?
+    } else {
+        Vec::new()
+    };
     let cmp = Comparison {
         baseline: names[0].clone(),
         start: plan.scenario.start,
@@ -710,6 +720,7 @@ pub fn compare_to_dir(
         payer: payer_tables,
         discount_rate: rate,
         budget_year,
+        break_even,
     };
     dir.write("comparison.csv", &comparison_csv(&plan, &cmp)?)?;
     dir.write("comparison_summary.csv", &summary_csv(&cmp)?)?;
@@ -731,6 +742,9 @@ pub fn compare_to_dir(
         "budget_levels.csv",
         &budget::levels_csv(&level_rows, cmp.discount_rate)?,
     )?;
+    if opts.break_even {
+        dir.write("break_even.csv", &break_even::csv(&cmp.break_even)?)?;
+    }
     if let Some((y, views)) = &cmp.budget_year {
         dir.write("budget_year.csv", &budget::budget_year_csv(*y, views)?)?;
     }
@@ -759,6 +773,18 @@ pub fn compare_to_dir(
             .zip(&names)
             .map(|(m, n)| Ok((n.clone(), SerializeError::json(&m.base)?)))
             .collect::<Result<_, SerializeError>>()?,
+        break_even: opts.break_even.then(|| break_even::Settings {
+            low: break_even::LOW,
+            high: break_even::HIGH,
+            tolerance: break_even::TOLERANCE,
+            statistic:
+                "cumulative net municipal cost over the horizon, alternative minus baseline: \
+                        multiplier where its mean is zero, lower and upper where its 5th and 95th \
+                        percentiles are",
+            results: cmp.break_even.clone(),
+        }),
+        budget_year: cmp.budget_year.as_ref().map(|(y, _)| *y),
+        discount_rate: cmp.discount_rate,
     };
     dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
     dir.commit()?;
@@ -783,6 +809,12 @@ struct Manifest {
     elapsed_seconds: f64,
     scenario_sha256: std::collections::BTreeMap<String, String>,
     scenarios: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    break_even: Option<break_even::Settings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget_year: Option<i32>,
+    /// The yearly rate of `budget_levels.csv`'s present values.
+    discount_rate: f64,
 }
 
 /// Writes a scenario's run files under `runs/<name>/`.

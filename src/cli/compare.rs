@@ -48,6 +48,12 @@ pub struct CompareArgs {
     /// period, and prints them.
     #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2200))]
     pub budget_year: Option<i32>,
+    /// Also find the common multiplier on the alternatives' effects at which
+    /// the cumulative net municipal cost over the horizon equals the
+    /// baseline's (bisection from 0 to 10, tolerance 0.01, common random
+    /// numbers); writes break_even.csv.
+    #[arg(long)]
+    pub break_even: bool,
 }
 
 pub fn command(a: CompareArgs) -> anyhow::Result<()> {
@@ -80,9 +86,15 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         at: a.at.clone(),
         threads: a.threads,
         budget_year: a.budget_year,
+        break_even: a.break_even,
     };
     let clock = Instant::now();
-    let total = replications as u64 * models.len() as u64;
+    let mut total = replications as u64 * models.len() as u64;
+    if a.break_even {
+        // An upper bound: the baseline once, then each alternative's search.
+        let alts = models.len() as u64 - 1;
+        total += replications as u64 * (1 + alts * crate::analysis::break_even::max_evaluations());
+    }
     let bar = progress_bar(total, a.quiet, "compare");
     let report = super::had_report(&out);
     let cmp = compare_to_dir(&models, &opts, &out, &|| bar.inc(1))?;
@@ -91,6 +103,15 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         super::report_removed(&out);
     }
     print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
+    if a.break_even {
+        println!(
+            "\nBreak-even: the multiplier on each alternative's effects at which its cumulative net \
+             municipal cost over the horizon equals the baseline's (mean; 90 % interval):"
+        );
+        for b in &cmp.break_even {
+            println!("  {}", crate::analysis::break_even::text(b));
+        }
+    }
     let grants = cmp.grant_lines();
     if !grants.is_empty() {
         println!("\nProject grant (money.grant_amount) against the grant-funded cost:");
