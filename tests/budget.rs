@@ -271,3 +271,97 @@ fn compare_writes_the_budget_files_and_refuses_a_budget_year_outside_the_horizon
     );
     assert!(!out2.exists(), "nothing written");
 }
+
+#[test]
+fn observed_figures_outside_the_band_are_listed_and_bad_lines_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let mut cmd = fleksim();
+    cmd.args([
+        "run",
+        root(MARKOV).to_str().unwrap(),
+        "--replications",
+        "20",
+        "--quiet",
+    ])
+    .arg("--out")
+    .arg(&run);
+    succeeds(cmd);
+    // The band of ly_stock in 2017-03 from the run's own monthly.csv.
+    let monthly = std::fs::read_to_string(run.join("monthly.csv")).unwrap();
+    let row: Vec<f64> = monthly
+        .lines()
+        .find(|l| l.starts_with("2017-03,ly_stock,"))
+        .unwrap()
+        .split(',')
+        .skip(2)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (p05, p50, p95) = (row[1], row[2], row[3]);
+    let obs = write_file(
+        dir.path(),
+        "obs.csv",
+        &format!(
+            "month,metric,value,lower,upper\n2017-03,ly_stock,{p50},,\n2017-04,ly_stock,{},,\n",
+            p95 + 500.0
+        ),
+    );
+    let out = dir.path().join("r.html");
+    let mut cmd = fleksim();
+    cmd.arg("report")
+        .arg(&run)
+        .arg("--observed")
+        .arg(&obs)
+        .arg("--out")
+        .arg(&out);
+    succeeds(cmd);
+    let page = std::fs::read_to_string(&out).unwrap();
+    let i = page.find("Observed months outside the 90 % band").unwrap();
+    let listed = &page[i..];
+    assert!(listed.contains("April 2017"), "outside flagged");
+    assert!(
+        !listed.contains("March 2017"),
+        "inside not flagged (band {p05} – {p95})"
+    );
+    // Danish too.
+    let mut cmd = fleksim();
+    cmd.arg("report")
+        .arg(&run)
+        .arg("--observed")
+        .arg(&obs)
+        .arg("--lang")
+        .arg("da")
+        .arg("--out")
+        .arg(dir.path().join("da.html"));
+    succeeds(cmd);
+    let da = std::fs::read_to_string(dir.path().join("da.html")).unwrap();
+    assert!(da.contains("Observerede måneder uden for 90 %-båndet") && da.contains("april 2017"));
+    for (text, needles) in [
+        (
+            "month,metric,value\n2017-03,ly_stock,1\n2031-01,ly_stock,2\n",
+            ["line 3", "field `month` is 2031-01"],
+        ),
+        (
+            "month,metric,value\n2017-03,ly_stok,1\n",
+            ["line 2", "field `metric` is `ly_stok`"],
+        ),
+        (
+            "month,metric,value\n2017-03,ly_stock,many\n",
+            ["line 2", "field `value` is `many`"],
+        ),
+    ] {
+        let bad = write_file(dir.path(), "bad.csv", text);
+        let target = dir.path().join("bad.html");
+        let mut cmd = fleksim();
+        cmd.arg("report")
+            .arg(&run)
+            .arg("--observed")
+            .arg(&bad)
+            .arg("--out")
+            .arg(&target);
+        let mut all = needles.to_vec();
+        all.push("bad.csv");
+        refused(cmd, &all);
+        assert!(!target.exists(), "no page written");
+    }
+}
