@@ -16,7 +16,6 @@
 //! scenarios are discounted at the baseline's rate, so the difference of
 //! present values is the present value of the difference.
 
-use crate::analysis::compare::project_end;
 use crate::model::error::InputError;
 use crate::model::month::Month;
 use crate::model::payer::{self, CELLS};
@@ -338,9 +337,10 @@ pub fn grant_period(s: &Scenario) -> Option<(Month, Month)> {
 
 /// The permanent period: the months the alternative's policies and
 /// interventions are in force after the grant period (all of them, if
-/// there is no grant), paid by the municipality.
-pub fn permanent_period(s: &Scenario) -> Option<(Month, Month)> {
-    let end = project_end(s)?;
+/// there is no grant), paid by the municipality; `project_end` is the
+/// last month of those windows (`compare::project_end`).
+pub fn permanent_period(s: &Scenario, project_end: Option<Month>) -> Option<(Month, Month)> {
+    let end = project_end?;
     let from = match grant_period(s) {
         Some((_, g)) => g.plus(1),
         None => {
@@ -394,13 +394,14 @@ pub struct BudgetYearView {
 pub fn budget_year_view(
     name: &str,
     alt: &Scenario,
+    project_end: Option<Month>,
     year: i32,
     levels: &[LevelRow],
 ) -> BudgetYearView {
     BudgetYearView {
         scenario: name.to_string(),
         grant: grant_period(alt),
-        permanent: permanent_period(alt),
+        permanent: permanent_period(alt, project_end),
         rows: levels
             .iter()
             .filter(|r| r.period.year.is_some_and(|y| role(year, y).is_some()))

@@ -699,7 +699,15 @@ pub fn compare_to_dir(
         let views = alternatives
             .iter()
             .zip(&models[1..])
-            .map(|(a, m)| budget::budget_year_view(&a.name, &m.base, y, &a.budget_levels))
+            .map(|(a, m)| {
+                budget::budget_year_view(
+                    &a.name,
+                    &m.base,
+                    project_end(&m.base),
+                    y,
+                    &a.budget_levels,
+                )
+            })
             .collect();
         (y, views)
     });
