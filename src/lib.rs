@@ -51,6 +51,7 @@ pub mod stats;
 // tests; inside the crate every path names its layer.
 pub use analysis::{compare, run, runner, sweep, tornado};
 pub use input::{load, uncertain};
+pub use model::payer;
 pub use model::{error, hash, kpi, limits, metrics, money, month, scenario, states, validate};
 pub use output::export;
 pub use sim::{engine, plan, population, rng};

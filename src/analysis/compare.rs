@@ -14,6 +14,10 @@
 //! `--replications` and `--seed` apply to every scenario, and without
 //! `--seed` all use the baseline's seed.
 
+use crate::analysis::break_even::{self, BreakEven};
+use crate::analysis::budget::{
+    self, BudgetYearView, LevelRow, LevelsAcc, PayerAcc, PayerFigures, PayerTables,
+};
 use crate::analysis::run::GrantUse;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::{Draw, Model};
@@ -49,23 +53,27 @@ struct RunAcc {
     levels: Accumulator,
     /// The scenario's cohort figures (`cohorts.csv`, model v2).
     cohorts: Accumulator,
+    /// Its money by payer (`payer.csv`, the levels).
+    payer: PayerAcc,
 }
 
 impl RunAcc {
-    fn new(plan: &Plan) -> RunAcc {
+    fn new(plan: &Plan, rate: f64) -> RunAcc {
         RunAcc {
             run: RunSummaries::new(plan),
             levels: Accumulator::new(LEVELS.len()),
             cohorts: Accumulator::new(plan.cohorts.cells()),
+            payer: PayerAcc::new(plan, rate),
         }
     }
 
     /// Adds a replication; returns its horizon and yearly figures so that
     /// the paired differences reuse them instead of computing them again.
-    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> Figures {
+    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> (Figures, PayerFigures) {
         self.levels.push(levels(plan, r, kpi));
         self.cohorts.push(r.cohorts.iter().copied());
-        self.run.push(plan, r)
+        let payer = self.payer.push(plan, r);
+        (self.run.push(plan, r), payer)
     }
 }
 
@@ -401,6 +409,7 @@ impl DiffAcc {
             saving_per_year: s[0],
             positions: s[1],
             levels,
+            budget_levels: Vec::new(),
         }
     }
 }
@@ -435,6 +444,9 @@ pub struct AltResult {
     pub positions: Summary,
     /// Levels of the alternative at the KPI month.
     pub levels: Vec<Level>,
+    /// Baseline and alternative per period and payer cell, with the
+    /// paired difference, undiscounted and discounted (`budget_levels.csv`).
+    pub budget_levels: Vec<LevelRow>,
 }
 
 /// A named figure at the KPI month (or per year).
@@ -506,6 +518,10 @@ pub struct BudgetDiff {
 pub struct CompareOptions {
     pub at: Vec<Month>,
     pub threads: usize,
+    /// `--budget-year`: the budget year (three overslagsår follow).
+    pub budget_year: Option<i32>,
+    /// `--break-even`: search each alternative's break-even multiplier.
+    pub break_even: bool,
 }
 
 /// A finished comparison.
@@ -520,6 +536,14 @@ pub struct Comparison {
     pub at: Vec<Month>,
     /// Each scenario that states a grant, with the grant's use.
     pub grants: Vec<(String, GrantUse)>,
+    /// Each scenario's money by payer (`runs/<name>/payer.csv`).
+    pub payer: Vec<(String, PayerTables)>,
+    /// The yearly rate at which the levels are discounted (the baseline's).
+    pub discount_rate: f64,
+    /// With `--budget-year`: the year and each alternative's four years.
+    pub budget_year: Option<(i32, Vec<BudgetYearView>)>,
+    /// With `--break-even`: each alternative's break-even multiplier.
+    pub break_even: Vec<BreakEven>,
 }
 
 impl Comparison {
@@ -599,27 +623,33 @@ pub fn compare_to_dir(
         .map(|m| plan.scenario.start.months_until(*m) as usize)
         .collect();
     let kpi_idx = plan.scenario.start.months_until(kpi) as usize;
+    if let Some(y) = opts.budget_year {
+        budget::check_budget_year(y, &plan)?;
+    }
+    let rate = plan.scenario.money.discount_rate;
     let runner = Runner::new(opts.threads)?;
     let reps = models[0].base.replications as u64;
     let plans: Vec<Plan> = models.iter().map(|m| Plan::new(&m.base)).collect();
-    let mut runs: Vec<RunAcc> = plans.iter().map(RunAcc::new).collect();
+    let mut runs: Vec<RunAcc> = plans.iter().map(|p| RunAcc::new(p, rate)).collect();
     let mut diffs: Vec<DiffAcc> = (1..models.len())
         .map(|_| DiffAcc::new(&plan, at_idx.len()))
         .collect();
+    let mut level_accs: Vec<LevelsAcc> = (1..models.len()).map(|_| LevelsAcc::new(&plan)).collect();
     // Every scenario's chunk k before any chunk k + 1, folded in
     // replication order: memory is flat in the number of replications and
     // the output does not depend on threads.
     let lanes: Vec<Lane> = models.iter().map(|m| Lane::new(m, &Draw::Random)).collect();
     runner.stream(&lanes, 0..reps, progress, |_, chunk| {
-        let base_figures: Vec<Figures> = chunk[0]
+        let base_figures: Vec<(Figures, PayerFigures)> = chunk[0]
             .iter()
             .map(|r| runs[0].push(&plans[0], r, kpi_idx))
             .collect();
         for i in 1..models.len() {
             let cost = models[i].base.money.consultant_annual_cost;
-            for ((b, fb), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
-                let fa = runs[i].push(&plans[i], a, kpi_idx);
+            for ((b, (fb, pb)), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
+                let (fa, pa) = runs[i].push(&plans[i], a, kpi_idx);
                 diffs[i - 1].push(&plan, [(b, fb), (a, &fa)], &at_idx, cost);
+                level_accs[i - 1].push(pb, &pa);
             }
         }
         Ok::<_, anyhow::Error>(())
@@ -628,9 +658,16 @@ pub fn compare_to_dir(
     let mut base_levels = Vec::new();
     let mut alt_levels = Vec::new();
     let mut grants = Vec::new();
+    let mut payer_tables = Vec::new();
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
+        let payer = runner.install(|| r.payer.finish(&plans[i]));
+        dir.write(
+            &format!("runs/{}/payer.csv", names[i]),
+            &budget::payer_csv(&payer)?,
+        )?;
+        payer_tables.push((names[i].clone(), payer));
         if !plans[i].cohorts.list.is_empty() {
             let cohorts = runner.install(|| r.cohorts.finish());
             let bytes = export::cohorts_csv(&plans[i], &cohorts)?;
@@ -648,13 +685,37 @@ pub fn compare_to_dir(
     let alternatives: Vec<AltResult> = diffs
         .into_iter()
         .zip(alt_levels)
-        .zip(&names[1..])
-        .zip(&models[1..])
-        .map(|(((d, lv), name), m)| {
-            let points = cumulative_points(&plan.scenario, &m.base);
-            d.finish(&plan, name, &at_idx, lv, &points)
+        .zip(level_accs)
+        .enumerate()
+        .map(|(k, ((d, lv), la))| {
+            let points = cumulative_points(&plan.scenario, &models[k + 1].base);
+            let mut a = d.finish(&plan, &names[k + 1], &at_idx, lv, &points);
+            a.budget_levels =
+                runner.install(|| la.finish(&payer_tables[0].1, &payer_tables[k + 1].1));
+            a
         })
         .collect();
+    let budget_year = opts.budget_year.map(|y| {
+        let views = alternatives
+            .iter()
+            .zip(&models[1..])
+            .map(|(a, m)| {
+                budget::budget_year_view(
+                    &a.name,
+                    &m.base,
+                    project_end(&m.base),
+                    y,
+                    &a.budget_levels,
+                )
+            })
+            .collect();
+        (y, views)
+    });
+    let break_even = if opts.break_even {
+        break_even::search(models, &names, reps, &runner, progress)?
+    } else {
+        Vec::new()
+    };
     let cmp = Comparison {
         baseline: names[0].clone(),
         start: plan.scenario.start,
@@ -664,6 +725,10 @@ pub fn compare_to_dir(
         kpi,
         at,
         grants,
+        payer: payer_tables,
+        discount_rate: rate,
+        budget_year,
+        break_even,
     };
     dir.write("comparison.csv", &comparison_csv(&plan, &cmp)?)?;
     dir.write("comparison_summary.csv", &summary_csv(&cmp)?)?;
@@ -676,6 +741,21 @@ pub fn compare_to_dir(
     dir.write("cheaper.csv", &cheaper_csv(&cmp)?)?;
     dir.write("budget_difference.csv", &budget_difference_csv(&cmp)?)?;
     dir.write("steering.csv", &steering_csv(&cmp)?)?;
+    let level_rows: Vec<(&str, &[LevelRow])> = cmp
+        .alternatives
+        .iter()
+        .map(|a| (a.name.as_str(), a.budget_levels.as_slice()))
+        .collect();
+    dir.write(
+        "budget_levels.csv",
+        &budget::levels_csv(&level_rows, cmp.discount_rate)?,
+    )?;
+    if opts.break_even {
+        dir.write("break_even.csv", &break_even::csv(&cmp.break_even)?)?;
+    }
+    if let Some((y, views)) = &cmp.budget_year {
+        dir.write("budget_year.csv", &budget::budget_year_csv(*y, views)?)?;
+    }
     let manifest = Manifest {
         kind: "comparison",
         program: "fleksim",
@@ -701,6 +781,18 @@ pub fn compare_to_dir(
             .zip(&names)
             .map(|(m, n)| Ok((n.clone(), SerializeError::json(&m.base)?)))
             .collect::<Result<_, SerializeError>>()?,
+        break_even: opts.break_even.then(|| break_even::Settings {
+            low: break_even::LOW,
+            high: break_even::HIGH,
+            tolerance: break_even::TOLERANCE,
+            statistic:
+                "cumulative net municipal cost over the horizon, alternative minus baseline: \
+                        multiplier where its mean is zero, lower and upper where its 5th and 95th \
+                        percentiles are",
+            results: cmp.break_even.clone(),
+        }),
+        budget_year: cmp.budget_year.as_ref().map(|(y, _)| *y),
+        discount_rate: cmp.discount_rate,
     };
     dir.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
     dir.commit()?;
@@ -725,6 +817,12 @@ struct Manifest {
     elapsed_seconds: f64,
     scenario_sha256: std::collections::BTreeMap<String, String>,
     scenarios: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    break_even: Option<break_even::Settings>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget_year: Option<i32>,
+    /// The yearly rate of `budget_levels.csv`'s present values.
+    discount_rate: f64,
 }
 
 /// Writes a scenario's run files under `runs/<name>/`.

@@ -2,6 +2,8 @@
 //! run, compare, tornado and sweeps. They compute and stream results to
 //! `output`; they never print.
 
+pub mod break_even;
+pub mod budget;
 pub mod compare;
 pub mod run;
 pub mod runner;

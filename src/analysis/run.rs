@@ -195,6 +195,7 @@ pub fn run_to_dir(
     }
     let mut run = RunSummaries::new(&plan);
     let mut cohorts = Accumulator::new(plan.cohorts.cells());
+    let mut payer = crate::analysis::budget::PayerAcc::new(&plan, scenario.money.discount_rate);
     let mut per_rep = if opts.per_replication {
         Some(dir.create("replications.csv")?)
     } else {
@@ -204,6 +205,7 @@ pub fn run_to_dir(
         for r in &chunk[0] {
             run.push(&plan, r);
             cohorts.push(r.cohorts.iter().copied());
+            payer.push(&plan, r);
         }
         if let Some(w) = per_rep.as_mut() {
             export::replications_csv(w, &plan, first, &chunk[0], first == 0)
@@ -233,6 +235,9 @@ pub fn run_to_dir(
         write(name, bytes)?;
         files.push(name.to_string());
     }
+    let payer = runner.install(|| payer.finish(&plan));
+    write("payer.csv", crate::analysis::budget::payer_csv(&payer))?;
+    files.push("payer.csv".to_string());
     if !plan.cohorts.list.is_empty() {
         let summaries = runner.install(|| cohorts.finish());
         write("cohorts.csv", export::cohorts_csv(&plan, &summaries))?;

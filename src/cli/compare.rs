@@ -1,11 +1,13 @@
 //! `fleksim compare`: flags, the steering table on stdout, the summary line.
 
 use super::progress::progress_bar;
+use crate::analysis::budget::{period_mark, BudgetYearView, BUDGET_YEARS};
 use crate::analysis::compare::{
     cheaper_text, compare_to_dir, point_label, CompareOptions, Comparison, DEFINITIONS,
 };
 use crate::input::uncertain::Model;
 use crate::model::month::Month;
+use crate::model::payer::{self, Payer};
 use crate::stats::Summary;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -43,6 +45,17 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// The budget year (`YYYY`): writes budget_year.csv with it and the three
+    /// overslagsår, each marked as in the grant period or the permanent
+    /// period, and prints them.
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    pub budget_year: Option<i32>,
+    /// Also find the common multiplier on the alternatives' effects at which
+    /// the cumulative net municipal cost over the horizon equals the
+    /// baseline's (bisection from 0 to 10, tolerance 0.01, common random
+    /// numbers); writes break_even.csv.
+    #[arg(long)]
+    pub break_even: bool,
 }
 
 pub fn command(a: CompareArgs) -> anyhow::Result<()> {
@@ -74,9 +87,16 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     let opts = CompareOptions {
         at: a.at.clone(),
         threads: a.threads,
+        budget_year: a.budget_year,
+        break_even: a.break_even,
     };
     let clock = Instant::now();
-    let total = replications as u64 * models.len() as u64;
+    let mut total = replications as u64 * models.len() as u64;
+    if a.break_even {
+        // An upper bound: the baseline once, then each alternative's search.
+        let alts = models.len() as u64 - 1;
+        total += replications as u64 * (1 + alts * crate::analysis::break_even::max_evaluations());
+    }
     let bar = progress_bar(total, a.quiet, "compare");
     let report = super::had_report(&out);
     let cmp = compare_to_dir(&models, &opts, &out, &|| bar.inc(1))?;
@@ -85,6 +105,15 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         super::report_removed(&out);
     }
     print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
+    if a.break_even {
+        println!(
+            "\nBreak-even: the multiplier on each alternative's effects at which its cumulative net \
+             municipal cost over the horizon equals the baseline's (mean; 90 % interval):"
+        );
+        for b in &cmp.break_even {
+            println!("  {}", crate::analysis::break_even::text(b));
+        }
+    }
     let grants = cmp.grant_lines();
     if !grants.is_empty() {
         println!("\nProject grant (money.grant_amount) against the grant-funded cost:");
@@ -223,6 +252,49 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
             cell(&cost, &signed_mio)
         }),
     ));
+    let years = (c.start.months_until(c.end) + 1) as f64 / 12.0;
+    // Who pays (issue 18): the municipal net by frame and the state's
+    // part, per year over the horizon.
+    for (label, line, payer) in [
+        (
+            "  of which service (serviceramme)",
+            "service",
+            Payer::Kommune,
+        ),
+        (
+            "  of which transfers (overførsler)",
+            "transfers",
+            Payer::Kommune,
+        ),
+        (
+            "State: refusion and project grant per year, mio. DKK",
+            "total",
+            Payer::Stat,
+        ),
+    ] {
+        let Some(i) = payer::index(line, payer) else {
+            continue;
+        };
+        let v = c
+            .payer
+            .iter()
+            .map(|(_, t)| {
+                let h = t.periods.len() - 1;
+                let s = t.plain[h * payer::N + i];
+                let per_year = |x: f64| x / years;
+                cell(
+                    &Summary {
+                        mean: per_year(s.mean),
+                        p05: per_year(s.p05),
+                        p50: per_year(s.p50),
+                        p95: per_year(s.p95),
+                    },
+                    &mio,
+                )
+            })
+            .collect();
+        rows.push((label.to_string(), v));
+    }
     let key = "net_public_cost_per_year";
     let mut public = vec![level(&c.base_levels, key, &mio)];
     public.extend(c.alternatives.iter().map(|a| level(&a.levels, key, &mio)));
@@ -232,7 +304,6 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
     ));
     // The public purse's difference: the horizon total's paired
     // difference, per year.
-    let years = (c.start.months_until(c.end) + 1) as f64 / 12.0;
     rows.push((
         "  difference per year vs baseline".into(),
         per_alt(&|a| {
@@ -345,6 +416,75 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
     out.push_str(&grid(&header, &rows, width).replace(GLUE, " "));
     out.push('\n');
     out.push_str(DEFINITIONS);
+    if let Some((year, views)) = &c.budget_year {
+        out.push('\n');
+        out.push_str(&budget_year_table(*year, views, width));
+    }
+    out
+}
+
+/// The budget year and its three overslagsår (`--budget-year`): per
+/// alternative, the change in the municipal net (mean, mio. DKK) and its
+/// service and transfer parts; each year marked as in the grant or the
+/// permanent period.
+pub fn budget_year_table(year: i32, views: &[BudgetYearView], width: usize) -> String {
+    let mut header = vec![String::new()];
+    header.extend(views.iter().map(|v| v.scenario.clone()));
+    let mut rows = Vec::new();
+    for y in year..year + BUDGET_YEARS {
+        let role = match y - year {
+            0 => "budget year".to_string(),
+            k => format!("overslagsår{GLUE}{k}"),
+        };
+        let marks: Vec<&str> = views
+            .iter()
+            .map(|v| period_mark(y, v.grant, v.permanent))
+            .collect();
+        let same = marks.windows(2).all(|w| w[0] == w[1]);
+        let mark = |m: &str| match m {
+            "" => String::new(),
+            m => format!(" ({})", m.replace('+', " and ")),
+        };
+        let label = if same {
+            format!("{y} {role}{}", mark(marks.first().copied().unwrap_or("")))
+        } else {
+            format!("{y} {role}")
+        };
+        let v = views
+            .iter()
+            .zip(&marks)
+            .map(|(v, m)| {
+                let get = |line: &str| {
+                    let i = payer::index(line, Payer::Kommune)?;
+                    v.rows
+                        .iter()
+                        .find(|r| r.period.year == Some(y) && r.cell == i)
+                        .map(|r| signed_mio(r.diff.mean))
+                };
+                let text = format!(
+                    "{} (service{GLUE}{}, transfers{GLUE}{})",
+                    get("total").unwrap_or_default(),
+                    get("service").unwrap_or_default(),
+                    get("transfers").unwrap_or_default()
+                );
+                if same {
+                    text
+                } else {
+                    format!("{text}{}", mark(m))
+                }
+            })
+            .collect();
+        rows.push((label, v));
+    }
+    let title = format!(
+        "Budget year {year} and overslagsår {}–{}: municipal net cost vs baseline (mean, mio. DKK), \
+         of which service (serviceramme) and transfers (overførsler).",
+        year + 1,
+        year + BUDGET_YEARS - 1
+    );
+    let mut out = wrap(&title, width).join("\n");
+    out.push_str("\n\n");
+    out.push_str(&grid(&header, &rows, width).replace(GLUE, " "));
     out
 }
 

@@ -2,7 +2,7 @@
 
 use crate::model::error::InputError;
 use crate::report::i18n::Lang;
-use crate::report::{output, render, write_atomic};
+use crate::report::{output, render_observed, write_atomic};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -24,6 +24,12 @@ pub struct ReportArgs {
     /// Language of labels and numbers: `en` (1,234.5) or `da` (1.234,5).
     #[arg(long, default_value = "en", value_name = "en|da")]
     pub lang: String,
+    /// Observed monthly figures (CSV `month,metric,value[,lower,upper]`) to
+    /// draw on the charts against each run's and comparison's 90 % bands;
+    /// the months outside the band are listed. A month outside the
+    /// simulated horizon, an unknown metric or a non-numeric value is refused.
+    #[arg(long, value_name = "FILE")]
+    pub observed: Option<PathBuf>,
 }
 
 /// Runs `fleksim report`.
@@ -37,7 +43,12 @@ pub fn command(a: ReportArgs) -> anyhow::Result<()> {
     };
     let out = a.out.clone().unwrap_or_else(|| first.join("report.html"));
     output::check_out(&out, &a.dirs)?;
-    let page = render(&a.dirs, lang)?;
+    let observed = a
+        .observed
+        .as_deref()
+        .map(crate::input::observed::Observed::read)
+        .transpose()?;
+    let page = render_observed(&a.dirs, lang, observed.as_ref())?;
     // Checked again: the folders may have changed while the page was made.
     let target = output::check_out(&out, &a.dirs)?;
     write_atomic(&target, page.as_bytes())?;

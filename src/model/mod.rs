@@ -10,6 +10,7 @@ pub mod limits;
 pub mod metrics;
 pub mod money;
 pub mod month;
+pub mod payer;
 pub mod scenario;
 pub mod states;
 pub mod validate;

@@ -49,6 +49,7 @@ const RUN_FILES: &[&str] = &[
     "parameters.csv",
     "replications.csv",
     "cohorts.csv",
+    "payer.csv",
 ];
 const COMPARISON_FILES: &[&str] = &[
     "comparison.csv",
@@ -59,6 +60,9 @@ const COMPARISON_FILES: &[&str] = &[
     "cumulative_monthly.csv",
     "cheaper.csv",
     "budget_difference.csv",
+    "budget_levels.csv",
+    "budget_year.csv",
+    "break_even.csv",
 ];
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];

@@ -53,6 +53,20 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&para("aid", w.steering_aid));
     out.push_str(&para("aid", w.steering_definitions));
     out.push_str(&verdict(c, lang));
+    // Budget practice (issue 18): who pays, levels, the budget year,
+    // break-even; each only where its file is in the folder.
+    let run_dirs: Vec<(String, std::path::PathBuf)> = std::iter::once(&c.baseline)
+        .chain(&c.alternatives)
+        .map(|n| (n.clone(), c.dir.join("runs").join(n)))
+        .collect();
+    let run_dirs: Vec<(&str, &std::path::Path)> = run_dirs
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_path()))
+        .collect();
+    out.push_str(&super::budget_view::payer_part(&run_dirs, lang)?);
+    out.push_str(&super::budget_view::levels_part(&c.dir, lang)?);
+    out.push_str(&super::budget_view::budget_year_part(&c.dir, lang)?);
+    out.push_str(&super::budget_view::break_even_part(&c.dir, lang)?);
 
     let mut runs: Vec<(&str, &RunData)> = Vec::new();
     for name in std::iter::once(&c.baseline).chain(&c.alternatives) {

@@ -16,6 +16,7 @@
 //! clock, no paths of the machine beyond what the folders name); bad input
 //! is an [`InputError`] naming the file and what is allowed, never a panic.
 
+pub mod budget_view;
 pub mod charts;
 pub mod comparison_view;
 pub mod data;
@@ -38,6 +39,16 @@ use std::path::PathBuf;
 
 /// The page for `dirs` in `lang`.
 pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
+    render_observed(dirs, lang, None)
+}
+
+/// The page for `dirs` in `lang`, with `observed` figures (`--observed`)
+/// drawn against each run's and comparison's scenarios.
+pub fn render_observed(
+    dirs: &[PathBuf],
+    lang: Lang,
+    observed: Option<&crate::input::observed::Observed>,
+) -> anyhow::Result<String> {
     let folders = dirs
         .iter()
         .map(|d| data::read_folder(d))
@@ -50,6 +61,30 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
             Folder::Tornado(t) => tornado_view::section(t, lang)?,
             Folder::Sweep(s) => sweep_view::section(s, lang)?,
         });
+        if let Some(obs) = observed {
+            let what = |dir: &std::path::Path| format!("`{}`", dir.display());
+            let part = match f {
+                Folder::Run(r) => Some(budget_view::observed_part(
+                    &[(r.scenario.name.as_str(), &r.data)],
+                    obs,
+                    &what(&r.dir),
+                    lang,
+                )?),
+                Folder::Comparison(c) => {
+                    let runs: Vec<(&str, &data::RunData)> = std::iter::once(&c.baseline)
+                        .chain(&c.alternatives)
+                        .filter_map(|n| c.runs.get(n).map(|d| (n.as_str(), d)))
+                        .collect();
+                    Some(budget_view::observed_part(&runs, obs, &what(&c.dir), lang)?)
+                }
+                Folder::Tornado(_) | Folder::Sweep(_) => None,
+            };
+            if let Some(part) = part {
+                sections.push(format!(
+                    "<section class=\"kind observed\">\n{part}</section>\n"
+                ));
+            }
+        }
     }
     Ok(html::page(lang, &sections))
 }
@@ -122,5 +157,6 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
 pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     let mut all = i18n::text_pairs();
     all.extend(labels::text_pairs());
+    all.extend(budget_view::text_pairs());
     all
 }

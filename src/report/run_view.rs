@@ -42,6 +42,7 @@ pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
     let shade = union_windows(f.scenario.policy_windows.clone());
     out.push_str(&fan_figure(&[(&name, &f.data)], &shade, vec![], lang)?);
     out.push_str(&charts_after_fan(&f.data, &shade, lang)?);
+    out.push_str(&super::budget_view::payer_part(&[(&name, &f.dir)], lang)?);
     out.push_str(&assumptions(&view, lang, 3));
     out.push_str("</section>\n");
     Ok(out)
