@@ -107,7 +107,7 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
     if a.break_even {
         println!(
-            "\nBreak-even: the multiplier on each alternative's effects at which its cumulative net \
+            "\nBreak-even: the multiplier on each alternative's effects at which its cumulative net\n\
              municipal cost over the horizon equals the baseline's (mean; 90 % interval):"
         );
         for b in &cmp.break_even {
