@@ -220,24 +220,21 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         let r = &run.r;
         let exits = &mut pop.cohort_exits;
         let places = &mut run.places;
-        ly_step(
-            r,
-            &m,
-            &mut pop.ly,
-            &mut pop.to_flex,
-            &mut tally.c,
-            exits,
-            places,
-        ); // 3
-        flex_step(
-            r,
-            &m,
-            &mut pop.flex,
-            &mut pop.to_ly,
-            &mut tally,
-            exits,
-            places,
-        ); // 4
+        // Steps 3 and 4 come in two builds each, with and without
+        // interventions, so that a scenario without them pays nothing for
+        // them in its loops over people.
+        let (ly, to_flex) = (&mut pop.ly, &mut pop.to_flex);
+        if r.iv_ly {
+            ly_step::<true>(r, &m, ly, to_flex, &mut tally.c, exits, places); // 3
+        } else {
+            ly_step::<false>(r, &m, ly, to_flex, &mut tally.c, exits, places);
+        }
+        let (flex, to_ly) = (&mut pop.flex, &mut pop.to_ly);
+        if r.iv_flex {
+            flex_step::<true>(r, &m, flex, to_ly, &mut tally, exits, places); // 4
+        } else {
+            flex_step::<false>(r, &m, flex, to_ly, &mut tally, exits, places);
+        }
         old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c, exits); // 5
         end_of_month(r, &m, pop, &mut tally); // 6
         run.places.end_of_month();
@@ -730,7 +727,7 @@ impl<'a> MonthCtx<'a> {
 /// Step 3, people on LY (arrivals included): the month is priced, then one
 /// draw decides between finding a job (moving to `to_flex`), leaving and
 /// staying.
-fn ly_step(
+fn ly_step<const IV: bool>(
     r: &Rules,
     m: &MonthCtx,
     ly: &mut Vec<Person>,
@@ -763,7 +760,7 @@ fn ly_step(
         let d = idx(p.dur);
         let g = (p.flags & F_REHAB != 0) as usize;
         let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
-        if r.iv_ly {
+        if IV {
             let ivs = &r.plan.interventions;
             let e = participation::month(ivs, p, m.t, m.ly_open, places, &mut c.iv, &m.iv_cohorts);
             find *= e.find_job;
@@ -818,7 +815,7 @@ fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, c: &mut Cou
 /// `to_ly`), exit and staying; who stays may change hours. The hot loop of
 /// the engine; it avoids branches on conditions that vary from person to
 /// person.
-fn flex_step(
+fn flex_step<const IV: bool>(
     r: &Rules,
     m: &MonthCtx,
     flex: &mut Vec<Person>,
@@ -839,13 +836,13 @@ fn flex_step(
         if r.pricing {
             price_flex(r, m, p, &mut c, &mut tally.cost_hist);
         }
-        let e = if r.iv_flex {
+        let e = if IV {
             let ivs = &r.plan.interventions;
             participation::month(ivs, p, m.t, m.flex_open, places, &mut c.iv, &m.iv_cohorts)
         } else {
             intervene::NONE
         };
-        let (t_dismiss, t_leave) = leave_thresholds(r, m, p, &mut c, &e);
+        let (t_dismiss, t_leave) = leave_thresholds::<IV>(r, m, p, &mut c, &e);
         let x = p.events.next_u64();
         if x < t_leave {
             participation::leave(&r.plan.interventions, p, places);
@@ -866,7 +863,7 @@ fn flex_step(
             continue;
         }
         if r.hours_model {
-            change_hours(r, m, p, &mut c, e.hours_up);
+            change_hours::<IV>(r, m, p, &mut c, e.hours_up);
         }
         next_job_month(p, r.keep_flex);
         tally.end_hist[end_key(p)] += 1;
@@ -914,7 +911,7 @@ fn price_flex(
 /// scaled so that dismissal + exit ≤ 1. Most people are neither protected
 /// nor in an intervention and take the tables as they are.
 #[inline(always)]
-fn leave_thresholds(
+fn leave_thresholds<const IV: bool>(
     r: &Rules,
     m: &MonthCtx,
     p: &Person,
@@ -931,7 +928,7 @@ fn leave_thresholds(
             | ((screen != NO_SCREEN as usize) & (t >= screen) & (t < screen + m.protect_len))
     };
     c.mentor += protected as u32;
-    if protected || r.iv_flex {
+    if protected || IV {
         return scaled_thresholds(r, d, protected, iv);
     }
     (r.dismissal_thr[d], r.flex_leave_thr[d])
@@ -960,11 +957,17 @@ fn scaled_thresholds(r: &Rules, d: usize, protected: bool, iv: &intervene::Effec
 /// hour) and no change; a contact this month or a progression agreement
 /// raises the chance of an increase.
 #[inline(always)]
-fn change_hours(r: &Rules, m: &MonthCtx, p: &mut Person, c: &mut Counts, up_mult: f64) {
+fn change_hours<const IV: bool>(
+    r: &Rules,
+    m: &MonthCtx,
+    p: &mut Person,
+    c: &mut Counts,
+    up_mult: f64,
+) {
     let h = r.h;
     let y = p.hours_rng.next_u64();
     let contact = m.contact_work && Contact::of(p, m.t, m.mask_now, r.max_start).any();
-    let special = contact | (p.flags & F_AGREEMENT != 0) | (r.iv_flex && up_mult != 1.0);
+    let special = contact | (p.flags & F_AGREEMENT != 0) | (IV && up_mult != 1.0);
     let (t_up, t_any) = if special {
         let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
         (threshold(up), threshold(up + down))
