@@ -2,6 +2,7 @@
 //! run, compare, tornado and sweeps. They compute and stream results to
 //! `output`; they never print.
 
+pub mod calibrate;
 pub mod compare;
 pub mod run;
 pub mod runner;

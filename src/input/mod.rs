@@ -3,6 +3,7 @@
 //! streams).
 
 pub mod load;
+pub mod posterior;
 pub mod uncertain;
 
 pub use load::{from_table, to_table};
