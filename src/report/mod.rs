@@ -16,6 +16,7 @@
 //! clock, no paths of the machine beyond what the folders name); bad input
 //! is an [`InputError`] naming the file and what is allowed, never a panic.
 
+pub mod calibration_view;
 pub mod charts;
 pub mod comparison_view;
 pub mod data;
@@ -49,6 +50,7 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
             Folder::Comparison(c) => comparison_view::section(c, lang)?,
             Folder::Tornado(t) => tornado_view::section(t, lang)?,
             Folder::Sweep(s) => sweep_view::section(s, lang)?,
+            Folder::Calibration(c) => calibration_view::section(c, lang)?,
         });
     }
     Ok(html::page(lang, &sections))
@@ -63,7 +65,7 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
         match f {
             Folder::Run(r) => infos.push(&r.scenario),
             Folder::Comparison(c) => infos.extend(c.scenarios.values()),
-            Folder::Tornado(_) | Folder::Sweep(_) => {}
+            Folder::Tornado(_) | Folder::Sweep(_) | Folder::Calibration(_) => {}
         }
     }
     // By scenario name, in order of appearance; a name in several folders
@@ -122,5 +124,6 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
 pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     let mut all = i18n::text_pairs();
     all.extend(labels::text_pairs());
+    all.extend(calibration_view::text_pairs());
     all
 }

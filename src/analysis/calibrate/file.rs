@@ -89,6 +89,12 @@ struct RawTarget {
     lower: Option<f64>,
     upper: Option<f64>,
     se: Option<f64>,
+    #[serde(default = "yes")]
+    fit: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A parameter's prior.
@@ -295,6 +301,9 @@ impl Calibration {
             )
             .into());
         }
+        if !targets.iter().any(|t| t.fitted) {
+            return Err(input(&file, "every target has `fit = false`: fit at least one").into());
+        }
         if targets.len() > MAX_TARGETS {
             return Err(input(&file, format!("more than {MAX_TARGETS} targets")).into());
         }
@@ -332,23 +341,24 @@ impl Calibration {
         )
     }
 
-    /// What the results depend on, for the hash and the manifest.
+    /// What the sampler's path depends on, for the hash that decides
+    /// whether a folder's checkpoint can be resumed. The limits
+    /// `generations` and `max_evaluations` are not part of it: raising
+    /// them and running again continues a calibration that stopped on them.
     pub fn identity(&self) -> anyhow::Result<serde_json::Value> {
         Ok(serde_json::json!({
             "scenario_sha256": self.model.sha256()?,
             "seed": self.seed,
             "particles": self.particles,
             "initial_points": self.initial_points,
-            "generations": self.generations,
             "replications": { "start": self.reps_start, "max": self.reps_max },
             "quantile": self.quantile,
-            "max_evaluations": self.max_evaluations,
             "parameters": self.parameters.iter().map(|p| serde_json::json!({
                 "path": p.path, "prior": p.prior.describe(), "integer": p.integer,
             })).collect::<Vec<_>>(),
             "targets": self.targets.iter().map(|t| serde_json::json!({
                 "name": t.name, "metric": t.metric, "month": t.month,
-                "value": t.value, "lower": t.lower, "upper": t.upper,
+                "value": t.value, "lower": t.lower, "upper": t.upper, "fit": t.fitted,
             })).collect::<Vec<_>>(),
         }))
     }
@@ -616,6 +626,7 @@ fn resolve_target(t: &RawTarget, plan: &Plan) -> Result<Target, String> {
         value: t.value,
         lower,
         upper,
+        fitted: t.fit,
     })
 }
 
@@ -662,6 +673,7 @@ pub fn targets_csv(text: &str, file: &str, plan: &Plan) -> Result<Vec<Target>, I
             lower: Some(num(3, "lower")?),
             upper: Some(num(4, "upper")?),
             se: None,
+            fit: true,
         };
         let quantity = target::parse_quantity(&raw.metric, plan).map_err(&at)?;
         let raw = match quantity {

@@ -125,8 +125,8 @@ impl Calibration {
         Ok(Some(out))
     }
 
-    /// A point's distance: the largest target distance of the means over
-    /// replications (∞ for an invalid point).
+    /// A point's distance: the largest distance of a fitted target's mean
+    /// over replications (∞ for an invalid point).
     pub fn distance(&self, run: Option<&PointRun>) -> f64 {
         let Some(run) = run else {
             return f64::INFINITY;
@@ -135,6 +135,7 @@ impl Calibration {
         self.targets
             .iter()
             .enumerate()
+            .filter(|(_, t)| t.fitted)
             .map(|(k, t)| {
                 let mean = run.values.iter().map(|v| v[k]).sum::<f64>() / n;
                 t.distance(mean)

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 /// Header of `fit.csv`.
-pub const FIT_HEADER: &str = "target,metric,month,observed,lower,upper,p05,p50,p95,inside";
+pub const FIT_HEADER: &str = "target,metric,month,observed,lower,upper,p05,p50,p95,inside,fitted";
 /// Header of `fit_monthly.csv`.
 pub const FIT_MONTHLY_HEADER: &str = "metric,month,p05,p50,p95";
 /// Header of `generations.csv`.
@@ -54,6 +54,8 @@ pub struct FitRow {
     pub p95: f64,
     /// The posterior median inside the tolerance.
     pub inside: bool,
+    /// Counted in the distance (`fit = false`: reported only).
+    pub fitted: bool,
 }
 
 /// A figure of `fit.csv`: 6 decimals, trailing zeros dropped.
@@ -129,6 +131,8 @@ fn manifest(
         "calibration_sha256": id.sha256,
         "scenario_sha256": cal.model.sha256()?,
         "seed": cal.seed,
+        "generations": cal.generations,
+        "max_evaluations": cal.max_evaluations,
         "generations_done": st.history.len(),
         "stopped": st.stopped,
         "tolerance": if tolerance.is_finite() { serde_json::json!(tolerance) } else { serde_json::Value::Null },
@@ -218,6 +222,7 @@ pub fn fit(cal: &Calibration, st: &State, runs: &[Option<PointRun>]) -> Vec<FitR
                 p50,
                 p95,
                 inside: t.lower <= p50 && p50 <= t.upper,
+                fitted: t.fitted,
             }
         })
         .collect()
@@ -232,7 +237,7 @@ fn fit_csv(rows: &[FitRow]) -> std::io::Result<String> {
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&r.name),
             csv_field(&r.metric),
             csv_field(&r.month),
@@ -242,7 +247,8 @@ fn fit_csv(rows: &[FitRow]) -> std::io::Result<String> {
             fig(r.p05)?,
             fig(r.p50)?,
             fig(r.p95)?,
-            r.inside
+            r.inside,
+            r.fitted
         );
     }
     Ok(s)

@@ -13,9 +13,10 @@
 //! - **Generation t ≥ 1**: the tolerance is the `quantile` of the previous
 //!   population's distances, but not below 1 (the targets' own intervals)
 //!   nor above the previous tolerance. Proposal `j` picks a particle by
-//!   weight and moves every parameter by a normal step with twice the
-//!   population's weighted variance (Beaumont et al.), drawn again until it
-//!   falls where the prior has density (its support). Replications per
+//!   weight and moves it by a multivariate normal step with twice the
+//!   population's weighted covariance (Beaumont et al.; correlated
+//!   parameters move together), drawn again until it falls where the prior
+//!   has density (its support). Replications per
 //!   point double each generation, from `reps_start` to `reps_max`.
 //!   Proposals run in batches of `particles`; they are accepted in the
 //!   order of their numbers until `particles` are in. A new particle's
@@ -31,7 +32,8 @@
 //! generation and the proposal's number, and batches do not depend on the
 //! thread count, so the population is the same to the bit with any number
 //! of threads, and a run resumed from a [`State`] continues exactly as an
-//! uninterrupted one.
+//! uninterrupted one. A state that stopped on `generations` or
+//! `max_evaluations` continues when resumed with higher limits.
 
 use crate::analysis::sweep::axes::latin_hypercube;
 use crate::sim::rng;
@@ -223,29 +225,82 @@ fn first<E>(s: &Settings, priors: &[&dyn PriorFn], eval: &mut Evaluate<E>) -> Re
     })
 }
 
-/// The kernel's standard deviation per parameter: √(2 · weighted variance),
-/// or a thousandth of the prior's 90 % range where the population agrees.
-fn kernel_sd(pop: &[Particle], priors: &[&dyn PriorFn]) -> Vec<f64> {
-    let total: f64 = pop.iter().map(|p| p.weight).sum();
-    priors
-        .iter()
-        .enumerate()
-        .map(|(k, prior)| {
-            let mean: f64 = pop.iter().map(|p| p.weight * p.theta[k]).sum::<f64>() / total;
-            let var: f64 = pop
-                .iter()
-                .map(|p| p.weight * (p.theta[k] - mean).powi(2))
-                .sum::<f64>()
-                / total;
-            let sd = (2.0 * var).sqrt();
-            let floor = (prior.quantile(0.95) - prior.quantile(0.05)).abs() / 1000.0;
-            if prior.integer() {
-                sd.max(0.5)
-            } else {
-                sd.max(floor).max(f64::MIN_POSITIVE)
+/// The kernel: a multivariate normal with twice the population's weighted
+/// covariance (Beaumont et al. 2009), as its lower Cholesky factor `l`
+/// (row-major, `d × d`). Where the population agrees on a parameter, its
+/// variance is raised to a millionth of the square of the prior's 90 %
+/// range (an integer key's to 0.25), so the factor exists.
+#[derive(Debug, Clone)]
+struct Kernel {
+    d: usize,
+    l: Vec<f64>,
+}
+
+impl Kernel {
+    fn new(pop: &[Particle], priors: &[&dyn PriorFn]) -> Kernel {
+        let d = priors.len();
+        let total: f64 = pop.iter().map(|p| p.weight).sum();
+        let mean: Vec<f64> = (0..d)
+            .map(|k| pop.iter().map(|p| p.weight * p.theta[k]).sum::<f64>() / total)
+            .collect();
+        let mut c = vec![0.0; d * d];
+        for i in 0..d {
+            for j in 0..=i {
+                let v = pop
+                    .iter()
+                    .map(|p| p.weight * (p.theta[i] - mean[i]) * (p.theta[j] - mean[j]))
+                    .sum::<f64>()
+                    / total;
+                c[i * d + j] = 2.0 * v;
+                c[j * d + i] = 2.0 * v;
             }
-        })
-        .collect()
+        }
+        for (k, prior) in priors.iter().enumerate() {
+            let span = (prior.quantile(0.95) - prior.quantile(0.05)).abs();
+            let floor = if prior.integer() {
+                0.25
+            } else {
+                (span / 1000.0).powi(2).max(f64::MIN_POSITIVE)
+            };
+            c[k * d + k] = c[k * d + k].max(floor);
+        }
+        // Cholesky; a pivot that is not positive (rounding) gets the floor.
+        let mut l = vec![0.0; d * d];
+        for i in 0..d {
+            for j in 0..=i {
+                let s: f64 = (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum();
+                if i == j {
+                    let v = c[i * d + i] - s;
+                    l[i * d + i] = if v > 0.0 {
+                        v.sqrt()
+                    } else {
+                        c[i * d + i].sqrt().max(f64::MIN_POSITIVE)
+                    };
+                } else {
+                    l[i * d + j] = (c[i * d + j] - s) / l[j * d + j];
+                }
+            }
+        }
+        Kernel { d, l }
+    }
+
+    /// `x + L z` for standard normal `z` drawn from `r`.
+    fn step(&self, x: &[f64], r: &mut Xoshiro) -> Vec<f64> {
+        let z: Vec<f64> = (0..self.d).map(|_| normal(r)).collect();
+        (0..self.d)
+            .map(|i| x[i] + (0..=i).map(|k| self.l[i * self.d + k] * z[k]).sum::<f64>())
+            .collect()
+    }
+
+    /// The squared Mahalanobis distance of `x − y` (solves `L v = x − y`).
+    fn distance2(&self, x: &[f64], y: &[f64]) -> f64 {
+        let mut v = vec![0.0; self.d];
+        for i in 0..self.d {
+            let s: f64 = (0..i).map(|k| self.l[i * self.d + k] * v[k]).sum();
+            v[i] = (x[i] - y[i] - s) / self.l[i * self.d + i];
+        }
+        v.iter().map(|a| a * a).sum()
+    }
 }
 
 /// Proposal `j` of generation `g`, or `None` if 1,000 moves all left the
@@ -256,19 +311,18 @@ fn propose(
     j: u64,
     pop: &[Particle],
     cum: &[f64],
-    sd: &[f64],
+    kernel: &Kernel,
     priors: &[&dyn PriorFn],
 ) -> Option<Vec<f64>> {
     let mut r = stream(s.seed, g, j);
     let u = uniform(&mut r);
     let i = cum.partition_point(|&c| c <= u).min(pop.len() - 1);
     for _ in 0..1000 {
-        let theta: Vec<f64> = pop[i]
-            .theta
-            .iter()
-            .zip(sd)
+        let theta: Vec<f64> = kernel
+            .step(&pop[i].theta, &mut r)
+            .into_iter()
             .zip(priors)
-            .map(|((&x, &sd), p)| round_if(*p, x + sd * normal(&mut r)))
+            .map(|(x, p)| round_if(*p, x))
             .collect();
         if theta.iter().zip(priors).all(|(&x, p)| p.density(x) > 0.0) {
             return Some(theta);
@@ -301,7 +355,7 @@ fn next<E>(
             acc / total
         })
         .collect();
-    let sd = kernel_sd(prev, priors);
+    let kernel = Kernel::new(prev, priors);
     let mut accepted: Vec<Particle> = Vec::with_capacity(s.particles);
     let mut evaluations = 0u64;
     let mut invalid = 0u64;
@@ -313,7 +367,7 @@ fn next<E>(
         }
         progress_total(batch);
         let proposals: Vec<Option<Vec<f64>>> = (j..j + batch)
-            .map(|k| propose(s, g, k, prev, &cum, &sd, priors))
+            .map(|k| propose(s, g, k, prev, &cum, &kernel, priors))
             .collect();
         let run: Vec<Vec<f64>> = proposals.iter().flatten().cloned().collect();
         let d = eval(&run, reps)?;
@@ -349,16 +403,7 @@ fn next<E>(
             .product();
         let mix: f64 = prev
             .iter()
-            .map(|q| {
-                let e: f64 = a
-                    .theta
-                    .iter()
-                    .zip(&q.theta)
-                    .zip(&sd)
-                    .map(|((x, y), s)| ((x - y) / s).powi(2))
-                    .sum();
-                q.weight / total * (-0.5 * e).exp()
-            })
+            .map(|q| q.weight / total * (-0.5 * kernel.distance2(&a.theta, &q.theta)).exp())
             .sum();
         a.weight = if mix > 0.0 { prior / mix } else { 0.0 };
     }
@@ -411,6 +456,11 @@ pub fn run<E>(
     progress_total: &mut dyn FnMut(u64),
 ) -> Result<State, E> {
     let mut state = match state {
+        // A stop on a limit is reconsidered: the limits may have been raised.
+        Some(mut st) if st.stopped.as_deref() != Some("converged") => {
+            st.stopped = None;
+            st
+        }
         Some(st) => st,
         None => {
             progress_total(s.initial_points as u64);

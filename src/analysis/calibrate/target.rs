@@ -56,6 +56,9 @@ pub struct Target {
     pub value: f64,
     pub lower: f64,
     pub upper: f64,
+    /// Whether it counts in a point's distance (`fit = false`: only
+    /// reported in `fit.csv`).
+    pub fitted: bool,
 }
 
 /// Parses a quantity against a plan; `Err` says what is allowed.
@@ -293,6 +296,7 @@ mod tests {
             value: 100.0,
             lower: 90.0,
             upper: 120.0,
+            fitted: true,
         };
         assert_eq!(t.distance(120.0), 1.0);
         assert_eq!(t.distance(90.0), 1.0);
