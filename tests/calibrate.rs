@@ -268,6 +268,36 @@ fn the_calibrated_scenario_draws_whole_posterior_rows() {
             "replication {rep} drew {values:?}, not a row of posterior.csv"
         );
     }
+    // The report draws the folder: each target quantity over time and each
+    // parameter's posterior, as strict XML, in one language.
+    for (lang, title) in [("en", "Calibration"), ("da", "Kalibrering")] {
+        let page = dir.path().join(format!("report-{lang}.html"));
+        let mut cmd = fleksim();
+        cmd.arg("report")
+            .arg(dir.path().join("fit"))
+            .args(["--lang", lang, "--out"])
+            .arg(&page);
+        succeeds(cmd);
+        let html = std::fs::read_to_string(&page).unwrap();
+        let opts = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        roxmltree::Document::parse_with_options(&html, opts).expect("the page is well-formed XML");
+        assert!(html.contains(title), "{lang}: no `{title}` heading");
+        // 8 target quantities in 6 metrics, and 4 parameters.
+        assert!(
+            html.matches("<svg").count() >= 6 + 4,
+            "{lang}: too few charts"
+        );
+        if lang == "da" {
+            for (en, da) in fleksim::report::calibration_view::text_pairs() {
+                if en != da && en.len() > 8 {
+                    assert!(!html.contains(en), "English `{en}` on the Danish page");
+                }
+            }
+        }
+    }
     // A changed posterior file is refused by its hash.
     let p = dir.path().join("fit/posterior.csv");
     let text = std::fs::read_to_string(&p).unwrap();

@@ -35,7 +35,8 @@ impl T {
 }
 
 const TITLE: T = T("Calibration", "Kalibrering");
-const STATUS: T = T("generations; points run:", "generationer; punkter kørt:");
+const GENERATIONS: T = T("generations", "generationer");
+const POINTS: T = T("points run", "punkter kørt");
 const TOLERANCE: T = T(
     "final tolerance (1 = every fitted target inside its interval):",
     "sidste tolerance (1 = alle tilpassede mål inden for deres interval):",
@@ -86,7 +87,8 @@ const BAND50: T = T("50 % interval", "50 %-interval");
 pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     [
         TITLE,
-        STATUS,
+        GENERATIONS,
+        POINTS,
         TOLERANCE,
         INSIDE,
         INCOMPLETE,
@@ -310,19 +312,17 @@ pub fn section(c: &CalibrationData, lang: Lang) -> anyhow::Result<String> {
     let mut out = String::from("<section class=\"kind calibration\">\n");
     out.push_str(&heading(2, &format!("{}: {}", TITLE.get(lang), c.name)));
     let inside = c.fit.iter().filter(|r| r.inside).count();
-    let mut meta = format!(
-        "{} {} · {} {} · seed {} · fleksim {}",
-        c.generations,
-        STATUS.get(lang),
-        lang.num(c.evaluations as f64, 0),
-        if let Some(t) = c.tolerance {
-            format!("· {} {}", TOLERANCE.get(lang), lang.num(t, 3))
-        } else {
-            String::new()
-        },
-        c.seed,
-        c.version
-    );
+    let w = lang.words();
+    let mut parts = vec![
+        format!("{} {}", c.generations, GENERATIONS.get(lang)),
+        format!("{} {}", lang.num(c.evaluations as f64, 0), POINTS.get(lang)),
+    ];
+    if let Some(t) = c.tolerance {
+        parts.push(format!("{} {}", TOLERANCE.get(lang), lang.num(t, 3)));
+    }
+    parts.push(format!("{} {}", w.seed, c.seed));
+    parts.push(format!("{} {}", w.version, c.version));
+    let mut meta = parts.join(" · ");
     if c.complete {
         meta.push_str(&format!(
             " · {} {inside} / {}",
