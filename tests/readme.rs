@@ -18,6 +18,11 @@
 //!   [`SWEEP_REPLICATIONS`] per point): a `--replications N` in the
 //!   example is lowered to that, otherwise the flag is appended. Nothing
 //!   else of an example is changed.
+//! - `fleksim calibrate FILE` runs as written, on a smaller calibration:
+//!   the scratch folder's copy of FILE gets `particles = 10`,
+//!   `initial_points = 30`, `generations = 2` and
+//!   `replications = { start = 1, max = 2 }` in place of its own
+//!   ([`smaller_calibration`]).
 //! - `parallel CMD ::: WORDS` (GNU parallel) runs CMD once per word, with
 //!   `{}` replaced by it, one after the other.
 //! - Skipped, each with its reason printed: `cargo test`/`cargo bench`/any
@@ -184,6 +189,32 @@ fn fewer(cmd: &str) -> String {
     format!("{cmd} --replications {n}")
 }
 
+/// Rewrites the scratch copy of the calibration file a `fleksim calibrate`
+/// command names, so that the example takes seconds.
+fn smaller_calibration(work: &Path, cmd: &str) {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    if words.get(1) != Some(&"calibrate") {
+        return;
+    }
+    let file = work.join(words[2]);
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("`{cmd}`: cannot read {}: {e}", file.display()));
+    let small: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let key = l.split('=').next().unwrap_or("").trim();
+            match key {
+                "particles" => "particles = 10".to_string(),
+                "initial_points" => "initial_points = 30".to_string(),
+                "generations" => "generations = 2".to_string(),
+                "replications" => "replications = { start = 1, max = 2 }".to_string(),
+                _ => l.to_string(),
+            }
+        })
+        .collect();
+    std::fs::write(&file, small.join("\n")).unwrap();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -230,6 +261,7 @@ fn every_shell_example_of_the_readme_runs() {
             }
             Plan::Run(lines) => {
                 for cmd in lines {
+                    smaller_calibration(&work, &cmd);
                     let out = Command::new("sh")
                         .arg("-c")
                         .arg(&cmd)

@@ -4,6 +4,7 @@
 
 pub mod break_even;
 pub mod budget;
+pub mod calibrate;
 pub mod compare;
 pub mod run;
 pub mod runner;

@@ -2,6 +2,7 @@
 //! exit codes (0 success, 2 invalid input, 1 other failures).
 
 use crate::model::error::ScenarioError;
+pub mod calibrate;
 pub mod compare;
 pub mod progress;
 pub mod report;
@@ -49,6 +50,8 @@ pub enum Command {
     Tornado(tornado::TornadoArgs),
     /// Turn results folders into one self-contained HTML page with charts.
     Report(report::ReportArgs),
+    /// Fit a scenario's parameters to observed figures (ABC-SMC): posterior, fit, calibrated.toml.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -190,6 +193,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Merge(a) => sweep::merge_command(a),
         Command::Tornado(a) => tornado::command(a),
         Command::Report(a) => report::command(a),
+        Command::Calibrate(a) => calibrate::command(a),
         Command::Validate(a) => {
             let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
             print!("{}", m.resolved_toml()?);

@@ -4,6 +4,7 @@
 
 pub mod load;
 pub mod observed;
+pub mod posterior;
 pub mod uncertain;
 
 pub use load::{from_table, to_table};

@@ -15,6 +15,7 @@
 //! which separates parameter uncertainty from chance.
 
 use crate::input::load;
+use crate::input::posterior::{self, Joint, Shared};
 use crate::model::error::{Problem, ScenarioError, SerializeError};
 use crate::model::scenario::Scenario;
 use crate::model::validate;
@@ -62,6 +63,17 @@ pub enum Dist {
         min: f64,
         mode: f64,
         max: f64,
+    },
+    /// A column of a joint posterior (`[uncertainty.posterior]`): drawn as
+    /// part of a whole row, its quantiles those of its weighted marginal.
+    Posterior {
+        file: String,
+        sha256: String,
+        column: String,
+        #[serde(skip)]
+        index: usize,
+        #[serde(skip)]
+        joint: Shared,
     },
 }
 
@@ -140,6 +152,9 @@ impl Dist {
     pub fn quantile(&self, q: f64) -> Result<f64, String> {
         let bad = |m: &str| Err(m.to_string());
         let x = match *self {
+            Dist::Posterior {
+                index, ref joint, ..
+            } => joint.quantile(index, q),
             Dist::Normal { mean, sd } => {
                 if sd <= 0.0 {
                     return bad("`sd` must be > 0");
@@ -194,6 +209,34 @@ impl Dist {
         Ok(x)
     }
 
+    /// The probability density at `x` (0 outside the support). A posterior
+    /// column has no density of its own: 1 within its range, 0 outside.
+    pub fn density(&self, x: f64) -> f64 {
+        use statrs::distribution::Continuous;
+        let (lo, hi) = self.support();
+        if !(lo..=hi).contains(&x) {
+            return 0.0;
+        }
+        match *self {
+            Dist::Normal { mean, sd } => Normal::new(mean, sd).map_or(0.0, |d| d.pdf(x)),
+            Dist::Lognormal { median, p95 } => {
+                LogNormal::new(median.ln(), (p95 / median).ln() / Z95).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Beta { mean, sd } => {
+                let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
+                Beta::new(mean * k, (1.0 - mean) * k).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Gamma { shape, scale } => {
+                Gamma::new(shape, 1.0 / scale).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Uniform { min, max } => Uniform::new(min, max).map_or(0.0, |d| d.pdf(x)),
+            Dist::Triangular { min, mode, max } => {
+                Triangular::new(min, max, mode).map_or(0.0, |d| d.pdf(x))
+            }
+            Dist::Posterior { .. } => 1.0,
+        }
+    }
+
     /// The support: the values a draw can take.
     pub fn support(&self) -> (f64, f64) {
         match *self {
@@ -201,6 +244,9 @@ impl Dist {
             Dist::Lognormal { .. } | Dist::Gamma { .. } => (0.0, f64::INFINITY),
             Dist::Beta { .. } => (0.0, 1.0),
             Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } => (min, max),
+            Dist::Posterior {
+                index, ref joint, ..
+            } => joint.range(index),
         }
     }
 }
@@ -301,14 +347,42 @@ impl Model {
             file: file.to_string(),
             problem,
         };
-        let table: Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
+        let mut table: Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
             file: file.to_string(),
             message: e.to_string().trim().to_string(),
         })?;
+        let joint = match table.remove("uncertainty") {
+            Some(u) => Some(read_joint(&u, file)?),
+            None => None,
+        };
         // 1. Distributions in the file, replaced by medians.
         let mut root = Value::Table(table);
         let mut found = Vec::new();
         extract(&mut root, "", &mut found).map_err(key_err)?;
+        // A posterior column holds its marginal median in the tree.
+        if let Some(j) = &joint {
+            for (k, path) in j.paths.iter().enumerate() {
+                if found.iter().any(|(p, _)| p == path) {
+                    return Err(key_err(Problem {
+                        key: path.clone(),
+                        message: format!(
+                            "it is a distribution here and a column of the posterior `{}`; \
+                             give it once",
+                            j.file
+                        ),
+                    }));
+                }
+                let m = j.quantile(k, 0.5);
+                load::set_path(&mut root, path, number(m, m.fract() == 0.0)).map_err(
+                    |message| {
+                        key_err(Problem {
+                            key: format!("uncertainty.posterior.file (column `{path}`)"),
+                            message,
+                        })
+                    },
+                )?;
+            }
+        }
         // 2. Resolve defaults, then put the distributions back so that
         //    `--set` may replace one by a number or add another.
         let Value::Table(t) = root else {
@@ -333,6 +407,16 @@ impl Model {
         for arg in sets {
             load::apply_set(&mut resolved, arg, file)?;
         }
+        // A `--set` of a posterior column fixes it: the column is dropped.
+        let joint: Option<Shared> = joint.map(|mut j| {
+            for arg in sets {
+                let key = arg.split_once('=').map_or("", |(k, _)| k.trim());
+                if let Some(k) = j.paths.iter().position(|p| p == key) {
+                    j = j.without(k);
+                }
+            }
+            Shared::new(j)
+        });
         // 3. The final set of parameters.
         let mut found = Vec::new();
         extract(&mut resolved, "", &mut found).map_err(key_err)?;
@@ -341,6 +425,25 @@ impl Model {
         };
         let base = load::from_table(template.clone(), file)?;
         let mut params = Vec::new();
+        if let Some(j) = joint.as_ref().filter(|j| !j.paths.is_empty()) {
+            // Whole rows: set each column's median where it is integer.
+            for (index, path) in j.paths.iter().enumerate() {
+                let median = j.quantile(index, 0.5);
+                params.push(Param {
+                    key: posterior::joint_key(),
+                    integer: is_integer_key(&template, path, median, file),
+                    path: path.clone(),
+                    median,
+                    dist: Dist::Posterior {
+                        file: j.file.clone(),
+                        sha256: j.sha256.clone(),
+                        column: path.clone(),
+                        index,
+                        joint: j.clone(),
+                    },
+                });
+            }
+        }
         for (path, dist) in found {
             let median = dist.quantile(0.5).unwrap_or(f64::NAN);
             let integer = is_integer_key(&template, &path, median, file);
@@ -464,10 +567,18 @@ impl Model {
     /// The values of every parameter in replication `rep`.
     pub fn values(&self, rep: u64, draw: &Draw) -> Vec<f64> {
         let seed = self.base.seed;
+        // The posterior's row of this replication: one draw for all columns.
+        let row = || {
+            let b = rng::base(seed, rep, posterior::joint_key());
+            rng::nth_uniform(b, Purpose::Parameters, 0)
+        };
         self.params
             .iter()
             .enumerate()
             .map(|(i, p)| {
+                if let (Draw::Random, Dist::Posterior { index, joint, .. }) = (draw, &p.dist) {
+                    return joint.rows[joint.row(row())][*index];
+                }
                 let q = match *draw {
                     Draw::Random => {
                         let b = rng::base(seed, rep, p.key);
@@ -516,6 +627,19 @@ impl Model {
         };
         let mut root = Value::Table(load::to_table(&self.base)?);
         for p in &self.params {
+            if let Dist::Posterior { file, sha256, .. } = &p.dist {
+                // The columns stay at their medians; the table names the
+                // file by its hash, so a changed file changes the hash.
+                let mut t = Table::new();
+                t.insert("file".into(), Value::String(file.clone()));
+                t.insert("sha256".into(), Value::String(sha256.clone()));
+                let mut u = Table::new();
+                u.insert("posterior".into(), Value::Table(t));
+                if let Value::Table(r) = &mut root {
+                    r.insert("uncertainty".into(), Value::Table(u));
+                }
+                continue;
+            }
             let v = Value::try_from(&p.dist).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
             load::set_path(&mut root, &p.path, v).map_err(|e| err(format!("`{}`: {e}", p.path)))?;
         }
@@ -533,6 +657,79 @@ impl Model {
             self.resolved_toml()?.as_bytes(),
         ))
     }
+}
+
+/// The folder of the scenario file `file` (`.` for a bare name).
+fn scenario_dir(file: &str) -> std::path::PathBuf {
+    match Path::new(file).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Reads `[uncertainty.posterior]` and its file (relative to the scenario
+/// file `file`).
+fn read_joint(u: &Value, file: &str) -> Result<Joint, ScenarioError> {
+    let err = |key: &str, message: String| ScenarioError::Key {
+        file: file.to_string(),
+        problem: Problem {
+            key: key.to_string(),
+            message,
+        },
+    };
+    let Some(post) = u.as_table().and_then(|t| {
+        (t.len() == 1)
+            .then(|| t.get("posterior"))
+            .flatten()
+            .and_then(Value::as_table)
+    }) else {
+        return Err(err(
+            "uncertainty",
+            "expected one table `[uncertainty.posterior]` with `file` (and optionally `sha256`)"
+                .into(),
+        ));
+    };
+    for k in post.keys() {
+        if k != "file" && k != "sha256" {
+            return Err(err(
+                &format!("uncertainty.posterior.{k}"),
+                "unknown key: allowed `file`, `sha256`".into(),
+            ));
+        }
+    }
+    let Some(name) = post.get("file").and_then(Value::as_str) else {
+        return Err(err(
+            "uncertainty.posterior.file",
+            "expected the posterior CSV file, relative to this scenario (a string)".into(),
+        ));
+    };
+    let path = scenario_dir(file).join(name);
+    let text = crate::model::limits::read_text(&path).map_err(|e| {
+        err(
+            "uncertainty.posterior.file",
+            format!("cannot read `{}`: {e}", path.display()),
+        )
+    })?;
+    let joint = Joint::parse(name, &text).map_err(|m| {
+        err(
+            "uncertainty.posterior.file",
+            format!("`{}`: {m}", path.display()),
+        )
+    })?;
+    if let Some(want) = post.get("sha256") {
+        if want.as_str() != Some(joint.sha256.as_str()) {
+            return Err(err(
+                "uncertainty.posterior.sha256",
+                format!(
+                    "`{}` has SHA-256 {}, not the one given; the file changed since the \
+                     scenario was written (remove `sha256` to accept it)",
+                    path.display(),
+                    joint.sha256
+                ),
+            ));
+        }
+    }
+    Ok(joint)
 }
 
 /// Whether the key at `path` takes whole numbers: a fractional value there

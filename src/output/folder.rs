@@ -38,6 +38,8 @@ pub enum FolderKind {
     Sweep,
     /// One shard's `part-K-of-N/` folder inside a sweep folder.
     SweepPart,
+    /// `fleksim calibrate` (also while it runs: its checkpoint).
+    Calibration,
 }
 
 /// The files of a run; also those of `runs/<scenario>/` in a comparison.
@@ -67,6 +69,14 @@ const COMPARISON_FILES: &[&str] = &[
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];
 const PART_FILES: &[&str] = &["points.csv", "results.csv"];
+const CALIBRATION_FILES: &[&str] = &[
+    "posterior.csv",
+    "fit.csv",
+    "fit_monthly.csv",
+    "generations.csv",
+    "calibrated.toml",
+    "checkpoint.json",
+];
 /// Files `fleksim sweep --emit-slurm` writes into `slurm/` (the jobs'
 /// logs, `*.out`, go there too).
 pub const SLURM_FILES: &[&str] = &["sweep.sbatch", "merge.sbatch", "submit.sh"];
@@ -89,6 +99,7 @@ impl FolderKind {
             FolderKind::Tornado => "tornado",
             FolderKind::Sweep => "sweep",
             FolderKind::SweepPart => "sweep-part",
+            FolderKind::Calibration => "calibration",
         }
     }
 
@@ -99,6 +110,7 @@ impl FolderKind {
             FolderKind::Comparison => "fleksim compare",
             FolderKind::Tornado => "fleksim tornado",
             FolderKind::Sweep | FolderKind::SweepPart => "fleksim sweep",
+            FolderKind::Calibration => "fleksim calibrate",
         }
     }
 
@@ -109,6 +121,7 @@ impl FolderKind {
             FolderKind::Tornado,
             FolderKind::Sweep,
             FolderKind::SweepPart,
+            FolderKind::Calibration,
         ]
         .into_iter()
         .find(|k| k.manifest_kind() == kind)
@@ -136,6 +149,9 @@ impl FolderKind {
             FolderKind::Run => matches!(parts[..], [f] if !dir && RUN_FILES.contains(&f)),
             FolderKind::Tornado => matches!(parts[..], [f] if !dir && TORNADO_FILES.contains(&f)),
             FolderKind::SweepPart => matches!(parts[..], [f] if !dir && PART_FILES.contains(&f)),
+            FolderKind::Calibration => {
+                matches!(parts[..], [f] if !dir && CALIBRATION_FILES.contains(&f))
+            }
             FolderKind::Comparison => match parts[..] {
                 [f] => (dir && f == "runs") || (!dir && COMPARISON_FILES.contains(&f)),
                 ["runs", _] => dir,

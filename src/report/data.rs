@@ -295,6 +295,7 @@ pub enum Folder {
     Comparison(Box<ComparisonData>),
     Tornado(Box<TornadoData>),
     Sweep(Box<super::sweep_data::SweepData>),
+    Calibration(Box<super::calibration_view::CalibrationData>),
 }
 
 /// The monthly metrics the report charts.
@@ -330,6 +331,11 @@ pub fn read_folder(dir: &Path) -> Result<Folder, InputError> {
             return Ok(Folder::Sweep(Box::new(super::sweep_data::read_sweep(
                 dir, &field,
             )?)))
+        }
+        "calibration" => {
+            return Ok(Folder::Calibration(Box::new(
+                super::calibration_view::read(dir, &field)?,
+            )))
         }
         "sweep-part" => {
             return Err(err(format!(

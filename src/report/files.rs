@@ -88,6 +88,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || n == CUMULATIVE_FILE
                 || VERDICT_FILES.contains(&n.as_str())
                 || SWEEP_FILES.contains(&n.as_str())
+                || super::calibration_view::FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
@@ -113,6 +114,7 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
         .chain(&[CUMULATIVE_FILE])
         .chain(&VERDICT_FILES)
         .chain(&SWEEP_FILES)
+        .chain(&super::calibration_view::FILES)
         .map(|n| dir.join(n))
         .collect();
     if let Ok(entries) = std::fs::read_dir(dir.join(RUNS)) {

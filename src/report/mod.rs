@@ -17,6 +17,7 @@
 //! is an [`InputError`] naming the file and what is allowed, never a panic.
 
 pub mod budget_view;
+pub mod calibration_view;
 pub mod charts;
 pub mod comparison_view;
 pub mod data;
@@ -60,6 +61,7 @@ pub fn render_observed(
             Folder::Comparison(c) => comparison_view::section(c, lang)?,
             Folder::Tornado(t) => tornado_view::section(t, lang)?,
             Folder::Sweep(s) => sweep_view::section(s, lang)?,
+            Folder::Calibration(c) => calibration_view::section(c, lang)?,
         });
         if let Some(obs) = observed {
             let what = |dir: &std::path::Path| format!("`{}`", dir.display());
@@ -77,7 +79,7 @@ pub fn render_observed(
                         .collect();
                     Some(budget_view::observed_part(&runs, obs, &what(&c.dir), lang)?)
                 }
-                Folder::Tornado(_) | Folder::Sweep(_) => None,
+                Folder::Tornado(_) | Folder::Sweep(_) | Folder::Calibration(_) => None,
             };
             if let Some(part) = part {
                 sections.push(format!(
@@ -98,7 +100,7 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
         match f {
             Folder::Run(r) => infos.push(&r.scenario),
             Folder::Comparison(c) => infos.extend(c.scenarios.values()),
-            Folder::Tornado(_) | Folder::Sweep(_) => {}
+            Folder::Tornado(_) | Folder::Sweep(_) | Folder::Calibration(_) => {}
         }
     }
     // By scenario name, in order of appearance; a name in several folders
@@ -158,5 +160,6 @@ pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     let mut all = i18n::text_pairs();
     all.extend(labels::text_pairs());
     all.extend(budget_view::text_pairs());
+    all.extend(calibration_view::text_pairs());
     all
 }
