@@ -88,7 +88,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || n == CUMULATIVE_FILE
                 || VERDICT_FILES.contains(&n.as_str())
                 || SWEEP_FILES.contains(&n.as_str())
-                || super::calibration_view::FILES.contains(&n.as_str())
+                || CALIBRATION_FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
@@ -99,6 +99,9 @@ pub fn is_input(rel: &Path) -> bool {
         _ => false,
     }
 }
+
+/// The files of a calibration folder the report reads.
+pub const CALIBRATION_FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
 
 /// The files the report would read from `dir` that exist now, canonical
 /// (symbolic links resolved), with `dir` itself first. A missing folder
@@ -114,7 +117,7 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
         .chain(&[CUMULATIVE_FILE])
         .chain(&VERDICT_FILES)
         .chain(&SWEEP_FILES)
-        .chain(&super::calibration_view::FILES)
+        .chain(&CALIBRATION_FILES)
         .map(|n| dir.join(n))
         .collect();
     if let Ok(entries) = std::fs::read_dir(dir.join(RUNS)) {
