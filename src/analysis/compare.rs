@@ -506,6 +506,8 @@ pub struct BudgetDiff {
 pub struct CompareOptions {
     pub at: Vec<Month>,
     pub threads: usize,
+    /// The language of `budget.xlsx` (`--lang`).
+    pub lang: crate::output::workbook::Lang,
 }
 
 /// A finished comparison.
@@ -628,9 +630,11 @@ pub fn compare_to_dir(
     let mut base_levels = Vec::new();
     let mut alt_levels = Vec::new();
     let mut grants = Vec::new();
+    let mut budgets = Vec::new();
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
+        budgets.push(export::budget_csv(&plans[i], &tables.yearly)?);
         if !plans[i].cohorts.list.is_empty() {
             let cohorts = runner.install(|| r.cohorts.finish());
             let bytes = export::cohorts_csv(&plans[i], &cohorts)?;
@@ -676,6 +680,8 @@ pub fn compare_to_dir(
     dir.write("cheaper.csv", &cheaper_csv(&cmp)?)?;
     dir.write("budget_difference.csv", &budget_difference_csv(&cmp)?)?;
     dir.write("steering.csv", &steering_csv(&cmp)?)?;
+    let book = budget_book(&plan, &cmp, models, &names, budgets, opts.lang)?;
+    dir.write("budget.xlsx", &book)?;
     let manifest = Manifest {
         kind: "comparison",
         program: "fleksim",
@@ -961,6 +967,42 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         )?;
     }
     Ok(w)
+}
+
+/// `budget.xlsx` of a comparison, made from the same bytes as its CSV
+/// files (`output::workbook`).
+fn budget_book(
+    plan: &Plan,
+    c: &Comparison,
+    models: &[Model],
+    names: &[String],
+    budgets: Vec<Vec<u8>>,
+    lang: crate::output::workbook::Lang,
+) -> anyhow::Result<Vec<u8>> {
+    use crate::output::workbook::{comparison_book, ComparisonFiles, Noted};
+    let scenarios = models
+        .iter()
+        .zip(names)
+        .zip(budgets)
+        .map(|((m, name), b)| {
+            Ok((
+                Noted {
+                    name: name.clone(),
+                    scenario: &m.base,
+                    sha256: m.sha256()?,
+                },
+                b,
+            ))
+        })
+        .collect::<Result<Vec<_>, SerializeError>>()?;
+    let files = ComparisonFiles {
+        scenarios,
+        budget_difference: budget_difference_csv(c)?,
+        cumulative: cumulative_csv(c)?,
+        cumulative_monthly: cumulative_monthly_csv(plan, c)?,
+        steering: steering_csv(c)?,
+    };
+    Ok(comparison_book(&files, lang)?)
 }
 
 /// Cheaper periods as data: ISO 8601 intervals `2017-01/2024-06`, several

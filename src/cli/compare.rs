@@ -43,6 +43,9 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Language of budget.xlsx: en (English) or da (Danish).
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }
 
 pub fn command(a: CompareArgs) -> anyhow::Result<()> {
@@ -74,6 +77,7 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     let opts = CompareOptions {
         at: a.at.clone(),
         threads: a.threads,
+        lang: crate::output::workbook::Lang::parse(&a.lang)?,
     };
     let clock = Instant::now();
     let total = replications as u64 * models.len() as u64;

@@ -49,6 +49,7 @@ const RUN_FILES: &[&str] = &[
     "parameters.csv",
     "replications.csv",
     "cohorts.csv",
+    "budget.xlsx",
 ];
 const COMPARISON_FILES: &[&str] = &[
     "comparison.csv",
@@ -59,6 +60,7 @@ const COMPARISON_FILES: &[&str] = &[
     "cumulative_monthly.csv",
     "cheaper.csv",
     "budget_difference.csv",
+    "budget.xlsx",
 ];
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];
