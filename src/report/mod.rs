@@ -26,6 +26,7 @@ pub mod labels;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
+pub mod summary;
 pub mod sweep_data;
 pub mod sweep_view;
 pub mod tornado_view;
@@ -42,7 +43,9 @@ pub fn render(dirs: &[PathBuf], lang: Lang) -> anyhow::Result<String> {
         .iter()
         .map(|d| data::read_folder(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut sections: Vec<String> = missing_texts_note(&folders, lang).into_iter().collect();
+    // The answer on page one, then the note on missing texts.
+    let mut sections: Vec<String> = summary::section(&folders, lang).into_iter().collect();
+    sections.extend(missing_texts_note(&folders, lang));
     for f in &folders {
         sections.push(match f {
             Folder::Run(r) => run_view::section(r, lang)?,
@@ -122,5 +125,6 @@ fn missing_texts_note(folders: &[Folder], lang: Lang) -> Option<String> {
 pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     let mut all = i18n::text_pairs();
     all.extend(labels::text_pairs());
+    all.extend(summary::text_pairs());
     all
 }
