@@ -445,6 +445,14 @@ fn merge_refuses_a_missing_part() {
     );
     c.refused(&["merge", s(&out)], &["missing part-1-of-3", &hint]);
     assert!(!out.join("manifest.json").exists());
+    // A changed part: the hint still names the sweep file (from the other
+    // part's manifest).
+    std::fs::write(out.join("part-0-of-3/points.csv"), "changed\n").unwrap();
+    let hint0 = format!(
+        "`fleksim sweep {} --shard-index 0 --shard-count 3",
+        file.display()
+    );
+    c.refused(&["merge", s(&out)], &["part-0-of-3", &hint0]);
     c.refused(&["merge", s(&c.path("nowhere"))], &["nowhere"]);
     c.refused(&["merge", s(c.dir.path())], &["no part-K-of-N"]);
 }

@@ -43,6 +43,20 @@ fn sweep_file(parts: &[Part]) -> String {
         .unwrap_or_else(|| "SWEEP.toml".into())
 }
 
+/// The sweep file any part's manifest records (read without checking the
+/// part, for a message about a broken one), else a placeholder.
+fn recorded_sweep_file(dir: &Path, found: &[(ShardInfo, String)]) -> String {
+    found
+        .iter()
+        .find_map(|(_, name)| {
+            let text = std::fs::read(dir.join(name).join("manifest.json")).ok()?;
+            let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+            v.get("sweep_file")?.as_str().map(str::to_string)
+        })
+        .map(|f| super::slurm::shell_tail(&[f]).trim_start().to_string())
+        .unwrap_or_else(|| "SWEEP.toml".into())
+}
+
 /// How to rerun shard `s` of the sweep in `file`, with the flags that
 /// change the results (`--replications`, `--set`) that the sweep was run
 /// with.
@@ -78,14 +92,16 @@ fn find_parts(dir: &Path) -> Result<Vec<Part>, InputError> {
         )));
     }
     let mut parts = Vec::new();
-    for (s, name) in found {
+    for (s, name) in &found {
+        let (s, name) = (*s, name.clone());
         let pdir = dir.join(&name);
         let manifest = read_part(&pdir).map_err(|why| {
+            let file = recorded_sweep_file(dir, &found);
             InputError(format!(
                 "`{}`: {why}; the shard did not finish or was changed: {} (with the same \
                  --replications and --set as the other shards)",
                 pdir.display(),
-                rerun_hint("SWEEP.toml", s, dir, &[])
+                rerun_hint(&file, s, dir, &[])
             ))
         })?;
         if manifest.shard != s {
