@@ -76,6 +76,21 @@ fn horizon(dir: &str, alt: &str, metric: &str) -> (f64, f64) {
     )
 }
 
+/// The p50 and months of a horizon row of comparison_summary.csv.
+fn horizon_p50(dir: &str, alt: &str, metric: &str) -> (f64, f64) {
+    let rows = read_csv(&root(dir).join("comparison_summary.csv"));
+    let h = &rows[0];
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let r = rows[1..]
+        .iter()
+        .find(|r| r[0] == alt && r[c("metric")] == metric && r[c("period")] == "horizon")
+        .unwrap();
+    (
+        r[c("p50")].parse().unwrap(),
+        r[c("months")].parse().unwrap(),
+    )
+}
+
 fn check(dirs: &[&str], alts: &[&str], lang: Lang) {
     let page = page(dirs, lang);
     let (summary, rest) = split(&page);
@@ -106,8 +121,10 @@ fn check(dirs: &[&str], alts: &[&str], lang: Lang) {
                                 let ly = horizon(dirs[0], a, "ly_stock_avg");
                                 cost.0 / (-ly.0 * cost.1)
                             }
-                            "net_public_cost_total" => {
-                                horizon(dirs[0], a, "net_public_cost_total").0
+                            "net_public_cost_per_year" => {
+                                let (p50, months) =
+                                    horizon_p50(dirs[0], a, "net_public_cost_total");
+                                p50 / (months / 12.0)
                             }
                             other => panic!("unknown derived figure {other}"),
                         };

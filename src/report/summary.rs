@@ -4,7 +4,7 @@
 //! For each alternative of each comparison on the page: the KPIs at the
 //! KPI month with their interval, against the target and against the
 //! baseline; the change in the municipality's net cost per year, and in
-//! the public purse's over the horizon; the probability of saving money;
+//! the public purse's (municipality and state); the probability of saving money;
 //! the cumulative difference in one sentence (the cheaper periods, the
 //! difference at the horizon, a payback month only where the alternative
 //! is an investment that pays back: issue 17's definitions, read from
@@ -17,7 +17,8 @@
 //! of differences, the tornado table), so the two read the same. Each
 //! figure is marked `<span class="fig" data-from="…">`: `table` for one a
 //! table below holds, `derived` for one computed here (the cost per
-//! person, from `comparison_summary.csv`); `tests/summary.rs` checks both.
+//! person and the public purse per year, from `comparison_summary.csv`);
+//! `tests/summary.rs` checks both.
 
 use super::comparison_view::cheaper_words;
 use super::data::{ComparisonData, Folder, SteeringRow, SummaryRow, TornadoData};
@@ -62,7 +63,7 @@ const EN: Words = Words {
     target_missed: "not met at the median",
     effect: "; {} against the baseline",
     net_cost: "Change in the municipality's net cost per year: {}",
-    public_cost: "Change in the net public cost (municipality and state) over the horizon: {}",
+    public_cost: "Change in the net public cost (municipality and state) per year: {}",
     prob: "Probability that it saves money over the horizon: {}",
     cumulative: "Cumulatively cheaper than the baseline: {}; at the horizon ({}) the cumulative difference is {}.",
     payback: " It is an investment that pays back from {}.",
@@ -86,7 +87,7 @@ const DA: Words = Words {
     target_missed: "ikke nået ved medianen",
     effect: "; {} i forhold til basis",
     net_cost: "Ændring i kommunens nettoudgift pr. år: {}",
-    public_cost: "Ændring i den offentlige nettoudgift (kommune og stat) over horisonten: {}",
+    public_cost: "Ændring i den offentlige nettoudgift (kommune og stat) pr. år: {}",
     prob: "Sandsynlighed for at det sparer penge over horisonten: {}",
     cumulative: "Akkumuleret billigere end basis: {}; ved horisonten ({}) er den akkumulerede forskel {}.",
     payback: " Det er en investering, der tjener sig hjem fra {}.",
@@ -287,12 +288,24 @@ fn alternative(c: &ComparisonData, alt: &str, tornado: Option<&TornadoData>, lan
     if let Some(r) = steering_row(c, alt, "net_cost_diff_per_year") {
         items.push(sentence(w.net_cost, &[&table_fig(&interval(r, lang))]));
     }
+    // The public purse per year: the horizon's total over the years it
+    // spans (a scaling, so its quantiles are the total's, scaled), as the
+    // municipality's figure is made in `steering.csv`.
     if let Some(d) = summary_row(c, alt, "net_public_cost_total", "horizon") {
-        if d.p05 != 0.0 || d.p95 != 0.0 {
-            let text = difference(d, lang);
+        let years = d.months.unwrap_or(0.0) / 12.0;
+        if years > 0.0 && (d.p05 != 0.0 || d.p95 != 0.0) {
+            let q = Quantiles {
+                mean: d.mean_diff / years,
+                p05: d.p05 / years,
+                p50: d.p50 / years,
+                p95: d.p95 / years,
+                p25: None,
+                p75: None,
+            };
+            let text = Measure::Money.interval(&q, true, lang);
             items.push(sentence(
                 w.public_cost,
-                &[&derived_fig("net_public_cost_total", d.mean_diff, &text)],
+                &[&derived_fig("net_public_cost_per_year", q.p50, &text)],
             ));
         }
     }
