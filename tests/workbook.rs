@@ -328,6 +328,52 @@ fn compare_in_danish_writes_the_difference_and_the_decision_figures() {
     assert!(all.contains("Basisscenarie") && all.contains("Replikationer"));
 }
 
+/// An entry of the workbook's zip container (its XML).
+fn xml(path: &Path, entry: &str) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).expect("budget.xlsx is a zip container");
+    let mut e = z.by_name(entry).unwrap_or_else(|e| panic!("{entry}: {e}"));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut e, &mut text).unwrap();
+    text
+}
+
+#[test]
+fn figures_are_formatted_for_a_budget_office() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, unit) in [("en", "&quot;DKK&quot;"), ("da", "&quot;kr.&quot;")] {
+        let out = dir.path().join(lang);
+        fleksim()
+            .args(["run", "scenarios/markov-exits.toml", "--replications", "2"])
+            .args(["--quiet", "--lang", lang, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let book = out.join("budget.xlsx");
+        // Thousands separators and the currency in the number format;
+        // shares as percentages.
+        let styles = xml(&book, "xl/styles.xml");
+        assert!(
+            styles.contains(&format!("formatCode=\"#,##0 {unit}")),
+            "{lang}: no DKK format with thousands separators:\n{styles}"
+        );
+        // Every sheet: header rows and label columns frozen, widths set.
+        for sheet in ["sheet1", "sheet2"] {
+            let s = xml(&book, &format!("xl/worksheets/{sheet}.xml"));
+            assert!(
+                s.contains("xSplit=\"2\" ySplit=\"2\"") && s.contains("state=\"frozen\""),
+                "{lang} {sheet}: headers not frozen"
+            );
+            assert!(
+                s.contains("<cols>") && s.contains("customWidth=\"1\""),
+                "{sheet}: no widths"
+            );
+        }
+        let notes = xml(&book, "xl/worksheets/sheet3.xml");
+        assert!(notes.contains("ySplit=\"1\""), "notes: header not frozen");
+    }
+}
+
 #[test]
 fn the_workbook_names_lines_as_the_report_does() {
     use fleksim::output::workbook::text::{line_label, Lang};
