@@ -362,6 +362,70 @@ fn killed_shard_process_is_finished_by_a_rerun() {
     );
 }
 
+#[test]
+fn emit_slurm_takes_the_resources_as_flags() {
+    let c = Case::new();
+    let sweep = c.sweep("grid.toml", GRID);
+    let out = c.path("out");
+    c.ok(&[
+        "sweep",
+        s(&sweep),
+        "--out",
+        s(&out),
+        "--emit-slurm",
+        "2",
+        "--cpus-per-task",
+        "8",
+        "--mem",
+        "16G",
+        "--time",
+        "2-00:00:00",
+        "--partition",
+        "long",
+        "--quiet",
+    ]);
+    let array = String::from_utf8(read(&out.join("slurm/sweep.sbatch"))).unwrap();
+    let merge = String::from_utf8(read(&out.join("slurm/merge.sbatch"))).unwrap();
+    for line in [
+        "--cpus-per-task=8",
+        "--mem=16G",
+        "--time=2-00:00:00",
+        "--partition=long",
+    ] {
+        assert!(array.contains(&format!("#SBATCH {line}\n")), "{array}");
+    }
+    assert!(merge.contains("#SBATCH --partition=long\n"), "{merge}");
+    assert!(merge.contains("#SBATCH --cpus-per-task=1\n"), "{merge}");
+    // Bad values exit 2 naming the flag and what is allowed, and write
+    // nothing; the flags need --emit-slurm.
+    let other = c.path("other");
+    for (flag, value, says) in [
+        ("--mem", "2GB", "K, M, G or T"),
+        ("--time", "2h", "HH:MM:SS"),
+        ("--partition", "a b", "partition name"),
+        ("--cpus-per-task", "0", "--cpus-per-task"),
+    ] {
+        c.refused(
+            &[
+                "sweep",
+                s(&sweep),
+                "--out",
+                s(&other),
+                "--emit-slurm",
+                "2",
+                flag,
+                value,
+            ],
+            &[flag, says],
+        );
+    }
+    c.refused(
+        &["sweep", s(&sweep), "--out", s(&other), "--mem", "2G"],
+        &["--emit-slurm"],
+    );
+    assert!(!other.exists());
+}
+
 // ------------------------------------------------------------ merge refuses
 
 #[test]
@@ -371,11 +435,24 @@ fn merge_refuses_a_missing_part() {
     let out = c.path("out");
     c.sweep_to(&sweep, &out, &["--shard-index", "0", "--shard-count", "3"]);
     c.sweep_to(&sweep, &out, &["--shard-index", "2", "--shard-count", "3"]);
-    c.refused(
-        &["merge", s(&out)],
-        &["missing part-1-of-3", "--shard-index 1 --shard-count 3"],
+    // Issue 19: the hint names the sweep file the shards ran, not a
+    // placeholder, so it can be pasted as it is.
+    let file = std::path::absolute(&sweep).unwrap();
+    let hint = format!(
+        "run `fleksim sweep {} --shard-index 1 --shard-count 3 --out {}`",
+        file.display(),
+        out.display()
     );
+    c.refused(&["merge", s(&out)], &["missing part-1-of-3", &hint]);
     assert!(!out.join("manifest.json").exists());
+    // A changed part: the hint still names the sweep file (from the other
+    // part's manifest).
+    std::fs::write(out.join("part-0-of-3/points.csv"), "changed\n").unwrap();
+    let hint0 = format!(
+        "`fleksim sweep {} --shard-index 0 --shard-count 3",
+        file.display()
+    );
+    c.refused(&["merge", s(&out)], &["part-0-of-3", &hint0]);
     c.refused(&["merge", s(&c.path("nowhere"))], &["nowhere"]);
     c.refused(&["merge", s(c.dir.path())], &["no part-K-of-N"]);
 }
@@ -598,12 +675,29 @@ fn emit_slurm_writes_an_array_and_a_dependent_merge() {
     let submit = String::from_utf8(read(&dir.join("submit.sh"))).unwrap();
     assert!(array.contains("#SBATCH --array=0-3"), "{array}");
     assert!(array.contains("--shard-count 4"), "{array}");
+    // Issue 19: defaults that fit a small node, and no partition unless
+    // asked for.
+    for line in ["--cpus-per-task=1\n", "--mem=1G\n", "--time=01:00:00\n"] {
+        assert!(array.contains(&format!("#SBATCH {line}")), "{array}");
+    }
+    assert!(!array.contains("#SBATCH --partition"), "{array}");
     assert!(merge.contains(" merge "), "{merge}");
     assert!(submit.contains("sbatch --parsable"), "{submit}");
     assert!(
         submit.contains("--dependency=afterok:$ARRAY_JOB_ID"),
         "{submit}"
     );
+    // Checked before submitting; a failed shard cancels the merge; only
+    // missing parts are submitted.
+    let test_only = submit
+        .find("sbatch --test-only")
+        .expect("sbatch --test-only");
+    assert!(
+        test_only < submit.find("sbatch --parsable").unwrap(),
+        "{submit}"
+    );
+    assert!(submit.contains("--kill-on-invalid-dep=yes"), "{submit}");
+    assert!(submit.contains("part-$k-of-$n/manifest.json"), "{submit}");
     assert!(
         !out.join("points.csv").exists(),
         "--emit-slurm ran the sweep"

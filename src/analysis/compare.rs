@@ -522,6 +522,8 @@ pub struct CompareOptions {
     pub budget_year: Option<i32>,
     /// `--break-even`: search each alternative's break-even multiplier.
     pub break_even: bool,
+    /// The language of `budget.xlsx` (`--lang`).
+    pub lang: crate::output::workbook::Lang,
 }
 
 /// A finished comparison.
@@ -659,9 +661,11 @@ pub fn compare_to_dir(
     let mut alt_levels = Vec::new();
     let mut grants = Vec::new();
     let mut payer_tables = Vec::new();
+    let mut budgets = Vec::new();
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
+        budgets.push(export::budget_csv(&plans[i], &tables.yearly)?);
         let payer = runner.install(|| r.payer.finish(&plans[i]));
         dir.write(
             &format!("runs/{}/payer.csv", names[i]),
@@ -756,6 +760,8 @@ pub fn compare_to_dir(
     if let Some((y, views)) = &cmp.budget_year {
         dir.write("budget_year.csv", &budget::budget_year_csv(*y, views)?)?;
     }
+    let book = budget_book(&plan, &cmp, models, &names, budgets, opts.lang)?;
+    dir.write("budget.xlsx", &book)?;
     let manifest = Manifest {
         kind: "comparison",
         program: "fleksim",
@@ -1059,6 +1065,42 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
         )?;
     }
     Ok(w)
+}
+
+/// `budget.xlsx` of a comparison, made from the same bytes as its CSV
+/// files (`output::workbook`).
+fn budget_book(
+    plan: &Plan,
+    c: &Comparison,
+    models: &[Model],
+    names: &[String],
+    budgets: Vec<Vec<u8>>,
+    lang: crate::output::workbook::Lang,
+) -> anyhow::Result<Vec<u8>> {
+    use crate::output::workbook::{comparison_book, ComparisonFiles, Noted};
+    let scenarios = models
+        .iter()
+        .zip(names)
+        .zip(budgets)
+        .map(|((m, name), b)| {
+            Ok((
+                Noted {
+                    name: name.clone(),
+                    scenario: &m.base,
+                    sha256: m.sha256()?,
+                },
+                b,
+            ))
+        })
+        .collect::<Result<Vec<_>, SerializeError>>()?;
+    let files = ComparisonFiles {
+        scenarios,
+        budget_difference: budget_difference_csv(c)?,
+        cumulative: cumulative_csv(c)?,
+        cumulative_monthly: cumulative_monthly_csv(plan, c)?,
+        steering: steering_csv(c)?,
+    };
+    Ok(comparison_book(&files, lang)?)
 }
 
 /// Cheaper periods as data: ISO 8601 intervals `2017-01/2024-06`, several

@@ -21,6 +21,8 @@ pub struct RunOptions {
     pub per_replication: bool,
     /// Every uncertain parameter at its median (`--fixed`).
     pub fixed: bool,
+    /// The language of `budget.xlsx` (`--lang`).
+    pub lang: crate::output::workbook::Lang,
 }
 
 /// What a finished run reports.
@@ -238,6 +240,18 @@ pub fn run_to_dir(
     let payer = runner.install(|| payer.finish(&plan));
     write("payer.csv", crate::analysis::budget::payer_csv(&payer))?;
     files.push("payer.csv".to_string());
+    // The budget office's workbook, from the bytes of budget.csv.
+    let noted = crate::output::workbook::Noted {
+        name: scenario.name.clone(),
+        scenario,
+        sha256: model.sha256()?,
+    };
+    write(
+        "budget.xlsx",
+        export::budget_csv(&plan, &tables.yearly)
+            .and_then(|b| crate::output::workbook::run_book(&noted, &b, opts.lang)),
+    )?;
+    files.push("budget.xlsx".to_string());
     if !plan.cohorts.list.is_empty() {
         let summaries = runner.install(|| cohorts.finish());
         write("cohorts.csv", export::cohorts_csv(&plan, &summaries))?;

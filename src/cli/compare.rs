@@ -56,6 +56,9 @@ pub struct CompareArgs {
     /// numbers); writes break_even.csv.
     #[arg(long)]
     pub break_even: bool,
+    /// Language of budget.xlsx: en (English) or da (Danish).
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }
 
 pub fn command(a: CompareArgs) -> anyhow::Result<()> {
@@ -89,6 +92,7 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
         threads: a.threads,
         budget_year: a.budget_year,
         break_even: a.break_even,
+        lang: crate::output::workbook::Lang::parse(&a.lang)?,
     };
     let clock = Instant::now();
     let mut total = replications as u64 * models.len() as u64;

@@ -93,6 +93,9 @@ pub struct RunArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Language of budget.xlsx: en (English) or da (Danish).
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -229,6 +232,7 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         threads: a.threads,
         per_replication: a.per_replication,
         fixed: a.fixed,
+        lang: crate::output::workbook::Lang::parse(&a.lang)?,
     };
     let bar = progress_bar(run::work(&model, &opts), a.quiet, &scenario.name);
     let report = had_report(&out);

@@ -14,9 +14,12 @@ the count from SLURM_ARRAY_TASK_COUNT or FLEKSIM_SHARD_COUNT. Flags win over the
 A shard writes <out>/part-K-of-N/ and skips a part that is already complete; `fleksim merge <out>` \
 then writes the same files an unsharded sweep writes. --replications and --set are part of the \
 sweep's identity (its manifest's `flags` and `sweep_sha256`): give every shard the same, or the \
-merge refuses the parts; --emit-slurm writes them into the job script.\n\nExamples:\n  \
-fleksim sweep scenarios/sweep-staffing.toml --replications 20 --set horizon_months=36\n  \
-fleksim sweep scenarios/sweep-effects.toml --shard-index 0 --shard-count 4 --threads 1"
+merge refuses the parts; --emit-slurm writes them into the job script. The job's resources \
+default to what fits a small node (--cpus-per-task 1, --mem 1G, --time 01:00:00); submit.sh checks \
+them with `sbatch --test-only` before it submits, and run again after a failed shard it submits \
+only the missing shards and a new merge.\n\nExamples:\n  \
+fleksim sweep scenarios/sweep-staffing.toml --replications 20 --shard-index 0 --shard-count 4 --threads 1\n  \
+fleksim sweep scenarios/sweep-effects.toml --emit-slurm 20 --cpus-per-task 4 --mem 2G --time 02:00:00"
 )]
 pub struct SweepArgs {
     /// Sweep file (TOML).
@@ -49,6 +52,20 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..),
           conflicts_with_all = ["shard_index", "shard_count"])]
     pub emit_slurm: Option<u64>,
+    /// With --emit-slurm: CPUs per shard, also its worker threads [default: 1].
+    #[arg(long, value_name = "N", requires = "emit_slurm",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub cpus_per_task: Option<u32>,
+    /// With --emit-slurm: memory per job, e.g. 500M, 4G [default: 1G].
+    #[arg(long, value_name = "SIZE", requires = "emit_slurm", value_parser = slurm::parse_mem)]
+    pub mem: Option<String>,
+    /// With --emit-slurm: time limit per job: minutes, HH:MM:SS or
+    /// D-HH:MM:SS [default: 01:00:00].
+    #[arg(long, value_name = "TIME", requires = "emit_slurm", value_parser = slurm::parse_time)]
+    pub time: Option<String>,
+    /// With --emit-slurm: the partition [default: the cluster's default].
+    #[arg(long, value_name = "NAME", requires = "emit_slurm", value_parser = slurm::parse_partition)]
+    pub partition: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +107,14 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     let out = out_dir(&sweep, &a.out);
     output::claim(&out)?;
     if let Some(n) = a.emit_slurm {
-        let paths = slurm::emit(&sweep, &a.sweep, &out, n)?;
+        let d = slurm::Resources::default();
+        let res = slurm::Resources {
+            cpus: a.cpus_per_task.unwrap_or(d.cpus),
+            mem: a.mem.clone().unwrap_or(d.mem),
+            time: a.time.clone().unwrap_or(d.time),
+            partition: a.partition.clone(),
+        };
+        let paths = slurm::emit(&sweep, &a.sweep, &out, n, &res)?;
         if !a.quiet {
             for p in &paths {
                 eprintln!("wrote {}", p.display());

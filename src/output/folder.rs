@@ -52,6 +52,7 @@ const RUN_FILES: &[&str] = &[
     "replications.csv",
     "cohorts.csv",
     "payer.csv",
+    "budget.xlsx",
 ];
 const COMPARISON_FILES: &[&str] = &[
     "comparison.csv",
@@ -65,6 +66,7 @@ const COMPARISON_FILES: &[&str] = &[
     "budget_levels.csv",
     "budget_year.csv",
     "break_even.csv",
+    "budget.xlsx",
 ];
 const TORNADO_FILES: &[&str] = &["tornado.csv", "tornado.json"];
 const SWEEP_FILES: &[&str] = &["points.csv", "results.csv", "timing.json"];

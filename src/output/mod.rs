@@ -3,5 +3,6 @@
 
 pub mod export;
 pub mod folder;
+pub mod workbook;
 
 pub use folder::{AtomicDir, FolderKind, OutputError};

@@ -28,6 +28,7 @@ pub mod labels;
 pub mod output;
 pub mod run_view;
 pub mod scenario_info;
+pub mod summary;
 pub mod sweep_data;
 pub mod sweep_view;
 pub mod tornado_view;
@@ -54,7 +55,9 @@ pub fn render_observed(
         .iter()
         .map(|d| data::read_folder(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut sections: Vec<String> = missing_texts_note(&folders, lang).into_iter().collect();
+    // The answer on page one, then the note on missing texts.
+    let mut sections: Vec<String> = summary::section(&folders, lang).into_iter().collect();
+    sections.extend(missing_texts_note(&folders, lang));
     for f in &folders {
         sections.push(match f {
             Folder::Run(r) => run_view::section(r, lang)?,
@@ -161,5 +164,6 @@ pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     all.extend(labels::text_pairs());
     all.extend(budget_view::text_pairs());
     all.extend(calibration_view::text_pairs());
+    all.extend(summary::text_pairs());
     all
 }

@@ -63,6 +63,12 @@ fn measured(t: &TornadoData) -> Measured {
     }
 }
 
+/// The key of what a tornado measured (`net_municipal_cost_total`,
+/// `ly_share`, …), by which its values are printed.
+pub fn measured_key(t: &TornadoData) -> String {
+    measured(t).key
+}
+
 /// The metric in words: `Share of the scheme on LY in March 2018`,
 /// `Net municipal cost, total over the horizon: project minus baseline`.
 fn describe(m: &Measured, scenario: &str, lang: Lang) -> String {

@@ -128,6 +128,12 @@ pub struct PartManifest {
     pub timing: Timing,
     /// SHA-256 of each data file.
     pub files: BTreeMap<String, String>,
+    /// The sweep file the shard ran, as an absolute path: what `merge`
+    /// names when it says how to rerun a missing shard. Not part of the
+    /// sweep's identity (the same file may sit elsewhere on another
+    /// machine); absent in parts of fleksim before 0.1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep_file: Option<String>,
 }
 
 /// `manifest.json` of the final output.

@@ -33,11 +33,36 @@ pub struct Merged {
     pub person_months: u64,
 }
 
-/// How to rerun shard `s`, with the flags that change the results
-/// (`--replications`, `--set`) that the sweep was run with.
-fn rerun_hint(s: ShardInfo, dir: &Path, flags: &[String]) -> String {
+/// The sweep file to name in a hint: the one the parts ran (their
+/// manifests record it), else a placeholder.
+fn sweep_file(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .find_map(|p| p.manifest.sweep_file.clone())
+        .map(|f| super::slurm::shell_tail(&[f]).trim_start().to_string())
+        .unwrap_or_else(|| "SWEEP.toml".into())
+}
+
+/// The sweep file any part's manifest records (read without checking the
+/// part, for a message about a broken one), else a placeholder.
+fn recorded_sweep_file(dir: &Path, found: &[(ShardInfo, String)]) -> String {
+    found
+        .iter()
+        .find_map(|(_, name)| {
+            let text = std::fs::read(dir.join(name).join("manifest.json")).ok()?;
+            let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+            v.get("sweep_file")?.as_str().map(str::to_string)
+        })
+        .map(|f| super::slurm::shell_tail(&[f]).trim_start().to_string())
+        .unwrap_or_else(|| "SWEEP.toml".into())
+}
+
+/// How to rerun shard `s` of the sweep in `file`, with the flags that
+/// change the results (`--replications`, `--set`) that the sweep was run
+/// with.
+fn rerun_hint(file: &str, s: ShardInfo, dir: &Path, flags: &[String]) -> String {
     format!(
-        "rerun it with `fleksim sweep SWEEP.toml{} --shard-index {} --shard-count {} --out {}`",
+        "rerun it with `fleksim sweep {file}{} --shard-index {} --shard-count {} --out {}`",
         super::slurm::shell_tail(flags),
         s.index,
         s.count,
@@ -67,14 +92,16 @@ fn find_parts(dir: &Path) -> Result<Vec<Part>, InputError> {
         )));
     }
     let mut parts = Vec::new();
-    for (s, name) in found {
+    for (s, name) in &found {
+        let (s, name) = (*s, name.clone());
         let pdir = dir.join(&name);
         let manifest = read_part(&pdir).map_err(|why| {
+            let file = recorded_sweep_file(dir, &found);
             InputError(format!(
                 "`{}`: {why}; the shard did not finish or was changed: {} (with the same \
                  --replications and --set as the other shards)",
                 pdir.display(),
-                rerun_hint(s, dir, &[])
+                rerun_hint(&file, s, dir, &[])
             ))
         })?;
         if manifest.shard != s {
@@ -212,7 +239,7 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
                     s.count,
                     s.count,
                     s.index,
-                    rerun_hint(s, dir, &p.manifest.sweep.flags)
+                    rerun_hint(&sweep_file(parts), s, dir, &p.manifest.sweep.flags)
                 ))
                 .into());
             }
@@ -233,7 +260,7 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
             return Err(InputError(format!(
                 "`{}/points.csv` ends before point {u}; {}",
                 p.dir.display(),
-                rerun_hint(s, dir, &p.manifest.sweep.flags)
+                rerun_hint(&sweep_file(parts), s, dir, &p.manifest.sweep.flags)
             ))
             .into());
         }
@@ -257,8 +284,9 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
                 _ => "K".to_string(),
             };
             format!(
-                "missing {}: run `fleksim sweep SWEEP.toml{} --shard-index {k} --shard-count {n} --out {}`{}",
+                "missing {}: run `fleksim sweep {}{} --shard-index {k} --shard-count {n} --out {}`{}",
                 absent.join(", "),
+                sweep_file(parts),
                 super::slurm::shell_tail(&parts[0].manifest.sweep.flags),
                 dir.display(),
                 if k == "K" { " for each missing K" } else { "" }

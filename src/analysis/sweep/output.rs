@@ -186,6 +186,12 @@ pub fn write_part(
         complete: true,
         timing: c.timing,
         files: c.files,
+        sweep_file: Some(
+            std::path::absolute(&sweep.file)
+                .unwrap_or_else(|_| PathBuf::from(&sweep.file))
+                .display()
+                .to_string(),
+        ),
     };
     let json = serde_json::to_vec_pretty(&manifest)?;
     dir.write("manifest.json", &json)?;
