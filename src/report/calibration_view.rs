@@ -19,9 +19,6 @@ use crate::model::month::Month;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The files of a calibration folder the report reads.
-pub const FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
-
 /// A fixed text in English and Danish.
 struct T(&'static str, &'static str);
 

@@ -66,6 +66,8 @@ pub const RUNS: &str = "runs";
 pub const TORNADO_FILE: &str = "tornado.csv";
 /// A run's file that only a run with uncertain parameters has.
 pub const UNCERTAINTY_FILE: &str = "uncertainty.csv";
+/// The files of a calibration the report reads.
+pub const CALIBRATION_FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
 /// The files of a (merged or unsharded) sweep the report reads.
 pub const SWEEP_FILES: [&str; 2] = ["points.csv", "results.csv"];
 
@@ -88,7 +90,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || n == CUMULATIVE_FILE
                 || VERDICT_FILES.contains(&n.as_str())
                 || SWEEP_FILES.contains(&n.as_str())
-                || super::calibration_view::FILES.contains(&n.as_str())
+                || CALIBRATION_FILES.contains(&n.as_str())
         }),
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
@@ -114,7 +116,7 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
         .chain(&[CUMULATIVE_FILE])
         .chain(&VERDICT_FILES)
         .chain(&SWEEP_FILES)
-        .chain(&super::calibration_view::FILES)
+        .chain(&CALIBRATION_FILES)
         .map(|n| dir.join(n))
         .collect();
     if let Ok(entries) = std::fs::read_dir(dir.join(RUNS)) {
