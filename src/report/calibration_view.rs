@@ -19,8 +19,6 @@ use crate::model::month::Month;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-pub use super::files::CALIBRATION_FILES as FILES;
-
 /// A fixed text in English and Danish.
 struct T(&'static str, &'static str);
 

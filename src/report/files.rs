@@ -66,6 +66,8 @@ pub const RUNS: &str = "runs";
 pub const TORNADO_FILE: &str = "tornado.csv";
 /// A run's file that only a run with uncertain parameters has.
 pub const UNCERTAINTY_FILE: &str = "uncertainty.csv";
+/// The files of a calibration the report reads.
+pub const CALIBRATION_FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
 /// The files of a (merged or unsharded) sweep the report reads.
 pub const SWEEP_FILES: [&str; 2] = ["points.csv", "results.csv"];
 
@@ -99,9 +101,6 @@ pub fn is_input(rel: &Path) -> bool {
         _ => false,
     }
 }
-
-/// The files of a calibration folder the report reads.
-pub const CALIBRATION_FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
 
 /// The files the report would read from `dir` that exist now, canonical
 /// (symbolic links resolved), with `dir` itself first. A missing folder

@@ -39,6 +39,7 @@ use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::Draw;
 use crate::sim::plan::Plan;
 use file::Parameter;
+use output::PointRun;
 use rayon::prelude::*;
 use smc::PriorFn;
 
@@ -52,16 +53,6 @@ impl PriorFn for Parameter {
     fn integer(&self) -> bool {
         self.integer
     }
-}
-
-/// One point's replications, as target values: `values[r][k]` is target
-/// `k` in replication `r`; `series[r][m][t]` the monthly value of the
-/// `m`-th monthly quantity (see [`Calibration::series_metrics`]) when asked.
-#[derive(Debug, Clone, Default)]
-pub struct PointRun {
-    pub values: Vec<Vec<f64>>,
-    pub series: Vec<Vec<Vec<f64>>>,
-    pub person_months: u64,
 }
 
 impl Calibration {

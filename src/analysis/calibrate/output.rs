@@ -7,8 +7,8 @@
 //! same `calibration_sha256` and program version resumes after its last
 //! generation; any other folder of this kind is replaced.
 
+use super::file::Calibration;
 use super::smc::{weighted_quantile, Generation, State};
-use super::{Calibration, PointRun};
 use crate::input::load;
 use crate::input::uncertain::Model;
 use crate::output::export::num;
@@ -16,6 +16,16 @@ use crate::output::folder::{AtomicDir, FolderKind};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
+
+/// One point's replications, as target values: `values[r][k]` is target
+/// `k` in replication `r`; `series[r][m][t]` the monthly value of the
+/// `m`-th monthly quantity (see [`Calibration::series_metrics`]) when asked.
+#[derive(Debug, Clone, Default)]
+pub struct PointRun {
+    pub values: Vec<Vec<f64>>,
+    pub series: Vec<Vec<Vec<f64>>>,
+    pub person_months: u64,
+}
 
 /// Header of `fit.csv`.
 pub const FIT_HEADER: &str = "target,metric,month,observed,lower,upper,p05,p50,p95,inside,fitted";
