@@ -4,9 +4,10 @@
 //!
 //! Invariants:
 //! - every figure is read from the CSV bytes the same command writes
-//!   (`budget.csv`, and for a comparison `budget_difference.csv`,
-//!   `cumulative.csv`, `cumulative_monthly.csv`, `steering.csv`), so the
-//!   workbook and the CSV files cannot disagree (`tests/workbook.rs` reads
+//!   (`budget.csv`, `payer.csv`, and for a comparison
+//!   `budget_difference.csv`, `cumulative.csv`, `cumulative_monthly.csv`,
+//!   `steering.csv`, `budget_levels.csv`, and when written
+//!   `budget_year.csv` and `break_even.csv`), so the workbook and the CSV files cannot disagree (`tests/workbook.rs` reads
 //!   the workbook back with calamine and checks every number);
 //! - numbers are numbers (DKK with thousands separators, shares as
 //!   percentages), never text; header rows and the label columns are
@@ -15,11 +16,14 @@
 //!   the folder stays byte-identical across thread counts.
 //!
 //! Sheets: per scenario its budget lines (rows) by calendar year (columns)
-//! at the median, and the 90 % interval on the sheet beside it; per
-//! alternative of a comparison its difference against the baseline per
-//! year and cumulative, with what a decision on permanent funding needs
+//! at the median, the 90 % interval on the sheet beside it, and who pays
+//! by payer and budget frame ([`practice`]); per alternative of a
+//! comparison its difference against the baseline per year and
+//! cumulative, with what a decision on permanent funding needs
 //! (probability of saving money, payback month, net saving per year after
-//! the grant ends); and a notes sheet (scenario texts, seed,
+//! the grant ends), its levels undiscounted and discounted, and with
+//! `--budget-year` its budget year and three overslagsår; with
+//! `--break-even` the break-even multipliers; and a notes sheet (scenario texts, seed,
 //! replications, fleksim version). `--lang da` gives Danish sheet names
 //! and labels ([`text`]).
 

@@ -63,7 +63,7 @@ pub(super) fn payer_sheet(
     super::header(ws, f, w, w.payer_title(), &years, &[""]).map_err(xlsx)?;
     let hcol = 2 + years.len() as u16;
     if let Some(months) = horizon {
-        ws.write_string_with_format(0, hcol, &w.horizon(months), &f.header)
+        ws.write_string_with_format(0, hcol, w.horizon(months), &f.header)
             .map_err(xlsx)?;
         ws.write_number_with_format(1, hcol, months as f64, &f.bold)
             .map_err(xlsx)?;

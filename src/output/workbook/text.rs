@@ -312,8 +312,8 @@ impl NoteWords {
     }
     pub fn source(&self) -> &'static str {
         self.lang.pick(
-            "The figures are those of budget.csv (runs/<scenario>/budget.csv in a comparison) and, for differences, budget_difference.csv, cumulative_monthly.csv and steering.csv, in whole kroner, nominal as the scenario states its rates; median and 5th/95th percentiles over the replications.",
-            "Tallene er dem i budget.csv (runs/<scenarie>/budget.csv i en sammenligning) og, for forskelle, budget_difference.csv, cumulative_monthly.csv og steering.csv, i hele kroner, nominelt som scenariet angiver sine satser; median og 5./95. percentil over replikationerne.",
+            "The figures are those of budget.csv (runs/<scenario>/budget.csv in a comparison) and payer.csv and, for differences, budget_difference.csv, cumulative_monthly.csv, steering.csv, budget_levels.csv, budget_year.csv and break_even.csv, in whole kroner, nominal as the scenario states its rates; median and 5th/95th percentiles over the replications.",
+            "Tallene er dem i budget.csv (runs/<scenarie>/budget.csv i en sammenligning) og payer.csv og, for forskelle, budget_difference.csv, cumulative_monthly.csv, steering.csv, budget_levels.csv, budget_year.csv og break_even.csv, i hele kroner, nominelt som scenariet angiver sine satser; median og 5./95. percentil over replikationerne.",
         )
     }
     pub fn partial(&self) -> &'static str {
