@@ -225,7 +225,8 @@ pub(super) fn levels_sheet(
 }
 
 /// Break-even per alternative: the multiplier and its interval, or that
-/// no multiplier in the searched range breaks even.
+/// no multiplier in the searched range breaks even (an empty multiplier)
+/// or that an interval end lies outside it (an empty end).
 pub(super) fn break_even_sheet(
     book: &mut Workbook,
     f: &Formats,
@@ -259,7 +260,12 @@ pub(super) fn break_even_sheet(
         for (j, c) in [cm, clo, chi].into_iter().enumerate() {
             let col = 2 + j as u16;
             if r[c].is_empty() {
-                ws.write_string(row, col, w.no_break_even()).map_err(xlsx)?;
+                let why = if j == 0 {
+                    w.no_break_even()
+                } else {
+                    w.bound_outside()
+                };
+                ws.write_string(row, col, why).map_err(xlsx)?;
             } else {
                 put(ws, t, row, col, &r[c], &f.factor)?;
             }

@@ -533,6 +533,13 @@ impl Words {
             "ingen: ingen faktor i det søgte interval går i nul (manifest.json siger hvorfor)",
         )
     }
+    /// An interval end that is empty in `break_even.csv`.
+    pub fn bound_outside(&self) -> &'static str {
+        self.lang.pick(
+            "outside the searched range (manifest.json gives the range)",
+            "uden for det søgte interval (manifest.json angiver intervallet)",
+        )
+    }
     pub fn break_even_aid(&self) -> &'static str {
         self.lang.pick(
             "The common multiplier on the alternative's effects (1 = as in the scenario, 0 = its costs without effect) at which its cumulative net municipal cost over the horizon equals the baseline's, found by bisection with common random numbers. Interval: the multipliers at which 5 % and 95 % of the replications break even. Source: break_even.csv; the search's range and tolerance are in manifest.json.",
