@@ -1,7 +1,8 @@
 //! `budget.xlsx`, read back with an independent reader (calamine): every
-//! figure equals the CSV file it comes from (`budget.csv`, and for a
-//! comparison `budget_difference.csv`, `cumulative_monthly.csv`,
-//! `cumulative.csv`, `steering.csv`); numbers are numbers; the Danish
+//! figure equals the CSV file it comes from (`budget.csv`, `payer.csv`,
+//! and for a comparison `budget_difference.csv`, `cumulative_monthly.csv`,
+//! `cumulative.csv`, `steering.csv`, `budget_levels.csv`,
+//! `budget_year.csv`, `break_even.csv`); numbers are numbers; the Danish
 //! workbook has Danish sheet names and labels; the bytes do not depend on
 //! the thread count.
 
@@ -121,6 +122,82 @@ fn check_scenario_sheets(b: &mut Xlsx<Cursor<Vec<u8>>>, name: &str, suffix: &str
     assert_eq!(number_cells(&interval), 2 * years.len() * (lines + 1));
 }
 
+/// Checks a scenario's who-pays sheet against its payer.csv: a row per
+/// money cell (`line/payer/frame`), a column per year and the horizon, the
+/// mean in each; no other number than the months.
+fn check_payer_sheet(b: &mut Xlsx<Cursor<Vec<u8>>>, name: &str, csv: &Path) {
+    let s = sheet(b, name);
+    let rows = read_csv(csv);
+    let h = &rows[0];
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut periods: Vec<String> = Vec::new();
+    for r in &rows[1..] {
+        if !periods.contains(&r[c("period")]) {
+            periods.push(r[c("period")].clone());
+        }
+    }
+    assert_eq!(periods.last().map(String::as_str), Some("horizon"));
+    let mut row_of: HashMap<String, u32> = HashMap::new();
+    for row in 2..s.height() as u32 {
+        let k = text(&s, row, 1);
+        if !k.is_empty() {
+            row_of.insert(k, row);
+        }
+    }
+    let mut checked = 0;
+    for r in &rows[1..] {
+        let key = if r[c("frame")].is_empty() {
+            format!("{}/{}", r[c("line")], r[c("payer")])
+        } else {
+            format!("{}/{}/{}", r[c("line")], r[c("payer")], r[c("frame")])
+        };
+        let row = row_of[&key];
+        let col = 2 + periods.iter().position(|p| *p == r[c("period")]).unwrap() as u32;
+        let want: f64 = r[c("mean")].parse().unwrap();
+        assert_eq!(num(&s, row, col), want, "{name}: {key} {}", r[c("period")]);
+        if r[c("period")] != "horizon" {
+            assert!(text(&s, 0, col).starts_with(&r[c("period")]), "year header");
+        }
+        checked += 1;
+    }
+    assert_eq!(
+        number_cells(&s),
+        checked + periods.len(), /* months */
+        "{name} holds numbers this test does not check"
+    );
+}
+
+/// Checks an alternative's levels or budget-year sheet against its CSV:
+/// row `2 + i` is the alternative's `i`th row, its number columns from
+/// `first` on are `fields`; returns how many number cells it checked.
+fn check_level_sheet(s: &Range<Data>, csv: &Path, alt: &str, first: u32, fields: &[&str]) -> usize {
+    let (h, rows) = rows_of(csv, alt);
+    assert!(!rows.is_empty(), "{} has no row of {alt}", csv.display());
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut checked = 0;
+    for (i, r) in rows.iter().enumerate() {
+        let row = 2 + i as u32;
+        let mut key = format!("{}/{}", r[c("line")], r[c("payer")]);
+        if !r[c("frame")].is_empty() {
+            key = format!("{key}/{}", r[c("frame")]);
+        }
+        assert_eq!(text(s, row, 1), key, "{}: row {row}", csv.display());
+        for (j, field) in fields.iter().enumerate() {
+            let col = first + j as u32;
+            let v = &r[c(field)];
+            if v.is_empty() {
+                assert_eq!(text(s, row, col), "", "{key} {field}");
+            } else {
+                let want: f64 = v.parse().unwrap();
+                assert_eq!(num(s, row, col), want, "{key} {field}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(s.height() as u32, 2 + rows.len() as u32);
+    checked
+}
+
 #[test]
 fn run_writes_a_workbook_whose_figures_are_budget_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -139,9 +216,20 @@ fn run_writes_a_workbook_whose_figures_are_budget_csv() {
     let mut b = book(&out.join("budget.xlsx"));
     assert_eq!(
         b.sheet_names(),
-        ["aalborg-project", "aalborg-project 90%", "Notes"]
+        [
+            "aalborg-project",
+            "aalborg-project 90%",
+            "aalborg-project who pays",
+            "Notes"
+        ]
     );
     check_scenario_sheets(&mut b, "aalborg-project", " 90%", &out.join("budget.csv"));
+    check_payer_sheet(&mut b, "aalborg-project who pays", &out.join("payer.csv"));
+    let payer = sheet(&mut b, "aalborg-project who pays");
+    assert_eq!(
+        text(&payer, 2, 0),
+        "Unemployment benefit (LY): gross spending"
+    );
     let median = sheet(&mut b, "aalborg-project");
     assert_eq!(text(&median, 2, 0), "Ledighedsydelse (gross)");
     // The notes: version, seed, replications, the scenario's assumptions.
@@ -201,6 +289,9 @@ fn compare_in_danish_writes_the_difference_and_the_decision_figures() {
             "--quiet",
             "--lang",
             "da",
+            "--budget-year",
+            "2018",
+            "--break-even",
             "--out",
         ])
         .arg(&out)
@@ -212,17 +303,100 @@ fn compare_in_danish_writes_the_difference_and_the_decision_figures() {
         b.sheet_names(),
         [
             "aalborg-project mod basis",
+            "aalborg-project niveauer",
+            "aalborg-project budgetår",
+            "Break-even",
             "aalborg-baseline",
             "aalborg-baseline 90%",
+            "aalborg-baseline betaler",
             "aalborg-project",
             "aalborg-project 90%",
+            "aalborg-project betaler",
             "Noter"
         ]
     );
     for name in ["aalborg-baseline", alt] {
-        let csv = out.join("runs").join(name).join("budget.csv");
-        check_scenario_sheets(&mut b, name, " 90%", &csv);
+        let dir = out.join("runs").join(name);
+        check_scenario_sheets(&mut b, name, " 90%", &dir.join("budget.csv"));
+        check_payer_sheet(&mut b, &format!("{name} betaler"), &dir.join("payer.csv"));
     }
+    // Levels: baseline, alternative, difference and change, then the same
+    // discounted, with the rate stated (a number, and in the headers).
+    let levels = sheet(&mut b, "aalborg-project niveauer");
+    let checked = check_level_sheet(
+        &levels,
+        &out.join("budget_levels.csv"),
+        alt,
+        3,
+        &[
+            "baseline",
+            "alternative",
+            "diff_mean",
+            "diff_p05",
+            "diff_p50",
+            "diff_p95",
+            "change",
+            "baseline_pv",
+            "alternative_pv",
+            "diff_pv_mean",
+            "diff_pv_p05",
+            "diff_pv_p50",
+            "diff_pv_p95",
+        ],
+    );
+    let (hl, lrows) = rows_of(&out.join("budget_levels.csv"), alt);
+    let rate: f64 = lrows[0][hl.iter().position(|x| x == "discount_rate").unwrap()]
+        .parse()
+        .unwrap();
+    assert_eq!(num(&levels, 0, 3), rate);
+    assert!(
+        text(&levels, 1, 10).contains(&format!("{:.1} %", rate * 100.0)),
+        "{}",
+        text(&levels, 1, 10)
+    );
+    assert_eq!(number_cells(&levels), checked + 1 /* rate */);
+    // The budget year and its overslagsår, marked.
+    let by = sheet(&mut b, "aalborg-project budgetår");
+    let checked = check_level_sheet(
+        &by,
+        &out.join("budget_year.csv"),
+        alt,
+        4,
+        &[
+            "baseline",
+            "alternative",
+            "diff_mean",
+            "diff_p05",
+            "diff_p50",
+            "diff_p95",
+            "change",
+        ],
+    );
+    assert_eq!(number_cells(&by), checked);
+    assert_eq!(text(&by, 2, 2), "2018: budgetår");
+    let years: Vec<String> = (2..by.height() as u32).map(|r| text(&by, r, 2)).collect();
+    assert!(
+        years.iter().any(|y| y == "2021: overslagsår 3"),
+        "{years:?}"
+    );
+    // Break-even: the multiplier and its interval, or that none breaks even.
+    let be = sheet(&mut b, "Break-even");
+    let rows = read_csv(&out.join("break_even.csv"));
+    let mut checked = 0;
+    for (i, r) in rows[1..].iter().enumerate() {
+        let row = 1 + i as u32;
+        assert_eq!(text(&be, row, 0), r[0]);
+        for j in 1..4 {
+            if r[j].is_empty() {
+                let why = if j == 1 { "ingen" } else { "uden for" };
+                assert!(text(&be, row, 1 + j as u32).starts_with(why), "{r:?}");
+            } else {
+                assert_eq!(num(&be, row, 1 + j as u32), r[j].parse::<f64>().unwrap());
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(number_cells(&be), checked);
     let d = sheet(&mut b, "aalborg-project mod basis");
     assert_eq!(
         text(&d, 0, 0),
@@ -358,7 +532,7 @@ fn figures_are_formatted_for_a_budget_office() {
             "{lang}: no DKK format with thousands separators:\n{styles}"
         );
         // Every sheet: header rows and label columns frozen, widths set.
-        for sheet in ["sheet1", "sheet2"] {
+        for sheet in ["sheet1", "sheet2", "sheet3"] {
             let s = xml(&book, &format!("xl/worksheets/{sheet}.xml"));
             assert!(
                 s.contains("xSplit=\"2\" ySplit=\"2\"") && s.contains("state=\"frozen\""),
@@ -369,7 +543,7 @@ fn figures_are_formatted_for_a_budget_office() {
                 "{sheet}: no widths"
             );
         }
-        let notes = xml(&book, "xl/worksheets/sheet3.xml");
+        let notes = xml(&book, "xl/worksheets/sheet4.xml");
         assert!(notes.contains("ySplit=\"1\""), "notes: header not frozen");
     }
 }

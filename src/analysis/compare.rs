@@ -665,12 +665,10 @@ pub fn compare_to_dir(
     for (i, r) in runs.into_iter().enumerate() {
         let tables = runner.install(|| r.run.finish());
         write_run(&dir, &names[i], &plans[i], &tables)?;
-        budgets.push(export::budget_csv(&plans[i], &tables.yearly)?);
         let payer = runner.install(|| r.payer.finish(&plans[i]));
-        dir.write(
-            &format!("runs/{}/payer.csv", names[i]),
-            &budget::payer_csv(&payer)?,
-        )?;
+        let payer_csv = budget::payer_csv(&payer)?;
+        dir.write(&format!("runs/{}/payer.csv", names[i]), &payer_csv)?;
+        budgets.push((export::budget_csv(&plans[i], &tables.yearly)?, payer_csv));
         payer_tables.push((names[i].clone(), payer));
         if !plans[i].cohorts.list.is_empty() {
             let cohorts = runner.install(|| r.cohorts.finish());
@@ -750,17 +748,29 @@ pub fn compare_to_dir(
         .iter()
         .map(|a| (a.name.as_str(), a.budget_levels.as_slice()))
         .collect();
-    dir.write(
-        "budget_levels.csv",
-        &budget::levels_csv(&level_rows, cmp.discount_rate)?,
-    )?;
-    if opts.break_even {
-        dir.write("break_even.csv", &break_even::csv(&cmp.break_even)?)?;
-    }
-    if let Some((y, views)) = &cmp.budget_year {
-        dir.write("budget_year.csv", &budget::budget_year_csv(*y, views)?)?;
-    }
-    let book = budget_book(&plan, &cmp, models, &names, budgets, opts.lang)?;
+    let levels_csv = budget::levels_csv(&level_rows, cmp.discount_rate)?;
+    dir.write("budget_levels.csv", &levels_csv)?;
+    let break_even_csv = if opts.break_even {
+        let bytes = break_even::csv(&cmp.break_even)?;
+        dir.write("break_even.csv", &bytes)?;
+        Some(bytes)
+    } else {
+        None
+    };
+    let budget_year_csv = match &cmp.budget_year {
+        Some((y, views)) => {
+            let bytes = budget::budget_year_csv(*y, views)?;
+            dir.write("budget_year.csv", &bytes)?;
+            Some(bytes)
+        }
+        None => None,
+    };
+    let practice = PracticeFiles {
+        budget_levels: levels_csv,
+        budget_year: budget_year_csv,
+        break_even: break_even_csv,
+    };
+    let book = budget_book(&plan, &cmp, models, &names, budgets, practice, opts.lang)?;
     dir.write("budget.xlsx", &book)?;
     let manifest = Manifest {
         kind: "comparison",
@@ -1067,14 +1077,23 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     Ok(w)
 }
 
+/// The budget-practice files of a comparison, as written.
+struct PracticeFiles {
+    budget_levels: Vec<u8>,
+    budget_year: Option<Vec<u8>>,
+    break_even: Option<Vec<u8>>,
+}
+
 /// `budget.xlsx` of a comparison, made from the same bytes as its CSV
-/// files (`output::workbook`).
+/// files (`output::workbook`); `budgets` holds each scenario's
+/// `budget.csv` and `payer.csv`.
 fn budget_book(
     plan: &Plan,
     c: &Comparison,
     models: &[Model],
     names: &[String],
-    budgets: Vec<Vec<u8>>,
+    budgets: Vec<(Vec<u8>, Vec<u8>)>,
+    practice: PracticeFiles,
     lang: crate::output::workbook::Lang,
 ) -> anyhow::Result<Vec<u8>> {
     use crate::output::workbook::{comparison_book, ComparisonFiles, Noted};
@@ -1082,7 +1101,7 @@ fn budget_book(
         .iter()
         .zip(names)
         .zip(budgets)
-        .map(|((m, name), b)| {
+        .map(|((m, name), (b, p))| {
             Ok((
                 Noted {
                     name: name.clone(),
@@ -1090,6 +1109,7 @@ fn budget_book(
                     sha256: m.sha256()?,
                 },
                 b,
+                p,
             ))
         })
         .collect::<Result<Vec<_>, SerializeError>>()?;
@@ -1099,6 +1119,9 @@ fn budget_book(
         cumulative: cumulative_csv(c)?,
         cumulative_monthly: cumulative_monthly_csv(plan, c)?,
         steering: steering_csv(c)?,
+        budget_levels: practice.budget_levels,
+        budget_year: practice.budget_year,
+        break_even: practice.break_even,
     };
     Ok(comparison_book(&files, lang)?)
 }

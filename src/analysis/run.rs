@@ -238,9 +238,12 @@ pub fn run_to_dir(
         files.push(name.to_string());
     }
     let payer = runner.install(|| payer.finish(&plan));
-    write("payer.csv", crate::analysis::budget::payer_csv(&payer))?;
+    let payer_csv =
+        crate::analysis::budget::payer_csv(&payer).map_err(|e| io_err("payer.csv", e))?;
+    write("payer.csv", Ok(payer_csv.clone()))?;
     files.push("payer.csv".to_string());
-    // The budget office's workbook, from the bytes of budget.csv.
+    // The budget office's workbook, from the bytes of budget.csv and
+    // payer.csv.
     let noted = crate::output::workbook::Noted {
         name: scenario.name.clone(),
         scenario,
@@ -249,7 +252,7 @@ pub fn run_to_dir(
     write(
         "budget.xlsx",
         export::budget_csv(&plan, &tables.yearly)
-            .and_then(|b| crate::output::workbook::run_book(&noted, &b, opts.lang)),
+            .and_then(|b| crate::output::workbook::run_book(&noted, &b, &payer_csv, opts.lang)),
     )?;
     files.push("budget.xlsx".to_string());
     if !plan.cohorts.list.is_empty() {

@@ -4,9 +4,10 @@
 //!
 //! Invariants:
 //! - every figure is read from the CSV bytes the same command writes
-//!   (`budget.csv`, and for a comparison `budget_difference.csv`,
-//!   `cumulative.csv`, `cumulative_monthly.csv`, `steering.csv`), so the
-//!   workbook and the CSV files cannot disagree (`tests/workbook.rs` reads
+//!   (`budget.csv`, `payer.csv`, and for a comparison
+//!   `budget_difference.csv`, `cumulative.csv`, `cumulative_monthly.csv`,
+//!   `steering.csv`, `budget_levels.csv`, and when written
+//!   `budget_year.csv` and `break_even.csv`), so the workbook and the CSV files cannot disagree (`tests/workbook.rs` reads
 //!   the workbook back with calamine and checks every number);
 //! - numbers are numbers (DKK with thousands separators, shares as
 //!   percentages), never text; header rows and the label columns are
@@ -15,15 +16,19 @@
 //!   the folder stays byte-identical across thread counts.
 //!
 //! Sheets: per scenario its budget lines (rows) by calendar year (columns)
-//! at the median, and the 90 % interval on the sheet beside it; per
-//! alternative of a comparison its difference against the baseline per
-//! year and cumulative, with what a decision on permanent funding needs
+//! at the median, the 90 % interval on the sheet beside it, and who pays
+//! by payer and budget frame ([`practice`]); per alternative of a
+//! comparison its difference against the baseline per year and
+//! cumulative, with what a decision on permanent funding needs
 //! (probability of saving money, payback month, net saving per year after
-//! the grant ends); and a notes sheet (scenario texts, seed,
+//! the grant ends), its levels undiscounted and discounted, and with
+//! `--budget-year` its budget year and three overslagsår; with
+//! `--break-even` the break-even multipliers; and a notes sheet (scenario texts, seed,
 //! replications, fleksim version). `--lang da` gives Danish sheet names
 //! and labels ([`text`]).
 
 mod difference;
+mod practice;
 pub mod text;
 
 use crate::model::scenario::Scenario;
@@ -139,6 +144,7 @@ struct Formats {
     bold: Format,
     wrap: Format,
     key: Format,
+    factor: Format,
 }
 
 impl Formats {
@@ -157,6 +163,7 @@ impl Formats {
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap(),
             key: Format::new().set_font_color(0x808080),
+            factor: Format::new().set_num_format("0.00"),
         }
     }
 }
@@ -367,30 +374,46 @@ fn new_book() -> Result<Workbook, XlsxError> {
     Ok(book)
 }
 
-/// `budget.xlsx` of `fleksim run`: the scenario's sheets and the notes.
-pub fn run_book(noted: &Noted, budget_csv: &[u8], lang: Lang) -> io::Result<Vec<u8>> {
+/// `budget.xlsx` of `fleksim run`: the scenario's sheets (from
+/// `budget.csv` and `payer.csv`) and the notes.
+pub fn run_book(
+    noted: &Noted,
+    budget_csv: &[u8],
+    payer_csv: &[u8],
+    lang: Lang,
+) -> io::Result<Vec<u8>> {
     let budget = Budget::parse(budget_csv)?;
+    let payer = Table::parse("payer.csv", payer_csv)?;
     let w = Words { lang };
     let f = Formats::new(lang);
     let mut used = Vec::new();
     let mut book = new_book().map_err(xlsx)?;
     scenario_sheets(&mut book, &f, &w, &noted.name, &budget, &mut used).map_err(xlsx)?;
+    practice::payer_sheet(&mut book, &f, &w, &noted.name, &payer, &mut used)?;
     notes_sheet(&mut book, &f, &w, std::slice::from_ref(noted), &mut used).map_err(xlsx)?;
     book.save_to_buffer().map_err(xlsx)
 }
 
 /// The files of a comparison the workbook is made from.
 pub struct ComparisonFiles<'a> {
-    /// Baseline first, then the alternatives, each with its `budget.csv`.
-    pub scenarios: Vec<(Noted<'a>, Vec<u8>)>,
+    /// Baseline first, then the alternatives, each with its `budget.csv`
+    /// and its `payer.csv`.
+    pub scenarios: Vec<(Noted<'a>, Vec<u8>, Vec<u8>)>,
     pub budget_difference: Vec<u8>,
     pub cumulative: Vec<u8>,
     pub cumulative_monthly: Vec<u8>,
     pub steering: Vec<u8>,
+    pub budget_levels: Vec<u8>,
+    /// `budget_year.csv`, with `--budget-year`.
+    pub budget_year: Option<Vec<u8>>,
+    /// `break_even.csv`, with `--break-even`.
+    pub break_even: Option<Vec<u8>>,
 }
 
 /// `budget.xlsx` of `fleksim compare`: per alternative its difference
-/// against the baseline first, then every scenario's sheets, then notes.
+/// against the baseline, its levels and (with `--budget-year`) its budget
+/// year first, then break-even (with `--break-even`), then every
+/// scenario's sheets, then notes.
 pub fn comparison_book(files: &ComparisonFiles, lang: Lang) -> io::Result<Vec<u8>> {
     let w = Words { lang };
     let f = Formats::new(lang);
@@ -398,9 +421,20 @@ pub fn comparison_book(files: &ComparisonFiles, lang: Lang) -> io::Result<Vec<u8
     let cum = Table::parse("cumulative.csv", &files.cumulative)?;
     let monthly = Table::parse("cumulative_monthly.csv", &files.cumulative_monthly)?;
     let steering = Table::parse("steering.csv", &files.steering)?;
+    let levels = Table::parse("budget_levels.csv", &files.budget_levels)?;
+    let budget_year = files
+        .budget_year
+        .as_ref()
+        .map(|b| Table::parse("budget_year.csv", b))
+        .transpose()?;
+    let break_even = files
+        .break_even
+        .as_ref()
+        .map(|b| Table::parse("break_even.csv", b))
+        .transpose()?;
     let mut used = Vec::new();
     let mut book = new_book().map_err(xlsx)?;
-    for (noted, _) in files.scenarios.iter().skip(1) {
+    for (noted, _, _) in files.scenarios.iter().skip(1) {
         let name = &noted.name;
         let tables = difference::DiffTables {
             diff: &diff,
@@ -409,15 +443,26 @@ pub fn comparison_book(files: &ComparisonFiles, lang: Lang) -> io::Result<Vec<u8
             steering: &steering,
         };
         difference::diff_sheet(&mut book, &f, &w, name, &tables, &mut used)?;
+        let all = practice::Levels::All;
+        practice::levels_sheet(&mut book, &f, &w, name, &levels, all, &mut used)?;
+        if let Some(t) = &budget_year {
+            let by = practice::Levels::BudgetYear;
+            practice::levels_sheet(&mut book, &f, &w, name, t, by, &mut used)?;
+        }
     }
-    for (noted, budget) in &files.scenarios {
+    if let Some(t) = &break_even {
+        practice::break_even_sheet(&mut book, &f, &w, t, &mut used)?;
+    }
+    for (noted, budget, payer) in &files.scenarios {
         let b = Budget::parse(budget)?;
         scenario_sheets(&mut book, &f, &w, &noted.name, &b, &mut used).map_err(xlsx)?;
+        let p = Table::parse("payer.csv", payer)?;
+        practice::payer_sheet(&mut book, &f, &w, &noted.name, &p, &mut used)?;
     }
     let noted: Vec<Noted> = files
         .scenarios
         .iter()
-        .map(|(n, _)| Noted {
+        .map(|(n, _, _)| Noted {
             name: n.name.clone(),
             scenario: n.scenario,
             sha256: n.sha256.clone(),

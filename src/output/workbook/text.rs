@@ -312,14 +312,238 @@ impl NoteWords {
     }
     pub fn source(&self) -> &'static str {
         self.lang.pick(
-            "The figures are those of budget.csv (runs/<scenario>/budget.csv in a comparison) and, for differences, budget_difference.csv, cumulative_monthly.csv and steering.csv, in whole kroner, nominal as the scenario states its rates; median and 5th/95th percentiles over the replications.",
-            "Tallene er dem i budget.csv (runs/<scenarie>/budget.csv i en sammenligning) og, for forskelle, budget_difference.csv, cumulative_monthly.csv og steering.csv, i hele kroner, nominelt som scenariet angiver sine satser; median og 5./95. percentil over replikationerne.",
+            "The figures are those of budget.csv (runs/<scenario>/budget.csv in a comparison) and payer.csv and, for differences, budget_difference.csv, cumulative_monthly.csv, steering.csv, budget_levels.csv, budget_year.csv and break_even.csv, in whole kroner, nominal as the scenario states its rates; median and 5th/95th percentiles over the replications.",
+            "Tallene er dem i budget.csv (runs/<scenarie>/budget.csv i en sammenligning) og payer.csv og, for forskelle, budget_difference.csv, cumulative_monthly.csv, steering.csv, budget_levels.csv, budget_year.csv og break_even.csv, i hele kroner, nominelt som scenariet angiver sine satser; median og 5./95. percentil over replikationerne.",
         )
     }
     pub fn partial(&self) -> &'static str {
         self.lang.pick(
             "A year marked partial holds fewer than 12 simulated months (the first and last years).",
             "Et år markeret delvist har færre end 12 simulerede måneder (første og sidste år).",
+        )
+    }
+}
+
+/// A `payer.csv` line's label (issue 18's money lines).
+pub fn payer_line_label(line: &str, lang: Lang) -> &'static str {
+    let (en, da) = match line {
+        "ly" => ("Unemployment benefit (LY)", "Ledighedsydelse"),
+        "flex" => (
+            "Flex subsidy and old-rules subsidy",
+            "Fleksløntilskud og tilskud efter gamle regler",
+        ),
+        "exit" => ("Exit benefits", "Ydelser efter afgang"),
+        "staff" => ("Municipal staff", "Kommunalt personale"),
+        "grant" => (
+            "Grant-funded staff and project costs",
+            "Bevillingsfinansieret personale og projektudgifter",
+        ),
+        "measures" => ("Measures", "Indsatser"),
+        "service" => (
+            "Service expenses (serviceramme)",
+            "Serviceudgifter (serviceramme)",
+        ),
+        "transfers" => ("Transfers (overførsler)", "Overførsler"),
+        "total" => ("Total", "I alt"),
+        "tax_back" => (
+            "Income tax that comes back",
+            "Indkomstskat der kommer tilbage",
+        ),
+        _ => ("Other", "Andet"),
+    };
+    lang.pick(en, da)
+}
+
+/// A `payer.csv` payer's label.
+pub fn payer_label(payer: &str, lang: Lang) -> &'static str {
+    let (en, da) = match payer {
+        "gross" => ("gross spending", "bruttoudgift"),
+        "kommune" => ("municipality", "kommunen"),
+        "stat" => ("state", "staten"),
+        "public" => ("public purse, net", "offentlig sektor, netto"),
+        _ => ("other", "andet"),
+    };
+    lang.pick(en, da)
+}
+
+/// A `payer.csv` frame's label (empty: no frame).
+pub fn frame_label(frame: &str, lang: Lang) -> &'static str {
+    match frame {
+        "service" => lang.pick("service frame", "serviceramme"),
+        "transfers" => lang.pick("transfers", "overførsler"),
+        _ => "",
+    }
+}
+
+/// A money cell's label: `Unemployment benefit (LY): municipality,
+/// transfers`.
+pub fn cell_label(line: &str, payer: &str, frame: &str, lang: Lang) -> String {
+    let mut s = format!(
+        "{}: {}",
+        payer_line_label(line, lang),
+        payer_label(payer, lang)
+    );
+    if !frame.is_empty() {
+        s.push_str(", ");
+        s.push_str(frame_label(frame, lang));
+    }
+    s
+}
+
+/// The budget-practice sheets' texts (issue 18).
+impl Words {
+    pub fn payer_suffix(&self) -> &'static str {
+        self.lang.pick(" who pays", " betaler")
+    }
+    pub fn payer_title(&self) -> &'static str {
+        self.lang.pick(
+            "Who pays, from which budget frame (DKK per year, mean over the replications)",
+            "Hvem betaler, fra hvilken budgetramme (kr. pr. år, gennemsnit over replikationerne)",
+        )
+    }
+    /// The column header of the whole horizon.
+    pub fn horizon(&self, months: u32) -> String {
+        match self.lang {
+            Lang::En => format!("Whole horizon ({months} months)"),
+            Lang::Da => format!("Hele perioden ({months} mdr.)"),
+        }
+    }
+    pub fn payer_aid(&self) -> &'static str {
+        self.lang.pick(
+            "The state pays through refusion and the project grant; the municipality's net splits into service expenses (serviceramme: staff and measures) and transfers (overførsler: benefits and subsidies net of refusion). A saving on transfers frees no room under the service frame. The public purse is the municipality and the state together, less the income tax that comes back. Source: payer.csv.",
+            "Staten betaler gennem refusion og projektbevillingen; kommunens nettoudgift deles i serviceudgifter (serviceramme: personale og indsatser) og overførsler (ydelser og tilskud efter refusion). En besparelse på overførsler giver ikke plads under servicerammen. Den offentlige sektor er kommune og stat tilsammen fratrukket den indkomstskat, der kommer tilbage. Kilde: payer.csv.",
+        )
+    }
+    pub fn levels_suffix(&self) -> &'static str {
+        self.lang.pick(" levels", " niveauer")
+    }
+    pub fn levels_title(&self) -> &'static str {
+        self.lang.pick(
+            "Levels: baseline and alternative (DKK, mean), the difference and the change; undiscounted and discounted",
+            "Niveauer: basis og alternativ (kr., gennemsnit), forskellen og ændringen; nominelt og tilbagediskonteret",
+        )
+    }
+    pub fn rate(&self) -> &'static str {
+        self.lang.pick(
+            "Discount rate a year (both scenarios at the baseline's rate)",
+            "Diskonteringsrente om året (begge scenarier med basisscenariets rente)",
+        )
+    }
+    pub fn period(&self) -> &'static str {
+        self.lang.pick("Year", "År")
+    }
+    pub fn baseline(&self) -> &'static str {
+        self.lang.pick("Baseline", "Basis")
+    }
+    pub fn alternative(&self) -> &'static str {
+        self.lang.pick("Alternative", "Alternativ")
+    }
+    /// The difference columns: mean, 5 %, median, 95 %.
+    pub fn difference(&self) -> [&'static str; 4] {
+        match self.lang {
+            Lang::En => [
+                "Difference, mean",
+                "Difference, 5 %",
+                "Difference, median",
+                "Difference, 95 %",
+            ],
+            Lang::Da => [
+                "Forskel, gennemsnit",
+                "Forskel, 5 %",
+                "Forskel, median",
+                "Forskel, 95 %",
+            ],
+        }
+    }
+    pub fn change(&self) -> &'static str {
+        self.lang
+            .pick("Change against the baseline", "Ændring i forhold til basis")
+    }
+    /// A discounted column's header, with the rate.
+    pub fn discounted(&self, head: &str, rate: &str) -> String {
+        match self.lang {
+            Lang::En => format!("{head}, discounted at {rate} a year"),
+            Lang::Da => format!("{head}, tilbagediskonteret med {rate} om året"),
+        }
+    }
+    pub fn budget_year_suffix(&self) -> &'static str {
+        self.lang.pick(" budget year", " budgetår")
+    }
+    pub fn budget_year_title(&self) -> &'static str {
+        self.lang.pick(
+            "The budget year and its three overslagsår (DKK, undiscounted)",
+            "Budgetåret og de tre overslagsår (kr., nominelt)",
+        )
+    }
+    /// `2018: budget year`, `2019: overslagsår 1`.
+    pub fn role(&self, year: &str, role: &str) -> String {
+        match role.strip_prefix("overslagsaar_") {
+            Some(k) => format!(
+                "{year}: {} {k}",
+                self.lang.pick("overslagsår", "overslagsår")
+            ),
+            None => format!("{year}: {}", self.lang.pick("budget year", "budgetår")),
+        }
+    }
+    pub fn mark_head(&self) -> &'static str {
+        self.lang.pick(
+            "Grant or permanent period",
+            "Bevillings- eller permanent periode",
+        )
+    }
+    /// `budget_year.csv`'s `period` mark in words.
+    pub fn mark(&self, mark: &str) -> &'static str {
+        match mark {
+            "grant" => self.lang.pick("grant period", "bevillingsperiode"),
+            "permanent" => self.lang.pick("permanent period", "permanent periode"),
+            "grant+permanent" => self.lang.pick(
+                "grant period, then permanent",
+                "bevillingsperiode, derefter permanent",
+            ),
+            _ => "",
+        }
+    }
+    pub fn break_even_sheet(&self) -> &'static str {
+        "Break-even"
+    }
+    pub fn break_even_title(&self) -> &'static str {
+        self.lang.pick(
+            "Break-even: how much better must it work?",
+            "Break-even: hvor meget bedre skal det virke?",
+        )
+    }
+    /// The break-even columns: multiplier, interval's lower and upper end.
+    pub fn break_even_heads(&self) -> [&'static str; 3] {
+        match self.lang {
+            Lang::En => [
+                "Multiplier on the effects",
+                "90 % interval, lower",
+                "90 % interval, upper",
+            ],
+            Lang::Da => [
+                "Faktor på effekterne",
+                "90 %-interval, nedre",
+                "90 %-interval, øvre",
+            ],
+        }
+    }
+    pub fn no_break_even(&self) -> &'static str {
+        self.lang.pick(
+            "none: no multiplier in the searched range breaks even (manifest.json says why)",
+            "ingen: ingen faktor i det søgte interval går i nul (manifest.json siger hvorfor)",
+        )
+    }
+    /// An interval end that is empty in `break_even.csv`.
+    pub fn bound_outside(&self) -> &'static str {
+        self.lang.pick(
+            "outside the searched range (manifest.json gives the range)",
+            "uden for det søgte interval (manifest.json angiver intervallet)",
+        )
+    }
+    pub fn break_even_aid(&self) -> &'static str {
+        self.lang.pick(
+            "The common multiplier on the alternative's effects (1 = as in the scenario, 0 = its costs without effect) at which its cumulative net municipal cost over the horizon equals the baseline's, found by bisection with common random numbers. Interval: the multipliers at which 5 % and 95 % of the replications break even. Source: break_even.csv; the search's range and tolerance are in manifest.json.",
+            "Den fælles faktor på alternativets effekter (1 = som i scenariet, 0 = dets udgifter uden effekt), hvor dets samlede kommunale nettoudgift over hele perioden er lig basis, fundet ved halvering med fælles tilfældige tal. Interval: de faktorer, hvor 5 % og 95 % af replikationerne går i nul. Kilde: break_even.csv; søgningens interval og nøjagtighed står i manifest.json.",
         )
     }
 }
