@@ -480,28 +480,8 @@ impl DiffRow {
     }
 }
 
-/// The budget lines of `budget_difference.csv`, in order: the metrics a
-/// budget planner books, and the net. `net_municipal_cost` = `cost_ly` −
-/// `refusion_ly` + `cost_flex_subsidy` + `cost_old_scheme` −
-/// `refusion_flex` + `cost_staff_municipal` + `cost_measures` +
-/// `cost_exit` − `refusion_exit`; the grant-funded staff is shown but not
-/// in the net. After the net, the public purse (model v2): the municipal
-/// income tax on flexjob wages and `net_public_cost`.
-pub const BUDGET_LINES: [&str; 13] = [
-    "cost_ly",
-    "refusion_ly",
-    "cost_flex_subsidy",
-    "cost_old_scheme",
-    "refusion_flex",
-    "cost_staff_municipal",
-    "cost_staff_grant",
-    "cost_measures",
-    "cost_exit",
-    "refusion_exit",
-    "net_municipal_cost",
-    "tax_municipal",
-    "net_public_cost",
-];
+/// The budget lines of `budget_difference.csv` ([`mx::BUDGET_LINES`]).
+pub use crate::model::metrics::BUDGET_LINES;
 
 /// An alternative minus the baseline on one budget line in one calendar
 /// year, over the replications' paired differences.

@@ -80,6 +80,29 @@ pub const METRICS: &[Metric] = &[
     m("programme_returns", Flow, false),
 ];
 
+/// The budget lines of `budget_difference.csv` and the workbook, in order: the metrics a
+/// budget planner books, and the net. `net_municipal_cost` = `cost_ly` −
+/// `refusion_ly` + `cost_flex_subsidy` + `cost_old_scheme` −
+/// `refusion_flex` + `cost_staff_municipal` + `cost_measures` +
+/// `cost_exit` − `refusion_exit`; the grant-funded staff is shown but not
+/// in the net. After the net, the public purse (model v2): the municipal
+/// income tax on flexjob wages and `net_public_cost`.
+pub const BUDGET_LINES: [&str; 13] = [
+    "cost_ly",
+    "refusion_ly",
+    "cost_flex_subsidy",
+    "cost_old_scheme",
+    "refusion_flex",
+    "cost_staff_municipal",
+    "cost_staff_grant",
+    "cost_measures",
+    "cost_exit",
+    "refusion_exit",
+    "net_municipal_cost",
+    "tax_municipal",
+    "net_public_cost",
+];
+
 /// Number of metrics.
 pub const N: usize = METRICS.len();
 
@@ -184,5 +207,11 @@ mod tests {
             assert_eq!(METRICS[i].name, name);
         }
         assert_eq!(index("net_municipal_cost"), Some(NET_MUNICIPAL_COST));
+        for line in BUDGET_LINES {
+            assert!(
+                index(line).is_some_and(|i| METRICS[i].money),
+                "{line} is not a money metric"
+            );
+        }
     }
 }

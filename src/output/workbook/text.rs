@@ -37,23 +37,9 @@ impl Lang {
     }
 }
 
-/// The budget lines of the workbook, in order; the same as
-/// `analysis::compare::BUDGET_LINES` (a test checks).
-pub const LINES: [&str; 13] = [
-    "cost_ly",
-    "refusion_ly",
-    "cost_flex_subsidy",
-    "cost_old_scheme",
-    "refusion_flex",
-    "cost_staff_municipal",
-    "cost_staff_grant",
-    "cost_measures",
-    "cost_exit",
-    "refusion_exit",
-    "net_municipal_cost",
-    "tax_municipal",
-    "net_public_cost",
-];
+/// The budget lines of the workbook, in order: those of
+/// `budget_difference.csv`.
+pub use crate::model::metrics::BUDGET_LINES as LINES;
 
 /// A budget line's label, as the report names it.
 pub fn line_label(key: &str, lang: Lang) -> &'static str {
