@@ -33,3 +33,49 @@ pub fn month_in(start: Month, end: Month) -> Month {
         end
     }
 }
+
+/// Whether a KPI is met at or below its target, or at or above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    /// Met when the value is at most the target (a share on benefit).
+    AtMost,
+    /// Met when the value is at least the target (a share in work).
+    AtLeast,
+}
+
+/// A key performance indicator declared by the scenario (model v2,
+/// `[[kpis]]`): what is measured, when, and the target. A scenario without
+/// `[[kpis]]` has the seed project's two flexjob KPIs ([`LY_SHARE_TARGET`],
+/// [`PROGRESSION_TARGET`] at [`month`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    /// Identifier, used in `steering.csv` (`kpi:NAME`).
+    pub name: String,
+    /// What the steering group reads, in English and Danish.
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label_da: String,
+    /// The quantity, written as a calibration target's (docs/calibration.md):
+    /// a metric of `monthly.csv`, a ratio of sums `a/b`, or a cohort's share
+    /// in a state `cohort:NAME:STATE`.
+    pub value: String,
+    /// When it is measured: a month `YYYY-MM`, a period `YYYY-MM/YYYY-MM`, a
+    /// calendar year `YYYY`, or for a cohort share the months since entry.
+    pub at: String,
+    /// The value at the project's start, when known (shown beside the
+    /// target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    pub target: f64,
+    pub goal: Goal,
+    /// The unit of `value`, `start` and `target`: `share` (shown as a
+    /// percentage), `people` or `DKK`.
+    #[serde(default = "share_unit")]
+    pub unit: String,
+}
+
+fn share_unit() -> String {
+    "share".into()
+}

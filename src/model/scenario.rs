@@ -67,6 +67,10 @@ pub struct Scenario {
     /// Model v2's interventions, beside the v1 policies of `[policy]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interventions: Vec<Intervention>,
+    /// Model v2's key performance indicators (`[[kpis]]`); empty: the seed
+    /// project's flexjob KPIs ([`crate::model::kpi`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpis: Vec<crate::model::kpi::Kpi>,
 }
 
 fn default_replications() -> u32 {
