@@ -764,6 +764,7 @@ impl Scenario {
                 format!("{:?}", c.state).to_lowercase(),
                 c.intervention
                     .as_ref()
+                    .or(c.programme.as_ref())
                     .map_or(String::new(), |n| format!(" `{n}`")),
                 c.from,
                 c.to.map_or(String::new(), |t| format!(" to {t}")),

@@ -40,7 +40,35 @@ pub enum Kind {
     /// A course of scheduled length with a benefit, whose participants go
     /// on at its end (ressourceforløb).
     Programme,
+    /// The scheme's benefit state, declared as `[states.ly]` to name and
+    /// label it (kontanthjælp, ledighedsydelse) and to give it ordinary
+    /// paid hours while on the benefit. Its rates are `[money.ly]`, its
+    /// refusion rule `[money.refusion]`, its hazards `[ly]`.
+    Benefit,
+    /// The scheme's job state, declared as `[states.flex]`: a flexjob (the
+    /// default) or an ordinary job (`job = "ordinary"`). Its hazards are
+    /// `[flex]`, its hours `[hours]`.
+    Job,
 }
+
+/// What the scheme's job state is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// A 2013-rules flexjob: the hours model and the flex subsidy; its
+    /// months count as benefit weeks on the staircase.
+    #[default]
+    Flexjob,
+    /// An ordinary job: wages only, no subsidy; self-support, so its months
+    /// do not count on the staircase, and `self_support_months` of them
+    /// within the last 18 start the staircase over.
+    Ordinary,
+}
+
+/// The name of the scheme's benefit state, and of its job state, in every
+/// model (docs/model.md, "The scheme's states").
+pub const BENEFIT: &str = "ly";
+pub const JOB: &str = "flex";
 
 /// Course lengths in `from..=to` months (each equally likely) with this
 /// share of the courses.
@@ -67,8 +95,10 @@ pub struct RateChange {
 pub struct StateDef {
     pub kind: Kind,
     /// Benefit the public pays a person in this state each month, DKK in the
-    /// scenario's first year, indexed like the law amounts. It must be
-    /// written, 0 included.
+    /// scenario's first year, indexed like the law amounts. Exit and
+    /// programme states must write it, 0 included; the scheme's states
+    /// (benefit, job) take their money from `[money]` and leave it out.
+    #[serde(default = "unset", skip_serializing_if = "is_unset")]
     pub monthly_cost: f64,
     /// Share of `monthly_cost` the state refunds to the municipality.
     #[serde(default)]
@@ -105,6 +135,23 @@ pub struct StateDef {
     /// Programmes: dated changes of `inflow_per_month`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inflow_changes: Vec<RateChange>,
+    /// Benefit (`ly`): the share of people on the benefit who work
+    /// ordinary paid hours in a month, their weekly hours, and the share of
+    /// those earnings by which the benefit is reduced (kontanthjælp: about
+    /// krone for krone).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub work_share: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub work_hours: f64,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub work_reduction: f64,
+    /// Job (`flex`): a flexjob or an ordinary job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobKind>,
+    /// Ordinary job: months of self-support within the last 18 after which
+    /// the staircase starts over (the law: 52 weeks within 3 years).
+    #[serde(default = "twelve", skip_serializing_if = "is_twelve")]
+    pub self_support_months: u32,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -113,6 +160,26 @@ pub struct StateDef {
 
 fn yes() -> bool {
     true
+}
+
+fn unset() -> f64 {
+    f64::NAN
+}
+
+fn is_unset(v: &f64) -> bool {
+    v.is_nan()
+}
+
+fn is_one(v: &f64) -> bool {
+    *v == 1.0
+}
+
+fn twelve() -> u32 {
+    12
+}
+
+fn is_twelve(v: &u32) -> bool {
+    *v == 12
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -209,6 +276,7 @@ pub fn exit_states(
 ) -> Vec<(String, StateDef)> {
     let mut out: Vec<(String, StateDef)> = declared
         .iter()
+        .filter(|(_, d)| matches!(d.kind, Kind::Exit | Kind::Programme))
         .map(|(n, d)| (n.clone(), d.clone()))
         .collect();
     let to_gone = routes.iter().any(|r| {
@@ -238,9 +306,26 @@ pub fn gone() -> StateDef {
         end_to: BTreeMap::new(),
         inflow_per_month: 0.0,
         inflow_changes: Vec::new(),
+        work_share: 0.0,
+        work_hours: 0.0,
+        work_reduction: 1.0,
+        job: None,
+        self_support_months: 12,
         label: "Left the scheme (unpriced)".into(),
         label_da: "Ude af ordningen (uden pris)".into(),
     }
+}
+
+/// The scheme's benefit state and job state as a scenario declares them
+/// (`[states.ly]`, `[states.flex]`), if it does.
+pub fn scheme(declared: &BTreeMap<String, StateDef>) -> (Option<&StateDef>, Option<&StateDef>) {
+    let of = |name: &str, kind: Kind| declared.get(name).filter(|d| d.kind == kind);
+    (of(BENEFIT, Kind::Benefit), of(JOB, Kind::Job))
+}
+
+/// The kind of the scheme's job state.
+pub fn job_kind(declared: &BTreeMap<String, StateDef>) -> JobKind {
+    scheme(declared).1.and_then(|d| d.job).unwrap_or_default()
 }
 
 /// The state a cohort enters.
@@ -253,6 +338,10 @@ pub enum CohortState {
     Flex,
     /// An intervention (named by `intervention`): taking a place in it.
     Intervention,
+    /// The end of a course of a programme state (named by `programme`):
+    /// its members are the people whose course ends in the window, at the
+    /// start of the month they go on.
+    CourseEnd,
 }
 
 /// How people join a cohort.
@@ -277,6 +366,9 @@ pub struct Cohort {
     /// With `state = "intervention"`: the intervention's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intervention: Option<String>,
+    /// With `state = "course_end"`: the programme state's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
     #[serde(default = "enter")]
     pub entry: Entry,
     /// First and last month of the window (both inclusive). A `stock`
@@ -362,6 +454,10 @@ pub struct Intervention {
     pub dismissal: f64,
     #[serde(default = "one")]
     pub hours_up: f64,
+    /// Multiplier on the share of participants on the benefit who work
+    /// ordinary paid hours in a month (`[states.ly] work_share`).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub work_share: f64,
     /// Consultant hours per participant-month (feed the capacity model as
     /// follow-up contacts do).
     #[serde(default)]

@@ -609,12 +609,13 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
             ("exit", v.exit, true),
             ("dismissal", v.dismissal, v.state == InterventionState::Flex),
             ("hours_up", v.hours_up, v.state == InterventionState::Flex),
+            ("work_share", v.work_share, v.state == InterventionState::Ly),
         ] {
             let key = format!("{at}.{field}");
             c.non_negative(&key, value);
             c.at_most(&key, value, L::MAX_FACTOR);
             if !applies && value != 1.0 {
-                c.fail(&key, "does not act in this state: allowed only 1 here (find_job acts on LY; dismissal and hours_up in flexjobs)");
+                c.fail(&key, "does not act in this state: allowed only 1 here (find_job and work_share act on LY; dismissal and hours_up in flexjobs)");
             }
         }
         if v.max_start_hours.is_some() && v.state == InterventionState::Ly {
@@ -739,6 +740,40 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
             ),
             _ => {}
         }
+        let programmes: Vec<&String> = s
+            .states
+            .iter()
+            .filter(|(_, d)| d.kind == crate::model::states::Kind::Programme)
+            .map(|(n, _)| n)
+            .collect();
+        let named = h.programme.as_ref().map(|n| programmes.contains(&n));
+        match (h.state, named) {
+            (CohortState::CourseEnd, Some(true)) if h.entry == Entry::Stock => c.fail(
+                format!("{at}.entry"),
+                "a cohort of course ends is the people whose course ends in the window: allowed `enter` only",
+            ),
+            (CohortState::CourseEnd, Some(true)) => {}
+            (CohortState::CourseEnd, _) => c.fail(
+                format!("{at}.programme"),
+                format!(
+                    "must name one of the scenario's programme states: {}",
+                    if programmes.is_empty() {
+                        "none is declared (add [states.NAME] with kind = \"programme\")".into()
+                    } else {
+                        programmes
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            ),
+            (_, Some(_)) => c.fail(
+                format!("{at}.programme"),
+                "applies to `state = \"course_end\"` only: leave it out",
+            ),
+            _ => {}
+        }
         if h.entry == Entry::Enter && (h.min_months > 0 || h.max_months.is_some()) {
             c.fail(
                 format!("{at}.min_months"),
@@ -753,6 +788,99 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
         }
         c.months(&format!("{at}.min_months"), h.min_months);
     }
+}
+
+/// The scheme's benefit and job states, when a scenario declares them
+/// (`[states.ly]` of kind `benefit`, `[states.flex]` of kind `job`). Returns
+/// whether `d` is one of the scheme's kinds (then the exit and programme
+/// checks do not apply).
+fn check_scheme_state(c: &mut Checker, name: &str, d: &StateDef) -> bool {
+    use crate::model::states::{Kind, BENEFIT, JOB};
+    let key = format!("states.{name}");
+    let (own, kind) = match d.kind {
+        Kind::Benefit => (BENEFIT, "benefit"),
+        Kind::Job => (JOB, "job"),
+        _ => return false,
+    };
+    if name != own {
+        c.fail(
+            format!("{key}.kind"),
+            format!(
+                "`{kind}` is the kind of the scheme's own state only, declared as `[states.{own}]`: \
+                 allowed here `exit` or `programme`"
+            ),
+        );
+        return true;
+    }
+    let unused = [
+        ("monthly_cost", !d.monthly_cost.is_nan()),
+        ("refusion", d.refusion != 0.0),
+        ("earnings", d.earnings != 0.0),
+        ("leave", d.leave != 0.0),
+        ("initial", d.initial != 0),
+        ("course", !d.course.is_empty()),
+        ("end_to", !d.end_to.is_empty()),
+        ("inflow_per_month", d.inflow_per_month != 0.0),
+        ("inflow_changes", !d.inflow_changes.is_empty()),
+        ("taxable", !d.taxable),
+    ];
+    for (field, set) in unused {
+        if set {
+            c.fail(
+                format!("{key}.{field}"),
+                format!(
+                    "is not used by the scheme's {kind} state: its money is in `[money]`, its \
+                     stocks in `[initial]`, its inflow in `[inflow]`; leave it out"
+                ),
+            );
+        }
+    }
+    let benefit_only = [
+        ("work_share", d.work_share != 0.0),
+        ("work_hours", d.work_hours != 0.0),
+        ("work_reduction", d.work_reduction != 1.0),
+    ];
+    let job_only = [
+        ("job", d.job.is_some()),
+        ("self_support_months", d.self_support_months != 12),
+    ];
+    let wrong = if d.kind == Kind::Benefit {
+        &job_only[..]
+    } else {
+        &benefit_only[..]
+    };
+    for (field, set) in wrong {
+        if *set {
+            c.fail(
+                format!("{key}.{field}"),
+                format!("does not apply to a {kind} state: leave it out"),
+            );
+        }
+    }
+    c.probability(&format!("{key}.work_share"), d.work_share);
+    c.probability(&format!("{key}.work_reduction"), d.work_reduction);
+    c.non_negative(&format!("{key}.work_hours"), d.work_hours);
+    c.at_most(
+        &format!("{key}.work_hours"),
+        d.work_hours,
+        crate::model::money::FULL_TIME_HOURS as f64,
+    );
+    if d.work_share > 0.0 && d.work_hours == 0.0 {
+        c.fail(
+            format!("{key}.work_hours"),
+            "is 0 while `work_share` is above 0: give the weekly hours of those who work",
+        );
+    }
+    if d.kind == Kind::Job && !(1..=18).contains(&d.self_support_months) {
+        c.fail(
+            format!("{key}.self_support_months"),
+            format!(
+                "{} is not allowed: 1 to 18 (months of self-support within the last 18)",
+                d.self_support_months
+            ),
+        );
+    }
+    true
 }
 
 /// Model v2's declared states and the shares in which exits go to them.
@@ -771,8 +899,31 @@ fn check_states(c: &mut Checker, s: &Scenario) {
                 "is not allowed as a state name: 1 to 40 of a-z, 0-9 and _",
             );
         }
+        if check_scheme_state(c, name, d) {
+            continue;
+        }
         if ["ly", "flex", "old_rules"].contains(&name.as_str()) {
             c.fail(&key, "names a built-in state: choose another name");
+        }
+        if d.monthly_cost.is_nan() {
+            c.fail(
+                format!("{key}.monthly_cost"),
+                "is missing: an exit or programme state must write its monthly cost in DKK (0 is allowed)",
+            );
+        }
+        for (field, set) in [
+            ("work_share", d.work_share != 0.0),
+            ("work_hours", d.work_hours != 0.0),
+            ("work_reduction", d.work_reduction != 1.0),
+            ("job", d.job.is_some()),
+            ("self_support_months", d.self_support_months != 12),
+        ] {
+            if set {
+                c.fail(
+                    format!("{key}.{field}"),
+                    "is for the scheme's states only (`[states.ly]` of kind benefit, `[states.flex]` of kind job): leave it out here",
+                );
+            }
         }
         c.non_negative(&format!("{key}.monthly_cost"), d.monthly_cost);
         c.at_most(

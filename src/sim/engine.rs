@@ -22,7 +22,7 @@
 use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours};
-use crate::model::states::MAX_EXIT_STATES;
+use crate::model::states::{JobKind, MAX_EXIT_STATES};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
@@ -295,6 +295,14 @@ struct Rules<'a> {
     hours_model: bool,
     keep_flex: u16,
     cap_months: u16,
+    /// The scheme's kinds (docs/model.md, "The scheme's states"): the
+    /// share on the benefit with ordinary paid hours; the benefit weeks a
+    /// month in the job state adds (none in an ordinary job); the months
+    /// of self-support after which the staircase starts over (`u32::MAX`
+    /// in a flexjob, which is not self-support).
+    work_share: f64,
+    job_weeks: f32,
+    self_support: u32,
     /// Thresholds of an organic increase and of any change, for people
     /// without a contact or an agreement.
     organic: (u64, u64),
@@ -335,6 +343,17 @@ impl<'a> Rules<'a> {
             hours_model: h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0,
             keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
             cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
+            work_share: crate::model::states::scheme(&s.states)
+                .0
+                .map_or(0.0, |b| b.work_share),
+            job_weeks: match crate::model::states::scheme(&s.states).1 {
+                Some(j) if j.job == Some(JobKind::Ordinary) => 0.0,
+                _ => WEEKS_STEP,
+            },
+            self_support: match crate::model::states::scheme(&s.states).1 {
+                Some(j) if j.job == Some(JobKind::Ordinary) => j.self_support_months,
+                _ => u32::MAX,
+            },
             organic: (threshold(up), threshold(up + down)),
             pricing: plan.pricing,
             ly_exit: &plan.ly_exit,
@@ -399,6 +418,9 @@ struct Run<'a> {
     /// index in its group (on LY, in a flexjob).
     n_back_ly: u64,
     n_back_flex: u64,
+    /// This month's members of course-end cohorts back in the scheme:
+    /// cohort (index + 1), on LY, in a flexjob.
+    back_cohorts: Vec<(u8, u64, u64)>,
     /// The places of each intervention.
     places: Seats,
 }
@@ -438,6 +460,7 @@ impl<'a> Run<'a> {
             course_pending: [0; MAX_EXIT_STATES],
             n_back_ly: 0,
             n_back_flex: 0,
+            back_cohorts: Vec::new(),
             places: Seats::new(plan.months),
         };
         run.initial_declared();
@@ -474,10 +497,13 @@ impl<'a> Run<'a> {
     /// Step 1, programmes (docs/model.md, "Programmes"): the courses that
     /// ended with last month go where their programme sends them (a
     /// multinomial draw), the programmes take their inflow from outside,
-    /// and every course starting now draws its length. Returns the people
-    /// back in the scheme this month, on LY and in a flexjob, and the
-    /// programmes' new participants from outside.
-    fn programmes(&mut self, t: usize) -> (u64, u64, u64) {
+    /// and every course starting now draws its length. Members of a
+    /// course-end cohort who go to a declared state are followed there
+    /// (`cohort_exits`); those back in the scheme are counted in
+    /// `back_cohorts`. Returns the people back in the scheme this month, on
+    /// LY and in a flexjob, and the programmes' new participants from
+    /// outside.
+    fn programmes(&mut self, t: usize, cohort_exits: &mut Vec<CohortExit>) -> (u64, u64, u64) {
         let plan = self.r.plan;
         if plan.programmes.is_empty() {
             return (0, 0, 0);
@@ -491,6 +517,8 @@ impl<'a> Run<'a> {
                 continue;
             }
             self.exit_stock[pr.state] -= n;
+            let tag = plan.cohorts.course.get(t).map_or(0, |c| c[pr.state]);
+            let (mut tag_ly, mut tag_flex) = (0, 0);
             let mut s = rng::stream(
                 plan.seed,
                 self.rep,
@@ -507,13 +535,30 @@ impl<'a> Run<'a> {
                 left -= m;
                 rest -= share;
                 match dest {
-                    Dest::Ly => ly += m,
-                    Dest::Flex => flex += m,
+                    Dest::Ly => {
+                        ly += m;
+                        tag_ly += m;
+                    }
+                    Dest::Flex => {
+                        flex += m;
+                        tag_flex += m;
+                    }
                     Dest::State(d) => {
                         self.exit_stock[d] += m as u32;
                         starts[d] += m as u32;
+                        if tag != 0 {
+                            let x = CohortExit {
+                                cohort: tag,
+                                entered: t as u16,
+                                to: d as u8,
+                            };
+                            cohort_exits.extend(std::iter::repeat_n(x, m as usize));
+                        }
                     }
                 }
+            }
+            if tag != 0 {
+                self.back_cohorts.push((tag, tag_ly, tag_flex));
             }
         }
         for pr in &plan.programmes {
@@ -558,11 +603,20 @@ impl<'a> Run<'a> {
             pop.ly.push(self.factory.visitation(self.n_visit, t));
             self.n_visit += 1;
         }
-        let (back_ly, back_flex, programme_entries) = self.programmes(t);
+        self.back_cohorts.clear();
+        let (back_ly, back_flex, programme_entries) = self.programmes(t, &mut pop.cohort_exits);
+        let mut tags = self
+            .back_cohorts
+            .iter()
+            .flat_map(|&(c, n, _)| std::iter::repeat_n(c, n as usize));
         for _ in 0..back_ly {
-            let p = self
+            let mut p = self
                 .factory
                 .visitation_in(Group::ProgrammeLy, self.n_back_ly, t);
+            if let Some(c) = tags.next() {
+                p.cohort = c;
+                p.cohort_t = t as u16;
+            }
             pop.ly.push(p);
             self.n_back_ly += 1;
         }
@@ -573,10 +627,18 @@ impl<'a> Run<'a> {
             pop.flex.push(p);
             self.n_direct += 1;
         }
+        let mut tags = self
+            .back_cohorts
+            .iter()
+            .flat_map(|&(c, _, n)| std::iter::repeat_n(c, n as usize));
         for _ in 0..back_flex {
-            let p = self
+            let mut p = self
                 .factory
                 .direct_in(Group::ProgrammeFlex, self.n_back_flex, t);
+            if let Some(c) = tags.next() {
+                p.cohort = c;
+                p.cohort_t = t as u16;
+            }
             due.add(&self.r, &p, t, contact_mask(plan, t));
             pop.flex.push(p);
             self.n_back_flex += 1;
@@ -750,22 +812,24 @@ fn ly_step<const IV: bool>(
         let dd = p.dur as u32;
         let in_jobclub = dd >= jc0 && dd < jc1;
         let in_review = dd >= rv0 && dd < rv1;
-        if r.pricing {
-            price_ly(r, m, p, in_jobclub || in_review, &mut c);
-        }
-        c.jobclub += in_jobclub as u32;
-        c.review += in_review as u32;
-        p.cap_months = p.cap_months.saturating_add(1);
-
         let d = idx(p.dur);
         let g = (p.flags & F_REHAB != 0) as usize;
         let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
+        let mut work = r.work_share;
         if IV {
             let ivs = &r.plan.interventions;
             let e = participation::month(ivs, p, m.t, m.ly_open, places, &mut c.iv, &m.iv_cohorts);
             find *= e.find_job;
             exit *= e.exit;
+            work = (work * e.work_share).min(1.0);
         }
+        if r.pricing {
+            price_ly(r, m, p, in_jobclub || in_review, work, &mut c);
+        }
+        c.jobclub += in_jobclub as u32;
+        c.review += in_review as u32;
+        p.cap_months = p.cap_months.saturating_add(1);
+
         let (pf, px) = competing(find.min(1.0), exit);
         let u = uniform(&mut p.events);
         if u < pf {
@@ -794,9 +858,11 @@ fn ly_step<const IV: bool>(
 
 /// Step 3, pricing: a month of LY and its refusion, from the state at the
 /// start of the month (`in_offer`: in the jobclub or the review); the
-/// benefit weeks grow.
+/// benefit weeks grow. With ordinary paid hours while on the benefit, the
+/// month is priced at its expectation: a share `work` of it has the
+/// earnings, which cut the benefit (docs/model.md, "The scheme's states").
 #[inline(always)]
-fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, c: &mut Counts) {
+fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, work: f64, c: &mut Counts) {
     let share = crate::model::money::ly_refusion_share(
         r.rf,
         m.staircase && p.flags & F_NEW_REFUSION != 0,
@@ -805,7 +871,8 @@ fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, c: &mut Cou
         in_offer,
     );
     p.weeks = (p.weeks + WEEKS_STEP).min(60.0);
-    let benefit = m.pr.ly[p.category as usize];
+    let benefit = (m.pr.ly[p.category as usize] - work * m.pr.work_cut).max(0.0);
+    c.wages += work * m.pr.work_wage;
     c.cost_ly += benefit;
     c.refusion_ly += benefit * share;
 }
@@ -865,7 +932,7 @@ fn flex_step<const IV: bool>(
         if r.hours_model {
             change_hours::<IV>(r, m, p, &mut c, e.hours_up);
         }
-        next_job_month(p, r.keep_flex);
+        next_job_month(p, r.keep_flex, r.self_support);
         tally.end_hist[end_key(p)] += 1;
         if m.contact_work {
             c.next.add(r, p, m.t + 1, m.next_mask);
@@ -900,7 +967,7 @@ fn price_flex(
         cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
     }
     if early {
-        p.weeks += WEEKS_STEP;
+        p.weeks += r.job_weeks;
     }
 }
 
@@ -1031,7 +1098,7 @@ fn old_step(
             }
             continue;
         }
-        next_job_month(p, r.keep_flex);
+        next_job_month(p, r.keep_flex, u32::MAX);
         i += 1;
     }
     c.old = old.len() as u32;
@@ -1386,11 +1453,17 @@ fn hour_probabilities(
 /// starts again once the person has had `keep_flex` months of flexjob
 /// (`money.refusion.keep_flex_months`) within the last 18, across jobs, as
 /// the LY rate category counts them.
+/// In an ordinary job (`self_support` months, else `u32::MAX`), benefit
+/// weeks start over once the person has had that many months of
+/// self-support within the last 18.
 #[inline(always)]
-fn next_job_month(p: &mut Person, keep_flex: u16) {
+fn next_job_month(p: &mut Person, keep_flex: u16, self_support: u32) {
     p.dur = p.dur.saturating_add(1);
     if p.cap_months != 0 && (p.flex_history & 0x3FFFF).count_ones() >= keep_flex as u32 {
         p.cap_months = 0;
+    }
+    if self_support != u32::MAX && (p.flex_history & 0x3FFFF).count_ones() >= self_support {
+        p.weeks = 0.0;
     }
 }
 

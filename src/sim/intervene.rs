@@ -5,8 +5,10 @@
 //!
 //! A person carries one intervention at a time in two fields: `iv` (0 =
 //! none; `i + 1` = in intervention `i`; [`DONE`] set = finished in this
-//! spell or job, so not taken again until the person changes state) and
-//! `iv_end` (the last simulation month in it).
+//! spell or job: neither it nor any listed before it is taken again until
+//! the person changes state, but one listed after it can be, so a list
+//! can be a sequence such as a workshop, then a job broker) and `iv_end`
+//! (the last simulation month in it).
 
 use crate::model::scenario::Scenario;
 use crate::model::states::{InterventionState, MAX_INTERVENTIONS};
@@ -84,6 +86,7 @@ pub struct Iv {
     pub exit: f64,
     pub dismissal: f64,
     pub hours_up: f64,
+    pub work_share: f64,
     pub consultant_hours: f64,
     /// A contact every this many participation months, and its hours.
     pub every: u16,
@@ -112,6 +115,7 @@ pub struct Effect {
     pub exit: f64,
     pub dismissal: f64,
     pub hours_up: f64,
+    pub work_share: f64,
 }
 
 /// No intervention: every multiplier 1.
@@ -120,6 +124,7 @@ pub const NONE: Effect = Effect {
     exit: 1.0,
     dismissal: 1.0,
     hours_up: 1.0,
+    work_share: 1.0,
 };
 
 /// The interventions of a scenario, compiled: each one's rules, and per
@@ -170,6 +175,7 @@ impl Interventions {
                 exit: v.exit,
                 dismissal: v.dismissal,
                 hours_up: v.hours_up,
+                work_share: v.work_share,
                 consultant_hours: v.consultant_hours_per_month,
                 every: v.contact_every_months.clamp(1, u16::MAX as u32) as u16,
                 hours_per_contact: v.consultant_hours_per_contact,
@@ -212,6 +218,7 @@ impl Interventions {
             exit: v.exit,
             dismissal: v.dismissal,
             hours_up: v.hours_up,
+            work_share: v.work_share,
         }
     }
 }

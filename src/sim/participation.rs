@@ -34,10 +34,12 @@ pub fn month(
         }
         return ivs.effect(i);
     }
-    if p.iv != 0 || open == 0 {
+    // After finishing one, only those listed after it.
+    let first = (p.iv & !DONE) as usize;
+    if (open as u32) >> first == 0 {
         return NONE;
     }
-    for (i, v) in ivs.list.iter().enumerate() {
+    for (i, v) in ivs.list.iter().enumerate().skip(first) {
         let eligible = open & (1 << i) != 0
             && p.dur >= v.min_months
             && p.dur <= v.max_months

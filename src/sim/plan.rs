@@ -124,6 +124,10 @@ pub struct MonthPrices {
     /// Cost of a participant-month and of a contact by intervention.
     pub intervention: [f64; crate::model::states::MAX_INTERVENTIONS],
     pub intervention_contact: [f64; crate::model::states::MAX_INTERVENTIONS],
+    /// Ordinary paid hours while on the benefit (`[states.ly]`): a working
+    /// person's earnings per month, and the benefit cut they bring.
+    pub work_wage: f64,
+    pub work_cut: f64,
 }
 
 /// Where the exits from one state go: one exit state, or a split by
@@ -372,6 +376,9 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
     };
     let idx = index(s, year);
     let wage = m.wage_per_hour * idx;
+    let (benefit, _) = crate::model::states::scheme(&s.states);
+    let ordinary =
+        crate::model::states::job_kind(&s.states) == crate::model::states::JobKind::Ordinary;
     let mut subsidy = [0.0; money::HOURS_ROWS];
     let mut wages = [0.0; money::HOURS_ROWS];
     // Wage plus subsidy is capped at the job's full-time wage (DOMAIN.md).
@@ -379,7 +386,8 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
     for h in 1..money::HOURS_ROWS {
         let earned = money::earnings(wage, h as f64);
         let capped = money::flex_subsidy(earned, &law).min((full_time - earned).max(0.0));
-        subsidy[h] = capped * deflate;
+        // An ordinary job has no subsidy.
+        subsidy[h] = if ordinary { 0.0 } else { capped * deflate };
         wages[h] = earned * deflate;
     }
     let mut exit_cost = [0.0; MAX_EXIT_STATES];
@@ -410,7 +418,13 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
         }
     }
     let me = &m.measures;
+    let work_wage = benefit.map_or(0.0, |b| {
+        money::earnings(wage, b.work_hours.min(money::FULL_TIME_HOURS as f64)) * deflate
+    });
+    let work_cut = benefit.map_or(0.0, |b| work_wage * b.work_reduction);
     MonthPrices {
+        work_wage,
+        work_cut,
         ly: [
             m.ly.rate * law.dp_max * deflate,
             m.ly.cash_children_rate * law.dp_max * deflate,
@@ -528,6 +542,10 @@ pub struct Cohorts {
     /// `iv[t][i]`: the cohort (index + 1; 0 = none) that people entering
     /// intervention `i` in month `t` join.
     pub iv: Vec<[u8; crate::model::states::MAX_INTERVENTIONS]>,
+    /// `course[t][e]`: the cohort (index + 1; 0 = none) that the people
+    /// whose course of programme state `e` ends at the start of month `t`
+    /// join.
+    pub course: Vec<[u8; MAX_EXIT_STATES]>,
     /// Months in which some cohort is being followed (`..last_month`).
     pub last_month: usize,
     /// Names of the states a cohort member can be in, in the order of the
@@ -542,6 +560,7 @@ impl Cohorts {
             ly: vec![CohortTag::default(); months],
             flex: vec![CohortTag::default(); months],
             iv: vec![[0; crate::model::states::MAX_INTERVENTIONS]; months],
+            course: vec![[0; MAX_EXIT_STATES]; months],
             states: ["ly", "flex", "old_rules"]
                 .iter()
                 .map(|n| n.to_string())
@@ -583,6 +602,19 @@ impl Cohorts {
                         .position(|v| Some(&v.name) == c.intervention.as_ref())
                         .unwrap_or(0);
                     for tag in out.iv.iter_mut().take(last + 1).skip(first) {
+                        if tag[index] == 0 {
+                            tag[index] = i as u8 + 1;
+                        }
+                    }
+                    out.list.push(plan);
+                    continue;
+                }
+                CohortState::CourseEnd => {
+                    let index = exits
+                        .iter()
+                        .position(|(n, _)| Some(n) == c.programme.as_ref())
+                        .unwrap_or(0);
+                    for tag in out.course.iter_mut().take(last + 1).skip(first) {
                         if tag[index] == 0 {
                             tag[index] = i as u8 + 1;
                         }
