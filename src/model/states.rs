@@ -410,6 +410,10 @@ pub enum InterventionState {
     Ly,
     /// People in 2013-rules flexjobs.
     Flex,
+    /// People in the programme state named by `programme` (aggregate: the
+    /// places are filled from its stock, and participants whose course
+    /// ends go on by the intervention's `end_to`).
+    Programme,
 }
 
 /// An intervention (docs/model.md, "Interventions"): in its window, people
@@ -424,6 +428,13 @@ pub enum InterventionState {
 pub struct Intervention {
     pub name: String,
     pub state: InterventionState,
+    /// With `state = "programme"`: the programme state's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
+    /// With `state = "programme"`: where participants go when their course
+    /// ends, in shares summing to 1 (as the programme's own `end_to`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub end_to: BTreeMap<String, f64>,
     /// First and last month people can enter (both inclusive; open when
     /// absent). Participation that started runs its course.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,7 +450,9 @@ pub struct Intervention {
     /// Eligibility in flexjobs: start hours at most this (absent: any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_start_hours: Option<u8>,
-    /// Months in the intervention.
+    /// Months in the intervention (on LY and in flexjobs; in a programme a
+    /// participant stays until the course ends, and this is left out).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub months: u32,
     /// Participants at a time (absent: no limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -587,15 +587,33 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
                 to: v.to,
             },
         );
+        if v.state == InterventionState::Programme {
+            check_programme_intervention(c, s, &at, v);
+        } else {
+            for (field, set) in [
+                ("programme", v.programme.is_some()),
+                ("end_to", !v.end_to.is_empty()),
+            ] {
+                if set {
+                    c.fail(
+                        format!("{at}.{field}"),
+                        "applies to `state = \"programme\"` only: leave it out",
+                    );
+                }
+            }
+            if v.months == 0 {
+                c.fail(
+                    format!("{at}.months"),
+                    "is missing or 0: allowed 1 to 1200 months",
+                );
+            }
+        }
         c.months(&format!("{at}.min_months"), v.min_months);
         if v.max_months.is_some_and(|m| m < v.min_months) {
             c.fail(
                 format!("{at}.max_months"),
                 "is below `min_months`: allowed `min_months` or more",
             );
-        }
-        if v.months == 0 {
-            c.fail(format!("{at}.months"), "0 is not allowed: 1 to 1200 months");
         }
         c.months(&format!("{at}.months"), v.months);
         if v.places == Some(0) {
@@ -606,7 +624,7 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
         }
         for (field, value, applies) in [
             ("find_job", v.find_job, v.state == InterventionState::Ly),
-            ("exit", v.exit, true),
+            ("exit", v.exit, v.state != InterventionState::Programme),
             ("dismissal", v.dismissal, v.state == InterventionState::Flex),
             ("hours_up", v.hours_up, v.state == InterventionState::Flex),
             ("work_share", v.work_share, v.state == InterventionState::Ly),
@@ -1026,7 +1044,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
 /// A declared state's programme keys: a programme must have a course and
 /// an end; an exit state must have neither.
 fn check_programme(c: &mut Checker, s: &Scenario, name: &str, d: &StateDef) {
-    use crate::model::states::{Kind, GONE, MAX_COURSE_MONTHS, TO_FLEX, TO_LY};
+    use crate::model::states::{Kind, MAX_COURSE_MONTHS};
     let key = format!("states.{name}");
     if d.kind == Kind::Exit {
         let programme_keys = [
@@ -1078,36 +1096,7 @@ fn check_programme(c: &mut Checker, s: &Scenario, name: &str, d: &StateDef) {
             format!("shares sum to {sum}: they must sum to 1"),
         );
     }
-    if d.end_to.is_empty() {
-        c.fail(
-            format!("{key}.end_to"),
-            "is missing: a programme needs the shares of where its courses end",
-        );
-    }
-    let mut sum = 0.0;
-    for (to, &v) in &d.end_to {
-        let field = format!("{key}.end_to.{to}");
-        let known = to == TO_LY || to == TO_FLEX || to == GONE || s.states.contains_key(to);
-        if !known {
-            let declared: Vec<String> = s.states.keys().map(|n| format!("`{n}`")).collect();
-            c.fail(
-                &field,
-                format!(
-                    "is not a place a course can end: `{TO_LY}` (a flexjob visitation), `{TO_FLEX}` (a flexjob), `{GONE}`{}{}",
-                    if declared.is_empty() { "" } else { " or a declared state: " },
-                    declared.join(", ")
-                ),
-            );
-        }
-        c.probability(&field, v);
-        sum += v;
-    }
-    if !d.end_to.is_empty() && (sum - 1.0).abs() > 1e-6 {
-        c.fail(
-            format!("{key}.end_to"),
-            format!("shares sum to {sum}: they must sum to 1"),
-        );
-    }
+    check_end_to(c, s, &key, &d.end_to);
     let rates = std::iter::once((format!("{key}.inflow_per_month"), d.inflow_per_month)).chain(
         d.inflow_changes
             .iter()
@@ -1246,4 +1235,103 @@ fn check_money(c: &mut Checker, s: &Scenario) {
     );
     c.non_negative("money.measures.per_contact", me.per_contact);
     c.non_negative("money.measures.mentor_per_week", me.mentor_per_week);
+}
+
+/// An intervention in a programme state: it names a programme, says where
+/// its participants' courses end, and has none of the person-level rules
+/// (participants stay until their course ends).
+fn check_programme_intervention(
+    c: &mut Checker,
+    s: &Scenario,
+    at: &str,
+    v: &crate::model::states::Intervention,
+) {
+    use crate::model::states::Kind;
+    let programmes: Vec<String> = s
+        .states
+        .iter()
+        .filter(|(_, d)| d.kind == Kind::Programme)
+        .map(|(n, _)| format!("`{n}`"))
+        .collect();
+    let named = v
+        .programme
+        .as_ref()
+        .and_then(|n| s.states.get(n))
+        .is_some_and(|d| d.kind == Kind::Programme);
+    if !named {
+        c.fail(
+            format!("{at}.programme"),
+            format!(
+                "must name one of the scenario's programme states: {}",
+                if programmes.is_empty() {
+                    "none is declared (add [states.NAME] with kind = \"programme\")".to_string()
+                } else {
+                    programmes.join(", ")
+                }
+            ),
+        );
+    }
+    check_end_to(c, s, at, &v.end_to);
+    let person_level = [
+        ("months", v.months != 0),
+        ("min_months", v.min_months != 0),
+        ("max_months", v.max_months.is_some()),
+        ("max_start_hours", v.max_start_hours.is_some()),
+        ("contact_every_months", v.contact_every_months != 1),
+        (
+            "consultant_hours_per_contact",
+            v.consultant_hours_per_contact != 0.0,
+        ),
+        ("cost_per_contact", v.cost_per_contact != 0.0),
+    ];
+    for (field, set) in person_level {
+        if set {
+            c.fail(
+                format!("{at}.{field}"),
+                "does not apply in a programme, whose participants stay until their course ends \
+                 and act through `end_to`: leave it out",
+            );
+        }
+    }
+}
+
+/// Where courses end (a programme's `end_to`, or an intervention's in a
+/// programme): known places, shares summing to 1.
+fn check_end_to(
+    c: &mut Checker,
+    s: &Scenario,
+    key: &str,
+    end_to: &std::collections::BTreeMap<String, f64>,
+) {
+    use crate::model::states::{GONE, TO_FLEX, TO_LY};
+    if end_to.is_empty() {
+        c.fail(
+            format!("{key}.end_to"),
+            "is missing: a programme needs the shares of where its courses end",
+        );
+    }
+    let mut sum = 0.0;
+    for (to, &v) in end_to {
+        let field = format!("{key}.end_to.{to}");
+        let known = to == TO_LY || to == TO_FLEX || to == GONE || s.states.contains_key(to);
+        if !known {
+            let declared: Vec<String> = s.states.keys().map(|n| format!("`{n}`")).collect();
+            c.fail(
+                &field,
+                format!(
+                    "is not a place a course can end: `{TO_LY}` (a flexjob visitation), `{TO_FLEX}` (a flexjob), `{GONE}`{}{}",
+                    if declared.is_empty() { "" } else { " or a declared state: " },
+                    declared.join(", ")
+                ),
+            );
+        }
+        c.probability(&field, v);
+        sum += v;
+    }
+    if !end_to.is_empty() && (sum - 1.0).abs() > 1e-6 {
+        c.fail(
+            format!("{key}.end_to"),
+            format!("shares sum to {sum}: they must sum to 1"),
+        );
+    }
 }

@@ -214,8 +214,16 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
     for (t, row) in values.chunks_exact_mut(mx::N).enumerate() {
         let mut arrived = run.arrive(t, pop); // 1
         arrived.due.hours += plan.interventions.hours(&run.places, t);
+        for (i, &k) in run.programme_use.iter().enumerate() {
+            if k > 0 {
+                arrived.due.hours += plan.interventions.list[i].consultant_hours * k as f64;
+            }
+        }
         let m = MonthCtx::new(&run.r, t, arrived, pop.ly.len(), &mut run.find); // 2
         tally.clear();
+        for (used, &k) in tally.c.iv.months.iter_mut().zip(&run.programme_use) {
+            *used += k;
+        }
         person_months += pop.len() as u64;
         let r = &run.r;
         let exits = &mut pop.cohort_exits;
@@ -421,6 +429,8 @@ struct Run<'a> {
     /// This month's members of course-end cohorts back in the scheme:
     /// cohort (index + 1), on LY, in a flexjob.
     back_cohorts: Vec<(u8, u64, u64)>,
+    /// This month's participants of interventions in programme states.
+    programme_use: intervene::Places,
     /// The places of each intervention.
     places: Seats,
 }
@@ -461,6 +471,7 @@ impl<'a> Run<'a> {
             n_back_ly: 0,
             n_back_flex: 0,
             back_cohorts: Vec::new(),
+            programme_use: [0; crate::model::states::MAX_INTERVENTIONS],
             places: Seats::new(plan.months),
         };
         run.initial_declared();
@@ -511,8 +522,26 @@ impl<'a> Run<'a> {
         let (mut ly, mut flex, mut entries) = (0u64, 0u64, 0u64);
         let mut starts = std::mem::take(&mut self.course_pending);
         let ends = std::mem::take(&mut self.course_ends[t]);
+        self.programme_use = [0; crate::model::states::MAX_INTERVENTIONS];
         for pr in &plan.programmes {
             let n = ends[pr.state];
+            // Places of its interventions, filled from the stock at the
+            // start of the month, in list order.
+            let stock = self.exit_stock[pr.state];
+            let mut free = stock;
+            let open = plan
+                .interventions
+                .programme_open
+                .get(t)
+                .copied()
+                .unwrap_or(0);
+            for iv in &pr.ivs {
+                if open & (1 << iv.index) != 0 {
+                    let k = iv.places.min(free);
+                    self.programme_use[iv.index] = k;
+                    free -= k;
+                }
+            }
             if n == 0 {
                 continue;
             }
@@ -525,34 +554,51 @@ impl<'a> Run<'a> {
                 key(Group::Replication, t as u64 * 8 + pr.state as u64),
                 Purpose::ProgrammeEnd,
             );
-            let (mut left, mut rest) = (n as u64, 1.0);
-            for (k, &(dest, share)) in pr.end.iter().enumerate() {
-                let m = if k + 1 == pr.end.len() || share >= rest {
-                    left
-                } else {
-                    binomial(left, share / rest, &mut s)
-                };
-                left -= m;
-                rest -= share;
-                match dest {
-                    Dest::Ly => {
-                        ly += m;
-                        tag_ly += m;
-                    }
-                    Dest::Flex => {
-                        flex += m;
-                        tag_flex += m;
-                    }
-                    Dest::State(d) => {
-                        self.exit_stock[d] += m as u32;
-                        starts[d] += m as u32;
-                        if tag != 0 {
-                            let x = CohortExit {
-                                cohort: tag,
-                                entered: t as u16,
-                                to: d as u8,
-                            };
-                            cohort_exits.extend(std::iter::repeat_n(x, m as usize));
+            // Each intervention's participants among the courses ending
+            // (a binomial draw by its share of the stock), then the rest.
+            let mut groups: Vec<(u64, &[(Dest, f64)])> = Vec::new();
+            let (mut ending, mut among) = (n as u64, stock as u64);
+            for iv in &pr.ivs {
+                let k = self.programme_use[iv.index] as u64;
+                if k == 0 || ending == 0 {
+                    continue;
+                }
+                let m = binomial(ending, k as f64 / among as f64, &mut s);
+                groups.push((m, &iv.end));
+                ending -= m;
+                among -= k;
+            }
+            groups.push((ending, &pr.end));
+            for (group, end) in groups {
+                let (mut left, mut rest) = (group, 1.0);
+                for (k, &(dest, share)) in end.iter().enumerate() {
+                    let m = if k + 1 == end.len() || share >= rest {
+                        left
+                    } else {
+                        binomial(left, share / rest, &mut s)
+                    };
+                    left -= m;
+                    rest -= share;
+                    match dest {
+                        Dest::Ly => {
+                            ly += m;
+                            tag_ly += m;
+                        }
+                        Dest::Flex => {
+                            flex += m;
+                            tag_flex += m;
+                        }
+                        Dest::State(d) => {
+                            self.exit_stock[d] += m as u32;
+                            starts[d] += m as u32;
+                            if tag != 0 {
+                                let x = CohortExit {
+                                    cohort: tag,
+                                    entered: t as u16,
+                                    to: d as u8,
+                                };
+                                cohort_exits.extend(std::iter::repeat_n(x, m as usize));
+                            }
                         }
                     }
                 }

@@ -139,6 +139,9 @@ pub struct Interventions {
     /// Bits of the interventions acting on LY and in flexjobs.
     pub ly_all: u8,
     pub flex_all: u8,
+    /// The same for interventions in programme states.
+    pub programme_open: Vec<u8>,
+    pub programme_all: u8,
 }
 
 impl Interventions {
@@ -147,6 +150,7 @@ impl Interventions {
         let mut out = Interventions {
             ly_open: vec![0; months],
             flex_open: vec![0; months],
+            programme_open: vec![0; months],
             ..Interventions::default()
         };
         for (i, v) in s.interventions.iter().enumerate() {
@@ -158,6 +162,9 @@ impl Interventions {
             let (open, all) = match v.state {
                 InterventionState::Ly => (&mut out.ly_open, &mut out.ly_all),
                 InterventionState::Flex => (&mut out.flex_open, &mut out.flex_all),
+                // Programme interventions are aggregate (plan's
+                // `ProgrammeIv`); they never meet a person.
+                InterventionState::Programme => (&mut out.programme_open, &mut out.programme_all),
             };
             *all |= bit;
             for (t, o) in open.iter_mut().enumerate() {

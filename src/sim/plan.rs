@@ -721,20 +721,47 @@ pub struct Programme {
     pub remaining: Discrete,
     /// Where courses end, with each destination's share.
     pub end: Vec<(Dest, f64)>,
+    /// The interventions acting in this programme, in list order.
+    pub ivs: Vec<ProgrammeIv>,
     /// New participants from outside the model per month, by month.
     pub inflow: Vec<f64>,
     pub initial: u32,
 }
 
+/// An intervention in a programme state (docs/model.md, "Interventions in
+/// a programme"): its places are filled from the programme's stock at the
+/// start of each month of its window; its participants' courses end by its
+/// own shares.
+#[derive(Debug, Clone)]
+pub struct ProgrammeIv {
+    /// Its index among the scenario's interventions.
+    pub index: usize,
+    pub places: u32,
+    pub end: Vec<(Dest, f64)>,
+}
+
 impl Programme {
     fn compile(s: &Scenario, states: &[(String, StateDef)]) -> Vec<Programme> {
-        use crate::model::states::{Kind, TO_FLEX, TO_LY};
+        use crate::model::states::{InterventionState, Kind, TO_FLEX, TO_LY};
         let index = |name: &str| states.iter().position(|(n, _)| n == name);
+        let ends = |end_to: &std::collections::BTreeMap<String, f64>| -> Vec<(Dest, f64)> {
+            end_to
+                .iter()
+                .filter_map(|(to, &share)| {
+                    let dest = match to.as_str() {
+                        TO_LY => Dest::Ly,
+                        TO_FLEX => Dest::Flex,
+                        name => Dest::State(index(name)?),
+                    };
+                    Some((dest, share))
+                })
+                .collect()
+        };
         states
             .iter()
             .enumerate()
             .filter(|(_, (_, d))| d.kind == Kind::Programme)
-            .map(|(e, (_, d))| {
+            .map(|(e, (name, d))| {
                 let bands = || d.course.iter().map(|b| (b.from, b.to, b.share));
                 let max = d.course.iter().map(|b| b.to).max().unwrap_or(1) as usize;
                 // The probability of each length, then P(L ≥ r).
@@ -751,19 +778,23 @@ impl Programme {
                     remaining.push((r as u32, r as u32, at_least.max(0.0)));
                     at_least -= p;
                 }
-                let end = d
-                    .end_to
+                let end = ends(&d.end_to);
+                let ivs = s
+                    .interventions
                     .iter()
-                    .filter_map(|(to, &share)| {
-                        let dest = match to.as_str() {
-                            TO_LY => Dest::Ly,
-                            TO_FLEX => Dest::Flex,
-                            name => Dest::State(index(name)?),
-                        };
-                        Some((dest, share))
+                    .enumerate()
+                    .filter(|(_, v)| {
+                        v.state == InterventionState::Programme
+                            && v.programme.as_ref() == Some(name)
+                    })
+                    .map(|(i, v)| ProgrammeIv {
+                        index: i,
+                        places: v.places.unwrap_or(u32::MAX),
+                        end: ends(&v.end_to),
                     })
                     .collect();
                 Programme {
+                    ivs,
                     state: e,
                     course: Discrete::from_bands(bands()),
                     remaining: Discrete::from_bands(remaining.into_iter()),
