@@ -266,6 +266,22 @@ fn baseline_and_markov_conserve_people_and_money() {
     }
 }
 
+/// The other programmes (issue 12): every state of the linked model, the
+/// kontanthjælp programme with its ordinary jobs, and ressourceforløb with
+/// a job broker acting in it.
+#[test]
+fn other_programmes_conserve_people_and_money() {
+    for rel in [
+        "scenarios/aalborg-linked.toml",
+        "scenarios/aalborg-linked-baseline.toml",
+        "scenarios/aalborg-kontanthjaelp-project.toml",
+        "scenarios/hedensted-ressourceforloeb.toml",
+    ] {
+        let (plan, reps) = simulate(rel, &["horizon_months=48"], 20);
+        check_all(&plan, &reps);
+    }
+}
+
 #[test]
 fn duration_cap_regime_conserves_money() {
     let (plan, reps) = simulate(
