@@ -692,11 +692,30 @@ impl Scenario {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
+        let (benefit, job) = crate::model::states::scheme(&self.states);
+        let benefit = match benefit {
+            Some(b) if b.work_share > 0.0 => format!(
+                "benefit: {}; {:.1} % work {} hours a week, {:.0} % of it deducted",
+                if b.label.is_empty() { "declared" } else { &b.label },
+                b.work_share * 100.0,
+                b.work_hours,
+                b.work_reduction * 100.0
+            ),
+            Some(b) if !b.label.is_empty() => format!("benefit: {}", b.label),
+            _ => "benefit: ledighedsydelse".to_string(),
+        };
+        let job = match job.and_then(|j| j.job) {
+            Some(crate::model::states::JobKind::Ordinary) => format!(
+                "job: ordinary, no subsidy; {} months of self-support within 18 restart the staircase",
+                job.map_or(12, |j| j.self_support_months)
+            ),
+            _ => "job: 2013-rules flexjob".to_string(),
+        };
         let mut out = vec![
             "# Model v2 form (docs/model.md, \"Model v2\"):".to_string(),
-            "# state ly (benefit: ledighedsydelse): find_job -> flex; exit ->".to_string(),
+            format!("# state ly ({benefit}): find_job -> flex; exit ->"),
             format!("#   {}", shares(&self.ly.exit_to)),
-            "# state flex (job: 2013-rules flexjob): dismissal -> ly; exit ->".to_string(),
+            format!("# state flex ({job}): dismissal -> ly; exit ->"),
             format!("#   {}", shares(&self.flex.exit_to)),
             "# state old_rules (job: flexjob granted before 2013): dismissal -> ly; exit ->"
                 .to_string(),
@@ -744,6 +763,23 @@ impl Scenario {
         }
         for v in &self.interventions {
             let when = |m: Option<Month>| m.map_or("open".to_string(), |m| m.to_string());
+            if v.state == crate::model::states::InterventionState::Programme {
+                let end: Vec<String> = v
+                    .end_to
+                    .iter()
+                    .map(|(n, s)| format!("{n} {:.1} %", s * 100.0))
+                    .collect();
+                out.push(format!(
+                    "# intervention {} in programme {}: {} to {}, places {}, until the course ends; at its end -> {}",
+                    v.name,
+                    v.programme.as_deref().unwrap_or(""),
+                    when(v.from),
+                    when(v.to),
+                    v.places.map_or("unlimited".into(), |p| p.to_string()),
+                    end.join(", ")
+                ));
+                continue;
+            }
             out.push(format!(
                 "# intervention {} in {}: entry {} to {}, months in state {}..{}, {} months, places {}",
                 v.name,
@@ -761,7 +797,12 @@ impl Scenario {
                 "# cohort {}: {} into {}{} from {}{}, followed {} months",
                 c.name,
                 format!("{:?}", c.entry).to_lowercase(),
-                format!("{:?}", c.state).to_lowercase(),
+                match c.state {
+                    crate::model::states::CohortState::Ly => "ly",
+                    crate::model::states::CohortState::Flex => "flex",
+                    crate::model::states::CohortState::Intervention => "intervention",
+                    crate::model::states::CohortState::CourseEnd => "course_end",
+                },
                 c.intervention
                     .as_ref()
                     .or(c.programme.as_ref())
