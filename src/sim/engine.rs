@@ -1619,7 +1619,7 @@ mod tests {
         };
         let job_month = |p: &mut Person| {
             p.flex_history = (p.flex_history << 1) | 1;
-            next_job_month(p, 9);
+            next_job_month(p, 9, u32::MAX);
         };
         for _ in 0..5 {
             job_month(&mut p);
