@@ -250,6 +250,26 @@ pub struct Ly {
     /// Where exits from LY go, by spell month (v2; empty: all to `gone`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exit_to: Vec<Shares>,
+    /// The transitions out of LY that the frailty multiplies (v2; by
+    /// default job finding only).
+    #[serde(default = "find_job_only", skip_serializing_if = "is_find_job_only")]
+    pub frailty_on: Vec<Transition>,
+}
+
+/// A transition out of LY, by name: to a job, or out of the scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    FindJob,
+    Exit,
+}
+
+fn find_job_only() -> Vec<Transition> {
+    vec![Transition::FindJob]
+}
+
+fn is_find_job_only(v: &Vec<Transition>) -> bool {
+    *v == find_job_only()
 }
 
 /// A multiplier for people whose hour ceiling is in `from..=to`.
@@ -414,6 +434,10 @@ pub struct Staffing {
     pub elasticity: f64,
     #[serde(default = "default_cap_min")]
     pub capacity_min: f64,
+    /// The transitions out of LY that the capacity multiplies (v2; by
+    /// default job finding only).
+    #[serde(default = "find_job_only", skip_serializing_if = "is_find_job_only")]
+    pub capacity_on: Vec<Transition>,
     #[serde(default = "default_cap_max")]
     pub capacity_max: f64,
 }
@@ -696,7 +720,11 @@ impl Scenario {
         let benefit = match benefit {
             Some(b) if b.work_share > 0.0 => format!(
                 "benefit: {}; {:.1} % work {} hours a week, {:.0} % of it deducted",
-                if b.label.is_empty() { "declared" } else { &b.label },
+                if b.label.is_empty() {
+                    "declared"
+                } else {
+                    &b.label
+                },
                 b.work_share * 100.0,
                 b.work_hours,
                 b.work_reduction * 100.0

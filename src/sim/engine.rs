@@ -21,7 +21,7 @@
 
 use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
-use crate::model::scenario::{Followup, Hours};
+use crate::model::scenario::{Followup, Hours, Transition};
 use crate::model::states::{JobKind, MAX_EXIT_STATES};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
@@ -311,6 +311,13 @@ struct Rules<'a> {
     work_share: f64,
     job_weeks: f32,
     self_support: u32,
+    /// Whether the frailty, the capacity, or either multiply exits from LY
+    /// (`ly.frailty_on`, `staffing.capacity_on`; by default neither).
+    frailty_exit: bool,
+    capacity_exit: bool,
+    frailty_find: bool,
+    capacity_find: bool,
+    exit_scaled: bool,
     /// Thresholds of an organic increase and of any change, for people
     /// without a contact or an agreement.
     organic: (u64, u64),
@@ -351,6 +358,12 @@ impl<'a> Rules<'a> {
             hours_model: h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0,
             keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
             cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
+            frailty_exit: s.ly.frailty_on.contains(&Transition::Exit),
+            capacity_exit: s.staffing.capacity_on.contains(&Transition::Exit),
+            frailty_find: s.ly.frailty_on.contains(&Transition::FindJob),
+            capacity_find: s.staffing.capacity_on.contains(&Transition::FindJob),
+            exit_scaled: s.ly.frailty_on.contains(&Transition::Exit)
+                || s.staffing.capacity_on.contains(&Transition::Exit),
             work_share: crate::model::states::scheme(&s.states)
                 .0
                 .map_or(0.0, |b| b.work_share),
@@ -767,6 +780,9 @@ struct MonthCtx<'a> {
     consultants: f64,
     caseload: f64,
     capacity: f64,
+    /// The capacity's multiplier on exits from LY (1 unless
+    /// `staffing.capacity_on` names `exit`).
+    exit_factor: f64,
     arrived: Arrivals,
     /// Who may join a cohort this month, on LY and in 2013-rules jobs.
     ly_tag: CohortTag,
@@ -797,9 +813,10 @@ impl<'a> MonthCtx<'a> {
             arrived.due.hours,
             ly as f64,
         );
+        let on_find = if r.capacity_find { capacity } else { 1.0 };
         for (buf, src) in find.iter_mut().zip(&plan.find[t]) {
             for (dst, v) in buf.iter_mut().zip(src.iter()) {
-                *dst = v * capacity;
+                *dst = v * on_find;
             }
         }
         let pr = &plan.prices[t];
@@ -822,6 +839,7 @@ impl<'a> MonthCtx<'a> {
             consultants,
             caseload,
             capacity,
+            exit_factor: if r.capacity_exit { capacity } else { 1.0 },
             arrived,
             ly_tag: plan.cohorts.ly.get(t).copied().unwrap_or_default(),
             flex_tag: plan.cohorts.flex.get(t).copied().unwrap_or_default(),
@@ -860,7 +878,20 @@ fn ly_step<const IV: bool>(
         let in_review = dd >= rv0 && dd < rv1;
         let d = idx(p.dur);
         let g = (p.flags & F_REHAB != 0) as usize;
-        let (mut find, mut exit) = (m.find[g][d] * p.frailty as f64, r.ly_exit[d]);
+        let frail = if r.frailty_find {
+            p.frailty as f64
+        } else {
+            1.0
+        };
+        let (mut find, mut exit) = (m.find[g][d] * frail, r.ly_exit[d]);
+        if r.exit_scaled {
+            exit *= m.exit_factor
+                * if r.frailty_exit {
+                    p.frailty as f64
+                } else {
+                    1.0
+                };
+        }
         let mut work = r.work_share;
         if IV {
             let ivs = &r.plan.interventions;
