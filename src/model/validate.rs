@@ -758,34 +758,14 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
             ),
             _ => {}
         }
-        let programmes: Vec<&String> = s
-            .states
-            .iter()
-            .filter(|(_, d)| d.kind == crate::model::states::Kind::Programme)
-            .map(|(n, _)| n)
-            .collect();
-        let named = h.programme.as_ref().map(|n| programmes.contains(&n));
+        let named = h.programme.as_ref().map(|n| is_programme(s, n));
         match (h.state, named) {
             (CohortState::CourseEnd, Some(true)) if h.entry == Entry::Stock => c.fail(
                 format!("{at}.entry"),
                 "a cohort of course ends is the people whose course ends in the window: allowed `enter` only",
             ),
             (CohortState::CourseEnd, Some(true)) => {}
-            (CohortState::CourseEnd, _) => c.fail(
-                format!("{at}.programme"),
-                format!(
-                    "must name one of the scenario's programme states: {}",
-                    if programmes.is_empty() {
-                        "none is declared (add [states.NAME] with kind = \"programme\")".into()
-                    } else {
-                        programmes
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    }
-                ),
-            ),
+            (CohortState::CourseEnd, _) => c.fail(format!("{at}.programme"), programme_choice(s)),
             (_, Some(_)) => c.fail(
                 format!("{at}.programme"),
                 "applies to `state = \"course_end\"` only: leave it out",
@@ -1246,30 +1226,8 @@ fn check_programme_intervention(
     at: &str,
     v: &crate::model::states::Intervention,
 ) {
-    use crate::model::states::Kind;
-    let programmes: Vec<String> = s
-        .states
-        .iter()
-        .filter(|(_, d)| d.kind == Kind::Programme)
-        .map(|(n, _)| format!("`{n}`"))
-        .collect();
-    let named = v
-        .programme
-        .as_ref()
-        .and_then(|n| s.states.get(n))
-        .is_some_and(|d| d.kind == Kind::Programme);
-    if !named {
-        c.fail(
-            format!("{at}.programme"),
-            format!(
-                "must name one of the scenario's programme states: {}",
-                if programmes.is_empty() {
-                    "none is declared (add [states.NAME] with kind = \"programme\")".to_string()
-                } else {
-                    programmes.join(", ")
-                }
-            ),
-        );
+    if !v.programme.as_ref().is_some_and(|n| is_programme(s, n)) {
+        c.fail(format!("{at}.programme"), programme_choice(s));
     }
     check_end_to(c, s, at, &v.end_to);
     let person_level = [
@@ -1293,6 +1251,31 @@ fn check_programme_intervention(
             );
         }
     }
+}
+
+/// Whether `name` is one of the scenario's programme states.
+fn is_programme(s: &Scenario, name: &str) -> bool {
+    s.states
+        .get(name)
+        .is_some_and(|d| d.kind == crate::model::states::Kind::Programme)
+}
+
+/// What a key naming a programme state may name.
+fn programme_choice(s: &Scenario) -> String {
+    let names: Vec<String> = s
+        .states
+        .iter()
+        .filter(|(n, _)| is_programme(s, n))
+        .map(|(n, _)| format!("`{n}`"))
+        .collect();
+    format!(
+        "must name one of the scenario's programme states: {}",
+        if names.is_empty() {
+            "none is declared (add [states.NAME] with kind = \"programme\")".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
 }
 
 /// Where courses end (a programme's `end_to`, or an intervention's in a

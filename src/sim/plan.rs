@@ -553,6 +553,22 @@ pub struct Cohorts {
     pub states: Vec<String>,
 }
 
+/// Cohort `cohort` takes the entrants of column `index` in the months
+/// `months`, where no cohort listed before it does.
+fn claim<const N: usize>(
+    tags: &mut [[u8; N]],
+    index: usize,
+    months: std::ops::RangeInclusive<usize>,
+    cohort: u8,
+) {
+    let (first, last) = months.into_inner();
+    for tag in tags.iter_mut().take(last + 1).skip(first) {
+        if tag[index] == 0 {
+            tag[index] = cohort;
+        }
+    }
+}
+
 impl Cohorts {
     fn new(s: &Scenario, exits: &[(String, StateDef)]) -> Cohorts {
         let months = s.horizon_months as usize;
@@ -601,11 +617,7 @@ impl Cohorts {
                         .iter()
                         .position(|v| Some(&v.name) == c.intervention.as_ref())
                         .unwrap_or(0);
-                    for tag in out.iv.iter_mut().take(last + 1).skip(first) {
-                        if tag[index] == 0 {
-                            tag[index] = i as u8 + 1;
-                        }
-                    }
+                    claim(&mut out.iv, index, first..=last, i as u8 + 1);
                     out.list.push(plan);
                     continue;
                 }
@@ -614,11 +626,7 @@ impl Cohorts {
                         .iter()
                         .position(|(n, _)| Some(n) == c.programme.as_ref())
                         .unwrap_or(0);
-                    for tag in out.course.iter_mut().take(last + 1).skip(first) {
-                        if tag[index] == 0 {
-                            tag[index] = i as u8 + 1;
-                        }
-                    }
+                    claim(&mut out.course, index, first..=last, i as u8 + 1);
                     out.list.push(plan);
                     continue;
                 }
