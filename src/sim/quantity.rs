@@ -93,7 +93,7 @@ pub fn parse_quantity(text: &str, plan: &Plan) -> Result<Quantity, String> {
     };
     if den.is_empty() && num.len() > 1 {
         return Err(format!(
-            "`{text}` is a sum; a target is one metric or a ratio `a+b/c+d`"
+            "`{text}` is a sum: allowed one metric or a ratio `a+b/c+d`"
         ));
     }
     Ok(Quantity::Metrics { num, den })
@@ -108,7 +108,7 @@ pub fn parse_when(text: &str, q: &Quantity, plan: &Plan) -> Result<When, String>
         return match text.trim().parse::<usize>() {
             Ok(k) if k <= follow => Ok(When::SinceEntry(k)),
             _ => Err(format!(
-                "a cohort target's month is the months since entry, a whole number 0 to {follow} \
+                "a cohort share is measured in months since entry, a whole number 0 to {follow} \
                  (the months the cohort is followed), not `{text}`"
             )),
         };
@@ -236,4 +236,13 @@ pub fn value(quantity: &Quantity, when: When, plan: &Plan, r: &Replication) -> f
         }
         _ => f64::NAN,
     }
+}
+
+/// A quantity and when it is measured, parsed together against a plan
+/// (as a KPI's `value` and `at` give them); `Err` names the field that is
+/// wrong (`value` or `at`) and says what is allowed.
+pub fn parse(value: &str, at: &str, plan: &Plan) -> Result<(Quantity, When), (&'static str, String)> {
+    let q = parse_quantity(value, plan).map_err(|e| ("value", e))?;
+    let w = parse_when(at, &q, plan).map_err(|e| ("at", e))?;
+    Ok((q, w))
 }
