@@ -153,6 +153,13 @@ pub fn seed(at: Month) -> Vec<Kpi> {
     ]
 }
 
+/// The seed KPIs' short names in `compare`'s terminal table (those of
+/// fleksim 0.1).
+pub const SEED_TERMINAL: [(&str, &str); 2] = [
+    ("ly_share", "LY share"),
+    ("progression_share", "Progression share"),
+];
+
 /// The KPIs a scenario is judged by: its own `[[kpis]]`, or when it
 /// declares none the seed project's ([`seed`]).
 #[derive(Debug, Clone, PartialEq)]
