@@ -24,7 +24,8 @@ pub struct Measured {
 impl Measured {
     /// The KPIs of `plan`'s scenario.
     pub fn of(plan: &Plan) -> Result<Measured, InputError> {
-        Measured::new(Kpis::of_scenario(&plan.scenario), plan)
+        let s = &plan.scenario;
+        Measured::new(Kpis::of(&s.kpis, s.start, s.end()), plan)
     }
 
     /// `kpis` (perhaps another scenario's) compiled against `plan`; `Err`

@@ -186,11 +186,6 @@ impl Kpis {
         }
     }
 
-    /// The KPIs of a scenario.
-    pub fn of_scenario(s: &crate::model::scenario::Scenario) -> Kpis {
-        Kpis::of(&s.kpis, s.start, s.end())
-    }
-
     /// A KPI's indicator in `steering.csv` and `kpis.csv`: `kpi:NAME` for a
     /// declared one; the seed's keep their names of fleksim 0.1
     /// (`ly_share_at_kpi`, `progression_share_at_kpi`).
