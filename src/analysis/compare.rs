@@ -18,11 +18,11 @@ use crate::analysis::break_even::{self, BreakEven};
 use crate::analysis::budget::{
     self, BudgetYearView, LevelRow, LevelsAcc, PayerAcc, PayerFigures, PayerTables,
 };
+use crate::analysis::kpis::Measured;
 use crate::analysis::run::GrantUse;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::{Draw, Model};
 use crate::model::error::{InputError, SerializeError};
-use crate::analysis::kpis::Measured;
 use crate::model::kpi::{self, Kpis};
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
@@ -79,7 +79,12 @@ impl RunAcc {
     /// Adds a replication; returns its horizon and yearly figures and its
     /// KPI values so that the paired differences reuse them instead of
     /// computing them again.
-    fn push(&mut self, plan: &Plan, r: &Replication, levels: &Levels) -> (Figures, PayerFigures, Vec<f64>) {
+    fn push(
+        &mut self,
+        plan: &Plan,
+        r: &Replication,
+        levels: &Levels,
+    ) -> (Figures, PayerFigures, Vec<f64>) {
         let (values, kpis) = levels.values(plan, r);
         self.levels.push(values);
         if let Some(acc) = self.kpis.as_mut() {
@@ -109,7 +114,12 @@ impl Levels {
             let m = kpi::month_in(plan.scenario.start, plan.scenario.end());
             plan.scenario.start.months_until(m) as usize
         });
-        let mut names: Vec<String> = kpis.kpis.list.iter().map(|k| kpis.kpis.indicator(k)).collect();
+        let mut names: Vec<String> = kpis
+            .kpis
+            .list
+            .iter()
+            .map(|k| kpis.kpis.indicator(k))
+            .collect();
         if seed_month.is_some() {
             names.push("ly_stock_at_kpi".into());
         }
@@ -767,7 +777,14 @@ pub fn compare_to_dir(
         .enumerate()
         .map(|(k, ((d, lv), la))| {
             let points = cumulative_points(&plan.scenario, &models[k + 1].base);
-            let mut a = d.finish(&plan, &names[k + 1], &at_idx, lv, &points, &levels[k + 1].kpis);
+            let mut a = d.finish(
+                &plan,
+                &names[k + 1],
+                &at_idx,
+                lv,
+                &points,
+                &levels[k + 1].kpis,
+            );
             a.budget_levels =
                 runner.install(|| la.finish(&payer_tables[0].1, &payer_tables[k + 1].1));
             a

@@ -204,14 +204,15 @@ pub fn run_to_dir(
     let mut cohorts = Accumulator::new(plan.cohorts.cells());
     // Declared KPIs only: a scenario without `[[kpis]]` writes the files
     // of fleksim 0.1.
-    let kpis = crate::analysis::kpis::Measured::of(&plan)
-        .map_err(|e| RunError::Scenario(crate::model::error::ScenarioError::Invalid {
+    let kpis = crate::analysis::kpis::Measured::of(&plan).map_err(|e| {
+        RunError::Scenario(crate::model::error::ScenarioError::Invalid {
             file: model.file.clone(),
             problems: vec![crate::model::error::Problem {
                 key: "kpis".into(),
                 message: e.0,
             }],
-        }))?;
+        })
+    })?;
     let mut kpi_acc = kpis.kpis.declared.then(|| Accumulator::new(kpis.len()));
     let mut payer = crate::analysis::budget::PayerAcc::new(&plan, scenario.money.discount_rate);
     let mut per_rep = if opts.per_replication {

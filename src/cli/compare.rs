@@ -223,7 +223,11 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize, danish: bool
                 k.label_in(danish),
                 kpis::at_text(k),
                 kpis::number(&k.unit, k.target),
-                if unit == "%" { format!("{GLUE}%") } else { String::new() }
+                if unit == "%" {
+                    format!("{GLUE}%")
+                } else {
+                    String::new()
+                }
             );
             let verdict = |levels: &[(String, Summary)]| {
                 levels
@@ -257,10 +261,7 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize, danish: bool
                 .find(|(n, _)| *n == k.name)
                 .map_or(k.label.as_str(), |(_, l)| l);
             line(
-                format!(
-                    "{label} at {kpi}, % (target{GLUE}{}{GLUE}%)",
-                    pct(k.target)
-                ),
+                format!("{label} at {kpi}, % (target{GLUE}{}{GLUE}%)", pct(k.target)),
                 &c.kpis.indicator(k),
                 &pct,
             );

@@ -30,7 +30,11 @@ pub fn target_text(k: &Kpi) -> String {
         Goal::AtMost => "at most",
         Goal::AtLeast => "at least",
     };
-    format!("{dir} {} {}", number(&k.unit, k.target), unit_words(&k.unit))
+    format!(
+        "{dir} {} {}",
+        number(&k.unit, k.target),
+        unit_words(&k.unit)
+    )
 }
 
 /// When a KPI is measured, in words: `2018-03`, `2019-01/2019-12`, `2019`,
@@ -79,7 +83,11 @@ mod tests {
 
     #[test]
     fn a_kpi_line_has_its_label_value_target_and_verdict() {
-        let k = Kpis::of(&crate::model::kpi::seed(Month::parse("2018-03").unwrap()), Month::parse("2016-09").unwrap(), Month::parse("2020-08").unwrap());
+        let k = Kpis::of(
+            &crate::model::kpi::seed(Month::parse("2018-03").unwrap()),
+            Month::parse("2016-09").unwrap(),
+            Month::parse("2020-08").unwrap(),
+        );
         let s = Summary {
             mean: 0.14,
             p05: 0.13,

@@ -256,10 +256,7 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         }
     }
     if let Some((kpis, summaries)) = &manifest.kpis {
-        print!(
-            "{}",
-            kpis::run_lines(kpis, summaries, opts_danish(&a.lang))
-        );
+        print!("{}", kpis::run_lines(kpis, summaries, opts_danish(&a.lang)));
     }
     if !a.quiet {
         eprintln!(

@@ -342,8 +342,7 @@ fn check_kpis(s: &Scenario) -> Vec<Problem> {
         .iter()
         .enumerate()
         .filter_map(|(k, kpi)| {
-            let (field, message) =
-                crate::sim::quantity::parse(&kpi.value, &kpi.at, &plan).err()?;
+            let (field, message) = crate::sim::quantity::parse(&kpi.value, &kpi.at, &plan).err()?;
             Some(Problem {
                 key: format!("kpis[{k}].{field}"),
                 message,

@@ -233,7 +233,10 @@ mod tests {
         let k = Kpis::of(&own, m("2019-01"), m("2020-12"));
         assert!(k.declared);
         assert_eq!(k.indicator(&k.list[0]), "kpi:ly");
-        assert_eq!(k.by_indicator("kpi:ly").map(|k| k.at.as_str()), Some("2019-06"));
+        assert_eq!(
+            k.by_indicator("kpi:ly").map(|k| k.at.as_str()),
+            Some("2019-06")
+        );
     }
 
     #[test]

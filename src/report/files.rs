@@ -98,10 +98,9 @@ pub fn is_input(rel: &Path) -> bool {
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
             name(runs).is_some_and(|n| n == RUNS)
-                && name(file)
-                    .is_some_and(|n| {
-                        n == UNCERTAINTY_FILE || n == KPIS_FILE || RUN_FILES.contains(&n.as_str())
-                    })
+                && name(file).is_some_and(|n| {
+                    n == UNCERTAINTY_FILE || n == KPIS_FILE || RUN_FILES.contains(&n.as_str())
+                })
         }
         _ => false,
     }

@@ -28,6 +28,9 @@ struct Words {
     after_entry: &'static str,
     share_title: &'static str,
     progression_title: &'static str,
+    fan_aid: &'static str,
+    compare_fan_aid: &'static str,
+    progression_aid: &'static str,
 }
 
 const EN: Words = Words {
@@ -45,6 +48,9 @@ const EN: Words = Words {
     after_entry: "month {} after entry",
     share_title: "Share of the flexjob scheme on ledighedsydelse",
     progression_title: "Progression in small flexjobs",
+    fan_aid: "Line: median over the replications; band: 5th–95th percentile (90 %), with the 25th–75th percentile (50 %) darker where the results store it; ring: the model's first month (median); dashed: the target of a KPI of the scenario measured on this share in one month, if any; grey: the project period.",
+    compare_fan_aid: "Lines: medians, drawn over the light bands: 5th–95th percentile of each scenario; rings: the model's first month (median); dashed: the target of a KPI of the baseline measured on this share in one month, if any; coloured bars under the axis: each scenario's own project period.",
+    progression_aid: "Of the people whose 2013-rules flexjob started at ≤ 10 hours, the share who now work more hours; line: median, band: 5th–95th percentile; dashed: the target of a KPI of the scenario measured on this share in one month, if any.",
 };
 
 const DA: Words = Words {
@@ -62,6 +68,9 @@ const DA: Words = Words {
     after_entry: "måned {} efter indgang",
     share_title: "Andel af fleksjobordningen på ledighedsydelse",
     progression_title: "Progression i små fleksjob",
+    fan_aid: "Linje: median over gentagelserne; bånd: 5.–95. percentil (90 %), med 25.–75. percentil (50 %) mørkere hvor resultaterne gemmer den; ring: modellens første måned (median); stiplet: målet for en af scenariets KPI'er målt på denne andel i én måned, hvis der er en; gråt: projektperioden.",
+    compare_fan_aid: "Linjer: medianer, tegnet over de lyse bånd: 5.–95. percentil for hvert scenarie; ringe: modellens første måned (median); stiplet: målet for en af basisscenariets KPI'er målt på denne andel i én måned, hvis der er en; farvede bjælker under aksen: hvert scenaries egen projektperiode.",
+    progression_aid: "Blandt dem, hvis fleksjob efter 2013-reglerne startede på ≤ 10 timer, andelen der nu arbejder flere timer; linje: median, bånd: 5.–95. percentil; stiplet: målet for en af scenariets KPI'er målt på denne andel i én måned, hvis der er en.",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -86,6 +95,9 @@ pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
             w.after_entry,
             w.share_title,
             w.progression_title,
+            w.fan_aid,
+            w.compare_fan_aid,
+            w.progression_aid,
         ]
     };
     f(&EN).into_iter().zip(f(&DA)).collect()
@@ -126,6 +138,13 @@ pub fn verdict(goal: Goal, value: f64, target: f64, lang: Lang) -> &'static str 
 pub fn plain_titles(lang: Lang) -> (&'static str, &'static str) {
     let w = words(lang);
     (w.share_title, w.progression_title)
+}
+
+/// The aids of the share on LY (one scenario, several) and of progression
+/// when the scenario declares its own KPIs (the seed's name its targets).
+pub fn plain_aids(lang: Lang) -> (&'static str, &'static str, &'static str) {
+    let w = words(lang);
+    (w.fan_aid, w.compare_fan_aid, w.progression_aid)
 }
 
 /// The table of a run's declared KPIs (`kpis.csv`), labelled from the
@@ -188,7 +207,10 @@ mod tests {
         let seed = crate::model::kpi::seed(Month::parse("2018-03").unwrap());
         for lang in [Lang::En, Lang::Da] {
             for k in &seed {
-                assert_eq!(label(k, lang), super::super::labels::metric(&k.value, lang).label);
+                assert_eq!(
+                    label(k, lang),
+                    super::super::labels::metric(&k.value, lang).label
+                );
             }
         }
     }

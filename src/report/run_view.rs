@@ -41,7 +41,13 @@ pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&header(&view, lang, true));
     let shade = union_windows(f.scenario.policy_windows.clone());
     let declared = &f.scenario.kpis;
-    out.push_str(&fan_figure(&[(&name, &f.data)], &shade, vec![], declared, lang)?);
+    out.push_str(&fan_figure(
+        &[(&name, &f.data)],
+        &shade,
+        vec![],
+        declared,
+        lang,
+    )?);
     out.push_str(&charts_after_fan(&f.data, &shade, declared, lang)?);
     out.push_str(&super::budget_view::payer_part(&[(&name, &f.dir)], lang)?);
     out.push_str(&assumptions(&view, lang, 3));
@@ -409,9 +415,9 @@ pub fn fan_figure(
             },
         );
     }
-    let refs = runs
-        .first()
-        .map_or(Vec::new(), |(_, d)| target_lines(d, declared, "ly_share", lang));
+    let refs = runs.first().map_or(Vec::new(), |(_, d)| {
+        target_lines(d, declared, "ly_share", lang)
+    });
     let chart = TimeChart {
         title: if compare {
             w.compare_fan_title
@@ -438,7 +444,12 @@ pub fn fan_figure(
             points,
         }],
     };
-    let aid = if compare {
+    let plain = super::kpi_view::plain_aids(lang);
+    let aid = if compare && !declared.is_empty() {
+        plain.1
+    } else if !declared.is_empty() {
+        plain.0
+    } else if compare {
         w.compare_fan_aid
     } else if runs.iter().all(|(_, d)| has_50(d, "ly_share")) {
         w.fan_aid_50
@@ -530,7 +541,11 @@ pub fn charts_after_fan(
     );
     out.push_str(&figure(
         &charts::time_chart(&progression, lang)?,
-        w.progression_aid,
+        if declared.is_empty() {
+            w.progression_aid
+        } else {
+            super::kpi_view::plain_aids(lang).2
+        },
     ));
     if !d.budget.is_empty() {
         let years: Vec<(i32, u32)> = d.budget.iter().map(|y| (y.year, y.months)).collect();

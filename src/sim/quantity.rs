@@ -241,7 +241,11 @@ pub fn value(quantity: &Quantity, when: When, plan: &Plan, r: &Replication) -> f
 /// A quantity and when it is measured, parsed together against a plan
 /// (as a KPI's `value` and `at` give them); `Err` names the field that is
 /// wrong (`value` or `at`) and says what is allowed.
-pub fn parse(value: &str, at: &str, plan: &Plan) -> Result<(Quantity, When), (&'static str, String)> {
+pub fn parse(
+    value: &str,
+    at: &str,
+    plan: &Plan,
+) -> Result<(Quantity, When), (&'static str, String)> {
     let q = parse_quantity(value, plan).map_err(|e| ("value", e))?;
     let w = parse_when(at, &q, plan).map_err(|e| ("at", e))?;
     Ok((q, w))

@@ -4,10 +4,10 @@
 //! shared with the scenario's KPIs), the observed value and its tolerance
 //! (an interval `[lower, upper]` around it).
 
-pub use crate::sim::quantity::{parse_quantity, parse_when, Quantity, When};
 use crate::sim::engine::Replication;
 use crate::sim::plan::Plan;
 use crate::sim::quantity;
+pub use crate::sim::quantity::{parse_quantity, parse_when, Quantity, When};
 
 /// One observed figure and its tolerance.
 #[derive(Debug, Clone, PartialEq)]
