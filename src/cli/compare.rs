@@ -34,7 +34,9 @@ pub struct CompareArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Months at which to report differences (`YYYY-MM`, repeatable)
-    /// [default: 2018-03, the KPI month, if simulated, and the last month].
+    /// [default: the months of the baseline's KPIs measured in one month
+    /// (without [[kpis]]: 2018-03, the seed's KPI month, if simulated), and
+    /// the last month].
     #[arg(long = "at", value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Vec<Month>,
     /// Worker threads (0 = all cores); results do not depend on it.
@@ -57,7 +59,8 @@ pub struct CompareArgs {
     /// numbers); writes break_even.csv.
     #[arg(long)]
     pub break_even: bool,
-    /// Language of budget.xlsx: en (English) or da (Danish).
+    /// Language of budget.xlsx and of the KPIs' labels in the table: en
+    /// (English) or da (Danish).
     #[arg(long, default_value = "en")]
     pub lang: String,
 }

@@ -94,7 +94,8 @@ pub struct RunArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
-    /// Language of budget.xlsx: en (English) or da (Danish).
+    /// Language of budget.xlsx and of the printed KPIs' labels: en
+    /// (English) or da (Danish).
     #[arg(long, default_value = "en")]
     pub lang: String,
 }
