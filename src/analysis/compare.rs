@@ -18,15 +18,16 @@ use crate::analysis::break_even::{self, BreakEven};
 use crate::analysis::budget::{
     self, BudgetYearView, LevelRow, LevelsAcc, PayerAcc, PayerFigures, PayerTables,
 };
+use crate::analysis::kpis::Measured;
 use crate::analysis::run::GrantUse;
 use crate::analysis::runner::{Lane, Runner};
 use crate::input::uncertain::{Draw, Model};
 use crate::model::error::{InputError, SerializeError};
-use crate::model::kpi;
+use crate::model::kpi::{self, Kpis};
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
-use crate::output::export::{self, quantiles, share, val};
+use crate::output::export::{self, quantiles, quantiles_at, share, val, Precision};
 use crate::output::{AtomicDir, FolderKind};
 use crate::sim::engine::Replication;
 use crate::sim::plan::Plan;
@@ -47,10 +48,13 @@ pub fn better_lower(metric: &str) -> Option<bool> {
 }
 
 /// The summaries of one scenario's own run (`runs/<name>/`, the same
-/// summaries `run` writes) and its levels at the KPI month.
+/// summaries `run` writes) and its levels: the KPIs and the yearly net
+/// costs ([`Levels`]).
 struct RunAcc {
     run: RunSummaries,
     levels: Accumulator,
+    /// The declared KPIs alone (`runs/<name>/kpis.csv`).
+    kpis: Option<Accumulator>,
     /// The scenario's cohort figures (`cohorts.csv`, model v2).
     cohorts: Accumulator,
     /// Its money by payer (`payer.csv`, the levels).
@@ -58,53 +62,94 @@ struct RunAcc {
 }
 
 impl RunAcc {
-    fn new(plan: &Plan, rate: f64) -> RunAcc {
+    fn new(plan: &Plan, rate: f64, levels: &Levels) -> RunAcc {
         RunAcc {
             run: RunSummaries::new(plan),
-            levels: Accumulator::new(LEVELS.len()),
+            levels: Accumulator::new(levels.names.len()),
+            kpis: levels
+                .kpis
+                .kpis
+                .declared
+                .then(|| Accumulator::new(levels.kpis.len())),
             cohorts: Accumulator::new(plan.cohorts.cells()),
             payer: PayerAcc::new(plan, rate),
         }
     }
 
-    /// Adds a replication; returns its horizon and yearly figures so that
-    /// the paired differences reuse them instead of computing them again.
-    fn push(&mut self, plan: &Plan, r: &Replication, kpi: usize) -> (Figures, PayerFigures) {
-        self.levels.push(levels(plan, r, kpi));
+    /// Adds a replication; returns its horizon and yearly figures and its
+    /// KPI values so that the paired differences reuse them instead of
+    /// computing them again.
+    fn push(
+        &mut self,
+        plan: &Plan,
+        r: &Replication,
+        levels: &Levels,
+    ) -> (Figures, PayerFigures, Vec<f64>) {
+        let (values, kpis) = levels.values(plan, r);
+        self.levels.push(values);
+        if let Some(acc) = self.kpis.as_mut() {
+            acc.push(kpis.iter().copied());
+        }
         self.cohorts.push(r.cohorts.iter().copied());
         let payer = self.payer.push(plan, r);
-        (self.run.push(plan, r), payer)
+        (self.run.push(plan, r), payer, kpis)
     }
 }
 
-/// Figures at the KPI month (and the yearly net costs of the municipality
-/// and of the public purse), in this order.
-const LEVELS: [&str; 5] = [
-    "ly_share_at_kpi",
-    "progression_share_at_kpi",
-    "ly_stock_at_kpi",
-    "net_cost_per_year",
-    "net_public_cost_per_year",
-];
-
-fn levels(plan: &Plan, r: &Replication, kpi: usize) -> [f64; 5] {
-    let years = plan.months as f64 / 12.0;
-    let per_year = |metric: usize| (0..plan.months).map(|t| r.get(t, metric)).sum::<f64>() / years;
-    [
-        r.get(kpi, mx::LY_SHARE),
-        r.get(kpi, mx::PROGRESSION_SHARE),
-        r.get(kpi, mx::LY_STOCK),
-        per_year(mx::NET_MUNICIPAL_COST),
-        per_year(mx::NET_PUBLIC_COST),
-    ]
+/// The levels of `steering.csv`, per scenario: each KPI (`kpi:NAME` for a
+/// declared one; the seed's `ly_share_at_kpi` and
+/// `progression_share_at_kpi`, followed by `ly_stock_at_kpi` at the same
+/// month), then the yearly net costs of the municipality and of the public
+/// purse (`net_cost_per_year`, `net_public_cost_per_year`).
+struct Levels {
+    kpis: Measured,
+    /// The seed's month index for `ly_stock_at_kpi` (no declared KPIs).
+    seed_month: Option<usize>,
+    names: Vec<String>,
 }
 
-fn level_rows(acc: Accumulator) -> Vec<Level> {
-    LEVELS
-        .iter()
-        .map(|n| n.to_string())
-        .zip(acc.finish())
-        .collect()
+impl Levels {
+    fn new(kpis: Measured, plan: &Plan) -> Levels {
+        let seed_month = (!kpis.kpis.declared).then(|| {
+            let m = kpi::month_in(plan.scenario.start, plan.scenario.end());
+            plan.scenario.start.months_until(m) as usize
+        });
+        let mut names: Vec<String> = kpis
+            .kpis
+            .list
+            .iter()
+            .map(|k| kpis.kpis.indicator(k))
+            .collect();
+        if seed_month.is_some() {
+            names.push("ly_stock_at_kpi".into());
+        }
+        names.push("net_cost_per_year".into());
+        names.push("net_public_cost_per_year".into());
+        Levels {
+            kpis,
+            seed_month,
+            names,
+        }
+    }
+
+    /// One replication's levels, and its KPI values alone.
+    fn values(&self, plan: &Plan, r: &Replication) -> (Vec<f64>, Vec<f64>) {
+        let years = plan.months as f64 / 12.0;
+        let per_year =
+            |metric: usize| (0..plan.months).map(|t| r.get(t, metric)).sum::<f64>() / years;
+        let kpis: Vec<f64> = self.kpis.values(plan, r).collect();
+        let mut out = kpis.clone();
+        if let Some(t) = self.seed_month {
+            out.push(r.get(t, mx::LY_STOCK));
+        }
+        out.push(per_year(mx::NET_MUNICIPAL_COST));
+        out.push(per_year(mx::NET_PUBLIC_COST));
+        (out, kpis)
+    }
+
+    fn rows(&self, acc: Accumulator) -> Vec<Level> {
+        self.names.iter().cloned().zip(acc.finish()).collect()
+    }
 }
 
 /// First month from which a cumulative series stays below zero to its end.
@@ -220,6 +265,9 @@ struct DiffAcc {
     /// Payback month index per replication (infinite if never): 8 bytes a
     /// replication.
     paybacks: Vec<f64>,
+    /// The declared KPIs' paired differences (none for the seed's, whose
+    /// months are among the `--at` months).
+    kpis: Option<Accumulator>,
 }
 
 /// Share of replications in which the alternative is better, per cell.
@@ -233,8 +281,9 @@ fn better(acc: &Accumulator, cells: &[(usize, &str)]) -> Vec<Option<f64>> {
 }
 
 impl DiffAcc {
-    fn new(plan: &Plan, at: usize) -> DiffAcc {
+    fn new(plan: &Plan, at: usize, kpis: &Measured) -> DiffAcc {
         DiffAcc {
+            kpis: kpis.kpis.declared.then(|| Accumulator::new(kpis.len())),
             monthly: Accumulator::new(plan.months * mx::N),
             at: Accumulator::new(at * mx::N),
             yearly: Accumulator::new(stats::years(plan).len() * stats::yearly_names().len()),
@@ -245,8 +294,17 @@ impl DiffAcc {
         }
     }
 
-    fn push(&mut self, plan: &Plan, pair: [(&Replication, &Figures); 2], at: &[usize], cost: f64) {
-        let [(b, fb), (a, fa)] = pair;
+    fn push(
+        &mut self,
+        plan: &Plan,
+        pair: [(&Replication, &Figures, &[f64]); 2],
+        at: &[usize],
+        cost: f64,
+    ) {
+        let [(b, fb, kb), (a, fa, ka)] = pair;
+        if let Some(acc) = self.kpis.as_mut() {
+            acc.push(ka.iter().zip(kb).map(|(x, y)| x - y));
+        }
         let d: Vec<f64> = a.values.iter().zip(&b.values).map(|(x, y)| x - y).collect();
         self.at.push(
             at.iter()
@@ -278,6 +336,7 @@ impl DiffAcc {
         at: &[usize],
         levels: Vec<Level>,
         points: &[(&'static str, usize)],
+        kpis: &Measured,
     ) -> AltResult {
         let mut summary = Vec::new();
         // At the --at months.
@@ -373,6 +432,22 @@ impl DiffAcc {
             s[1],
             None,
         ));
+        // The declared KPIs: `kpi:NAME` at its `at`, better by its goal.
+        if let Some(acc) = self.kpis {
+            let lower = acc.share_signed(true);
+            let higher = acc.share_signed(false);
+            let months = kpis.months();
+            for (i, (k, d)) in kpis.kpis.list.iter().zip(acc.finish()).enumerate() {
+                let p = if k.goal.lower_is_better() {
+                    lower[i]
+                } else {
+                    higher[i]
+                };
+                let mut row = DiffRow::new(&kpis.kpis.indicator(k), &k.at, months[i], d, Some(p));
+                row.precision = Precision::of_unit(&k.unit);
+                summary.push(row);
+            }
+        }
         let monthly = self.monthly.finish();
         let cheaper_share = self.cumulative.share_signed(true);
         let cumulative = self.cumulative.finish();
@@ -466,6 +541,8 @@ pub struct DiffRow {
     /// Share of replications in which the alternative is better, where the
     /// metric has a better direction.
     pub prob_better: Option<f64>,
+    /// The precision of `diff` (the metric's, or a KPI's unit's).
+    pub precision: Precision,
 }
 
 impl DiffRow {
@@ -476,6 +553,7 @@ impl DiffRow {
             months,
             diff,
             prob_better: p,
+            precision: Precision::of(metric),
         }
     }
 }
@@ -514,6 +592,10 @@ pub struct Comparison {
     pub end: Month,
     pub base_levels: Vec<(String, Summary)>,
     pub alternatives: Vec<AltResult>,
+    /// The KPIs every scenario is measured by: the baseline's.
+    pub kpis: Kpis,
+    /// The seed KPIs' month (2018-03 if simulated, else the last month);
+    /// declared KPIs say their own months.
     pub kpi: Month,
     pub at: Vec<Month>,
     /// Each scenario that states a grant, with the grant's use.
@@ -564,6 +646,14 @@ pub fn check_aligned(models: &[Model]) -> Result<(), InputError> {
                 m.file, s.start, s.horizon_months, models[0].file, b.start, b.horizon_months
             )));
         }
+        if !s.kpis.is_empty() && s.kpis != b.kpis {
+            return Err(InputError(format!(
+                "`{}` declares [[kpis]] that differ from the baseline `{}`'s: a comparison \
+                 measures every scenario by the baseline's KPIs, so give the alternatives the \
+                 same [[kpis]] as the baseline, or none",
+                m.file, models[0].file
+            )));
+        }
     }
     Ok(())
 }
@@ -584,8 +674,17 @@ pub fn compare_to_dir(
     let months = plan.months;
     let end = plan.scenario.end();
     let kpi = kpi::month_in(plan.scenario.start, end);
+    let base_kpis = Measured::of(&plan)?;
+    // Every scenario measured by the baseline's KPIs.
+    let plans: Vec<Plan> = models.iter().map(|m| Plan::new(&m.base)).collect();
+    let levels: Vec<Levels> = plans
+        .iter()
+        .map(|p| Ok(Levels::new(Measured::new(base_kpis.kpis.clone(), p)?, p)))
+        .collect::<Result<_, InputError>>()?;
     let mut at = if opts.at.is_empty() {
-        vec![kpi, end]
+        let mut at = base_kpis.single_months(&plan);
+        at.push(end);
+        at
     } else {
         opts.at.clone()
     };
@@ -604,17 +703,19 @@ pub fn compare_to_dir(
         .iter()
         .map(|m| plan.scenario.start.months_until(*m) as usize)
         .collect();
-    let kpi_idx = plan.scenario.start.months_until(kpi) as usize;
     if let Some(y) = opts.budget_year {
         budget::check_budget_year(y, &plan)?;
     }
     let rate = plan.scenario.money.discount_rate;
     let runner = Runner::new(opts.threads)?;
     let reps = models[0].base.replications as u64;
-    let plans: Vec<Plan> = models.iter().map(|m| Plan::new(&m.base)).collect();
-    let mut runs: Vec<RunAcc> = plans.iter().map(|p| RunAcc::new(p, rate)).collect();
+    let mut runs: Vec<RunAcc> = plans
+        .iter()
+        .zip(&levels)
+        .map(|(p, l)| RunAcc::new(p, rate, l))
+        .collect();
     let mut diffs: Vec<DiffAcc> = (1..models.len())
-        .map(|_| DiffAcc::new(&plan, at_idx.len()))
+        .map(|_| DiffAcc::new(&plan, at_idx.len(), &base_kpis))
         .collect();
     let mut level_accs: Vec<LevelsAcc> = (1..models.len()).map(|_| LevelsAcc::new(&plan)).collect();
     // Every scenario's chunk k before any chunk k + 1, folded in
@@ -622,15 +723,15 @@ pub fn compare_to_dir(
     // the output does not depend on threads.
     let lanes: Vec<Lane> = models.iter().map(|m| Lane::new(m, &Draw::Random)).collect();
     runner.stream(&lanes, 0..reps, progress, |_, chunk| {
-        let base_figures: Vec<(Figures, PayerFigures)> = chunk[0]
+        let base_figures: Vec<(Figures, PayerFigures, Vec<f64>)> = chunk[0]
             .iter()
-            .map(|r| runs[0].push(&plans[0], r, kpi_idx))
+            .map(|r| runs[0].push(&plans[0], r, &levels[0]))
             .collect();
         for i in 1..models.len() {
             let cost = models[i].base.money.consultant_annual_cost;
-            for ((b, (fb, pb)), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
-                let (fa, pa) = runs[i].push(&plans[i], a, kpi_idx);
-                diffs[i - 1].push(&plan, [(b, fb), (a, &fa)], &at_idx, cost);
+            for ((b, (fb, pb, kb)), a) in chunk[0].iter().zip(&base_figures).zip(&chunk[i]) {
+                let (fa, pa, ka) = runs[i].push(&plans[i], a, &levels[i]);
+                diffs[i - 1].push(&plan, [(b, fb, kb), (a, &fa, &ka)], &at_idx, cost);
                 level_accs[i - 1].push(pb, &pa);
             }
         }
@@ -658,10 +759,15 @@ pub fn compare_to_dir(
         if let Some(g) = GrantUse::of(&models[i].base, &tables) {
             grants.push((names[i].clone(), g));
         }
+        if let Some(acc) = r.kpis {
+            let summaries = runner.install(|| acc.finish());
+            let bytes = export::kpis_csv(&levels[i].kpis.kpis, &summaries)?;
+            dir.write(&format!("runs/{}/kpis.csv", names[i]), &bytes)?;
+        }
         if i == 0 {
-            base_levels = level_rows(r.levels);
+            base_levels = levels[i].rows(r.levels);
         } else {
-            alt_levels.push(level_rows(r.levels));
+            alt_levels.push(levels[i].rows(r.levels));
         }
     }
     let alternatives: Vec<AltResult> = diffs
@@ -671,7 +777,14 @@ pub fn compare_to_dir(
         .enumerate()
         .map(|(k, ((d, lv), la))| {
             let points = cumulative_points(&plan.scenario, &models[k + 1].base);
-            let mut a = d.finish(&plan, &names[k + 1], &at_idx, lv, &points);
+            let mut a = d.finish(
+                &plan,
+                &names[k + 1],
+                &at_idx,
+                lv,
+                &points,
+                &levels[k + 1].kpis,
+            );
             a.budget_levels =
                 runner.install(|| la.finish(&payer_tables[0].1, &payer_tables[k + 1].1));
             a
@@ -704,6 +817,7 @@ pub fn compare_to_dir(
         end,
         base_levels,
         alternatives,
+        kpis: base_kpis.kpis.clone(),
         kpi,
         at,
         grants,
@@ -762,7 +876,7 @@ pub fn compare_to_dir(
         replications: reps,
         months,
         at: cmp.at.iter().map(Month::to_string).collect(),
-        kpi_month: kpi.to_string(),
+        kpi_month: (!cmp.kpis.declared).then(|| kpi.to_string()),
         threads: runner.threads(),
         person_months,
         started: humantime::format_rfc3339_seconds(started).to_string(),
@@ -806,7 +920,9 @@ struct Manifest {
     replications: u64,
     months: usize,
     at: Vec<String>,
-    kpi_month: String,
+    /// The seed KPIs' month; declared KPIs are in the scenarios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kpi_month: Option<String>,
     threads: usize,
     person_months: u64,
     started: String,
@@ -880,7 +996,7 @@ fn summary_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
                 a.name,
                 r.metric,
                 r.period,
-                quantiles(&r.metric, &r.diff)?,
+                quantiles_at(r.precision, &r.diff)?,
                 r.months
             )?;
         }
@@ -963,13 +1079,15 @@ fn steering_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
     let level =
         |w: &mut Vec<u8>, name: &str, levels: &[(String, Summary)]| -> std::io::Result<()> {
             for (ind, s) in levels {
-                let (unit, target) = match ind.as_str() {
-                    "ly_share_at_kpi" => ("share", share(kpi::LY_SHARE_TARGET)?),
-                    "progression_share_at_kpi" => ("share", share(kpi::PROGRESSION_TARGET)?),
-                    "ly_stock_at_kpi" => ("people", String::new()),
-                    _ => ("DKK/year", String::new()),
+                let (unit, target, p) = match (c.kpis.by_indicator(ind), ind.as_str()) {
+                    (Some(k), _) => {
+                        let p = Precision::of_unit(&k.unit);
+                        (k.unit.as_str(), p.fmt(k.target)?, p)
+                    }
+                    (None, "ly_stock_at_kpi") => ("people", String::new(), Precision::of(ind)),
+                    _ => ("DKK/year", String::new(), Precision::of(ind)),
                 };
-                let v = |x: f64| val(ind, x);
+                let v = |x: f64| p.fmt(x);
                 writeln!(
                     w,
                     "{name},{ind},{unit},{target},{},{},{}",

@@ -6,6 +6,7 @@ pub mod break_even;
 pub mod budget;
 pub mod calibrate;
 pub mod compare;
+pub mod kpis;
 pub mod run;
 pub mod runner;
 pub mod sweep;

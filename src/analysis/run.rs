@@ -53,6 +53,11 @@ pub struct Manifest {
     /// states `money.grant_amount` (not written to the manifest).
     #[serde(skip)]
     pub grant: Option<GrantUse>,
+    /// The scenario's declared KPIs (`[[kpis]]`) with their summaries over
+    /// the replications, as `kpis.csv` has them (not written to the
+    /// manifest); `None` for a scenario that declares none.
+    #[serde(skip)]
+    pub kpis: Option<(crate::model::kpi::Kpis, Vec<Summary>)>,
 }
 
 /// A scenario's project grant (`money.grant_amount`) against the simulated
@@ -197,6 +202,18 @@ pub fn run_to_dir(
     }
     let mut run = RunSummaries::new(&plan);
     let mut cohorts = Accumulator::new(plan.cohorts.cells());
+    // Declared KPIs only: a scenario without `[[kpis]]` writes the files
+    // of fleksim 0.1.
+    let kpis = crate::analysis::kpis::Measured::of(&plan).map_err(|e| {
+        RunError::Scenario(crate::model::error::ScenarioError::Invalid {
+            file: model.file.clone(),
+            problems: vec![crate::model::error::Problem {
+                key: "kpis".into(),
+                message: e.0,
+            }],
+        })
+    })?;
+    let mut kpi_acc = kpis.kpis.declared.then(|| Accumulator::new(kpis.len()));
     let mut payer = crate::analysis::budget::PayerAcc::new(&plan, scenario.money.discount_rate);
     let mut per_rep = if opts.per_replication {
         Some(dir.create("replications.csv")?)
@@ -208,6 +225,9 @@ pub fn run_to_dir(
             run.push(&plan, r);
             cohorts.push(r.cohorts.iter().copied());
             payer.push(&plan, r);
+            if let Some(acc) = kpi_acc.as_mut() {
+                acc.push(kpis.values(&plan, r));
+            }
         }
         if let Some(w) = per_rep.as_mut() {
             export::replications_csv(w, &plan, first, &chunk[0], first == 0)
@@ -260,6 +280,13 @@ pub fn run_to_dir(
         write("cohorts.csv", export::cohorts_csv(&plan, &summaries))?;
         files.push("cohorts.csv".to_string());
     }
+    let mut kpi_summaries = None;
+    if let Some(acc) = kpi_acc {
+        let summaries = runner.install(|| acc.finish());
+        write("kpis.csv", export::kpis_csv(&kpis.kpis, &summaries))?;
+        files.push("kpis.csv".to_string());
+        kpi_summaries = Some((kpis.kpis.clone(), summaries));
+    }
     if let Some(fixed) = fixed {
         let chance_var = fixed.variances();
         let fixed_summary = runner.install(|| fixed.finish());
@@ -311,6 +338,7 @@ pub fn run_to_dir(
         uncertain: model.params.clone(),
         fixed: opts.fixed,
         grant: GrantUse::of(scenario, &tables),
+        kpis: kpi_summaries,
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("manifest.json", e.into()))?;

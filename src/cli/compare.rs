@@ -1,5 +1,6 @@
 //! `fleksim compare`: flags, the steering table on stdout, the summary line.
 
+use super::kpis;
 use super::progress::progress_bar;
 use crate::analysis::budget::{period_mark, BudgetYearView, BUDGET_YEARS};
 use crate::analysis::compare::{
@@ -33,7 +34,9 @@ pub struct CompareArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Months at which to report differences (`YYYY-MM`, repeatable)
-    /// [default: 2018-03, the KPI month, if simulated, and the last month].
+    /// [default: the months of the baseline's KPIs measured in one month
+    /// (without [[kpis]]: 2018-03, the seed's KPI month, if simulated), and
+    /// the last month].
     #[arg(long = "at", value_name = "YYYY-MM", value_parser = Month::parse_arg)]
     pub at: Vec<Month>,
     /// Worker threads (0 = all cores); results do not depend on it.
@@ -56,7 +59,8 @@ pub struct CompareArgs {
     /// numbers); writes break_even.csv.
     #[arg(long)]
     pub break_even: bool,
-    /// Language of budget.xlsx: en (English) or da (Danish).
+    /// Language of budget.xlsx and of the KPIs' labels in the table: en
+    /// (English) or da (Danish).
     #[arg(long, default_value = "en")]
     pub lang: String,
 }
@@ -108,7 +112,8 @@ pub fn command(a: CompareArgs) -> anyhow::Result<()> {
     if report {
         super::report_removed(&out);
     }
-    print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH));
+    let danish = opts.lang == crate::output::workbook::Lang::Da;
+    print!("{}", terminal_table(&cmp, !a.at.is_empty(), WIDTH, danish));
     if a.break_even {
         println!(
             "\nBreak-even: the multiplier on each alternative's effects at which its cumulative net\n\
@@ -197,7 +202,10 @@ fn positions_cell(s: &Summary) -> String {
 /// for three scenarios (long cells wrap at spaces). Every row names the
 /// month it shows: the KPI rows their month, each cumulative point its
 /// month; with `--at` (`at_given`), the differences at those months follow.
-pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
+/// The KPIs are the baseline's: its `[[kpis]]` with their labels (Danish
+/// with `danish`) and whether each is met at the median, or the seed
+/// project's two with the LY stock at their month.
+pub fn terminal_table(c: &Comparison, at_given: bool, width: usize, danish: bool) -> String {
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     let level = |levels: &[(String, Summary)], key: &str, f: &dyn Fn(f64) -> String| {
         levels
@@ -205,33 +213,68 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
             .find(|l| l.0 == key)
             .map_or(String::new(), |l| cell(&l.1, f))
     };
+    if c.kpis.declared {
+        for k in &c.kpis.list {
+            let key = c.kpis.indicator(k);
+            let dir = match k.goal {
+                crate::model::kpi::Goal::AtMost => '≤',
+                crate::model::kpi::Goal::AtLeast => '≥',
+            };
+            let unit = kpis::unit_words(&k.unit);
+            let label = format!(
+                "{} at {}, {unit} (target{GLUE}{dir}{GLUE}{}{})",
+                k.label_in(danish),
+                kpis::at_text(k),
+                kpis::number(&k.unit, k.target),
+                if unit == "%" {
+                    format!("{GLUE}%")
+                } else {
+                    String::new()
+                }
+            );
+            let verdict = |levels: &[(String, Summary)]| {
+                levels
+                    .iter()
+                    .find(|l| l.0 == key)
+                    .map_or(String::new(), |l| {
+                        format!(
+                            "{} {}",
+                            cell(&l.1, &|x| kpis::number(&k.unit, x)),
+                            kpis::met(k, &l.1)
+                        )
+                    })
+            };
+            let mut v = vec![verdict(&c.base_levels)];
+            v.extend(c.alternatives.iter().map(|a| verdict(&a.levels)));
+            rows.push((label, v));
+        }
+    }
     let mut line = |label: String, key: &str, f: &dyn Fn(f64) -> String| {
         let mut v = vec![level(&c.base_levels, key, f)];
         v.extend(c.alternatives.iter().map(|a| level(&a.levels, key, f)));
         rows.push((label, v));
     };
     let kpi = c.kpi;
-    line(
-        format!(
-            "LY share at {kpi}, % (target{GLUE}{}{GLUE}%)",
-            pct(crate::model::kpi::LY_SHARE_TARGET)
-        ),
-        "ly_share_at_kpi",
-        &pct,
-    );
-    line(
-        format!(
-            "Progression share at {kpi}, % (target{GLUE}{}{GLUE}%)",
-            pct(crate::model::kpi::PROGRESSION_TARGET)
-        ),
-        "progression_share_at_kpi",
-        &pct,
-    );
-    line(
-        format!("LY stock at {kpi}, people"),
-        "ly_stock_at_kpi",
-        &people,
-    );
+    if !c.kpis.declared {
+        // The seed project's KPIs (the scenario declares none), with their
+        // targets, and the LY stock at their month.
+        for k in &c.kpis.list {
+            let label = crate::model::kpi::SEED_TERMINAL
+                .iter()
+                .find(|(n, _)| *n == k.name)
+                .map_or(k.label.as_str(), |(_, l)| l);
+            line(
+                format!("{label} at {kpi}, % (target{GLUE}{}{GLUE}%)", pct(k.target)),
+                &c.kpis.indicator(k),
+                &pct,
+            );
+        }
+        line(
+            format!("LY stock at {kpi}, people"),
+            "ly_stock_at_kpi",
+            &people,
+        );
+    }
     line(
         "Net municipal cost per year, mio. DKK".into(),
         "net_cost_per_year",
@@ -405,8 +448,13 @@ pub fn terminal_table(c: &Comparison, at_given: bool, width: usize) -> String {
     ));
     let mut header = vec![String::new(), c.baseline.clone()];
     header.extend(c.alternatives.iter().map(|a| a.name.clone()));
+    let kpis_at = if c.kpis.declared {
+        "KPIs as the baseline declares them ([[kpis]]), met or not met at the median".to_string()
+    } else {
+        format!("KPIs at {kpi}")
+    };
     let months = format!(
-        "KPIs at {kpi}{}.",
+        "{kpis_at}{}.",
         if at_given {
             let at: Vec<String> = c.at.iter().map(|m| m.to_string()).collect();
             format!("; differences vs baseline also at {} (--at)", at.join(", "))

@@ -4,6 +4,7 @@
 use crate::model::error::ScenarioError;
 pub mod calibrate;
 pub mod compare;
+pub mod kpis;
 pub mod progress;
 pub mod report;
 pub mod sweep;
@@ -93,7 +94,8 @@ pub struct RunArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
-    /// Language of budget.xlsx: en (English) or da (Danish).
+    /// Language of budget.xlsx and of the printed KPIs' labels: en
+    /// (English) or da (Danish).
     #[arg(long, default_value = "en")]
     pub lang: String,
 }
@@ -212,6 +214,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Whether `--lang` asks for Danish (checked before the run).
+fn opts_danish(lang: &str) -> bool {
+    crate::output::workbook::Lang::parse(lang).is_ok_and(|l| l == crate::output::workbook::Lang::Da)
+}
+
 fn run_command(a: RunArgs) -> anyhow::Result<()> {
     let mut sets = a.scenario.sets.clone();
     if let Some(r) = a.replications {
@@ -248,6 +255,9 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         } else if !a.quiet {
             eprintln!("{}", g.text(&scenario.name));
         }
+    }
+    if let Some((kpis, summaries)) = &manifest.kpis {
+        print!("{}", kpis::run_lines(kpis, summaries, opts_danish(&a.lang)));
     }
     if !a.quiet {
         eprintln!(

@@ -330,6 +330,27 @@ fn number(x: f64, integer: bool) -> Value {
     }
 }
 
+/// What a valid scenario's KPIs (`[[kpis]]`) measure and when, against its
+/// compiled plan (its metrics, cohorts, states and months): each problem
+/// names `kpis[i].value` or `kpis[i].at` and says what is allowed.
+fn check_kpis(s: &Scenario) -> Vec<Problem> {
+    if s.kpis.is_empty() {
+        return Vec::new();
+    }
+    let plan = crate::sim::plan::Plan::new(s);
+    s.kpis
+        .iter()
+        .enumerate()
+        .filter_map(|(k, kpi)| {
+            let (field, message) = crate::sim::quantity::parse(&kpi.value, &kpi.at, &plan).err()?;
+            Some(Problem {
+                key: format!("kpis[{k}].{field}"),
+                message,
+            })
+        })
+        .collect()
+}
+
 impl Model {
     /// Reads a scenario file whose values may be distributions.
     pub fn load(path: &Path, sets: &[String]) -> Result<Model, ScenarioError> {
@@ -479,6 +500,10 @@ impl Model {
             problems,
         };
         let problems = validate::check(&self.base);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        let problems = check_kpis(&self.base);
         if !problems.is_empty() {
             return Err(invalid(problems));
         }

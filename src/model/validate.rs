@@ -669,6 +669,90 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
     }
 }
 
+/// At most this many KPIs (`[[kpis]]`): a steering table, not a data dump.
+pub const MAX_KPIS: usize = 50;
+
+/// The scenario's KPIs (`[[kpis]]`): what the model layer can check. What
+/// they measure and when (`value`, `at`) needs the compiled plan (its
+/// cohorts and months) and is checked where the plan is built
+/// (`input::uncertain`).
+fn check_kpis(c: &mut Checker, s: &Scenario) {
+    use crate::model::kpi::UNITS;
+    if s.kpis.len() > MAX_KPIS {
+        c.fail(
+            "kpis",
+            format!(
+                "{} KPIs are more than fleksim's limit: at most {MAX_KPIS}",
+                s.kpis.len()
+            ),
+        );
+    }
+    for (k, kpi) in s.kpis.iter().enumerate() {
+        let at = format!("kpis[{k}]");
+        let ok = !kpi.name.is_empty()
+            && kpi.name.len() <= 60
+            && kpi
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok {
+            c.fail(
+                format!("{at}.name"),
+                format!(
+                    "`{}` is not allowed as a KPI name: 1 to 60 of a-z, A-Z, 0-9, - and _",
+                    kpi.name
+                ),
+            );
+        }
+        if s.kpis[..k].iter().any(|o| o.name == kpi.name) {
+            c.fail(
+                format!("{at}.name"),
+                format!("`{}` is given twice: one KPI per name", kpi.name),
+            );
+        }
+        for (key, text) in [("label", &kpi.label), ("label_da", &kpi.label_da)] {
+            if key == "label" && text.trim().is_empty() {
+                c.fail(
+                    format!("{at}.{key}"),
+                    "is empty: give the KPI's name as the steering group reads it",
+                );
+            }
+            if text.chars().count() > 200 || text.chars().any(char::is_control) {
+                c.fail(
+                    format!("{at}.{key}"),
+                    "is not allowed: at most 200 characters on one line",
+                );
+            }
+        }
+        if !kpi.target.is_finite() {
+            c.fail(
+                format!("{at}.target"),
+                format!("{} is not allowed: a finite number", kpi.target),
+            );
+        }
+        if let Some(v) = kpi.start.filter(|v| !v.is_finite()) {
+            c.fail(
+                format!("{at}.start"),
+                format!("{v} is not allowed: a finite number"),
+            );
+        }
+        if !UNITS.contains(&kpi.unit.as_str()) {
+            c.fail(
+                format!("{at}.unit"),
+                format!(
+                    "`{}` is not a unit: allowed {}",
+                    kpi.unit,
+                    UNITS
+                        .iter()
+                        .map(|u| format!("`{u}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+}
+
 /// Model v2's cohorts: names, windows within the horizon, follow-up.
 fn check_cohorts(c: &mut Checker, s: &Scenario) {
     use crate::model::states::{CohortState, Entry, MAX_COHORTS, MAX_COHORT_MONTHS};
@@ -1000,6 +1084,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
     }
     check_cohorts(c, s);
     check_interventions(c, s);
+    check_kpis(c, s);
     for (k, b) in s.ly.find_job_by_ceiling.iter().enumerate() {
         let at = format!("ly.find_job_by_ceiling[{k}]");
         if b.from == 0 || b.from > b.to || b.to > crate::model::money::FULL_TIME_HOURS {

@@ -103,6 +103,16 @@ impl Precision {
         }
     }
 
+    /// The precision of a KPI's unit (`share`, `people`, `DKK`;
+    /// [`crate::model::kpi::UNITS`]).
+    pub fn of_unit(unit: &str) -> Precision {
+        match unit {
+            "DKK" => Precision::Dkk,
+            "people" => Precision::People,
+            _ => Precision::Share,
+        }
+    }
+
     /// `v` at this precision.
     pub fn fmt(self, v: f64) -> io::Result<String> {
         fixed(v, self.decimals())
@@ -136,7 +146,11 @@ pub fn share(v: f64) -> io::Result<String> {
 
 /// The four figures of a summary at `metric`'s precision, comma-separated.
 pub fn quantiles(metric: &str, s: &Summary) -> io::Result<String> {
-    let p = Precision::of(metric);
+    quantiles_at(Precision::of(metric), s)
+}
+
+/// The four figures of a summary at precision `p`, comma-separated.
+pub fn quantiles_at(p: Precision, s: &Summary) -> io::Result<String> {
     Ok(format!(
         "{},{},{},{}",
         p.fmt(s.mean)?,
@@ -209,6 +223,35 @@ pub fn run_files(
         ),
         ("budget.csv", budget_csv(plan, &tables.yearly)),
     ]
+}
+
+/// `kpis.csv` of a scenario that declares `[[kpis]]`:
+/// `kpi,value,at,unit,start,target,goal,mean,p05,p50,p95,met`, one row per
+/// KPI in the scenario's order; the figures at the unit's precision, `met`
+/// whether the median meets the target (`true`/`false`).
+pub fn kpis_csv(kpis: &crate::model::kpi::Kpis, summaries: &[Summary]) -> io::Result<Vec<u8>> {
+    let mut w = Vec::new();
+    writeln!(
+        w,
+        "kpi,value,at,unit,start,target,goal,mean,p05,p50,p95,met"
+    )?;
+    for (k, s) in kpis.list.iter().zip(summaries) {
+        let p = Precision::of_unit(&k.unit);
+        let start = k.start.map(|v| p.fmt(v)).transpose()?.unwrap_or_default();
+        writeln!(
+            w,
+            "{},{},{},{},{start},{},{},{},{}",
+            k.name,
+            k.value,
+            k.at,
+            k.unit,
+            p.fmt(k.target)?,
+            k.goal.as_str(),
+            quantiles_at(p, s)?,
+            k.goal.met(s.p50, k.target)
+        )?;
+    }
+    Ok(w)
 }
 
 /// `replications.csv`: `replication,month,metric,value`, streamed.

@@ -51,6 +51,7 @@ const RUN_FILES: &[&str] = &[
     "parameters.csv",
     "replications.csv",
     "cohorts.csv",
+    "kpis.csv",
     "payer.csv",
     "budget.xlsx",
 ];

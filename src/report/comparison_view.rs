@@ -8,6 +8,7 @@ use super::charts::{self, Lane, Line, Marker, Panel, RefLine, TimeChart, Unit, P
 use super::data::{union_windows, ComparisonData, Quantiles, RunData, ScenarioInfo, SteeringRow};
 use super::html::{figure, heading, keyed, keyed_table, list, para, table};
 use super::i18n::Lang;
+use super::kpi_view;
 use super::labels;
 use super::run_view::{self, RunView};
 use super::values::{capitalized, steering_interval, steering_unit, steering_value, Measure};
@@ -85,7 +86,8 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             windows: own(name),
         })
         .collect();
-    out.push_str(&run_view::fan_figure(&runs, &[], lanes, lang)?);
+    let declared = &info(&c.baseline).kpis;
+    out.push_str(&run_view::fan_figure(&runs, &[], lanes, declared, lang)?);
 
     for (i, alt) in c.alternatives.iter().enumerate() {
         out.push_str(&differences(c, alt, i, &own(alt), lang)?);
@@ -105,7 +107,7 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
             data: d,
         };
         out.push_str(&run_view::header(&view, lang, false));
-        out.push_str(&run_view::charts_after_fan(d, &own(name), lang)?);
+        out.push_str(&run_view::charts_after_fan(d, &own(name), declared, lang)?);
         out.push_str(&run_view::assumptions(&view, lang, 4));
     }
     out.push_str("</section>\n");
@@ -149,18 +151,34 @@ fn steering(c: &ComparisonData, lang: Lang) -> String {
             .iter()
             .map(|s| format!("{s}: {}", w.median_interval)),
     );
+    let declared = c
+        .scenarios
+        .get(&c.baseline)
+        .map_or(&[][..], |i| i.kpis.as_slice());
     let mut rows = Vec::new();
     for (indicator, unit, target) in indicators {
-        let label = w
-            .steering_names
-            .iter()
-            .find(|(k, _)| *k == indicator)
-            .map_or(indicator, |(_, v)| v);
+        // A declared KPI by the scenario's label and when it is measured.
+        let kpi = indicator
+            .strip_prefix("kpi:")
+            .and_then(|n| declared.iter().find(|k| k.name == n));
+        let label = match kpi {
+            Some(k) => format!(
+                "{} ({})",
+                kpi_view::label(k, lang),
+                kpi_view::at_words(&k.value, &k.at, lang)
+            ),
+            None => w
+                .steering_names
+                .iter()
+                .find(|(k, _)| *k == indicator)
+                .map_or(indicator, |(_, v)| v)
+                .to_string(),
+        };
         let target = match target.map(str::trim) {
             Some(t) if !t.is_empty() => steering_value(unit, Some(t), lang),
             _ => "–".to_string(),
         };
-        let mut row = vec![label.to_string(), steering_unit(unit, lang), target];
+        let mut row = vec![label, steering_unit(unit, lang), target];
         let (first, last) = span(c);
         for s in &scenarios {
             let cell = c
@@ -583,6 +601,34 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
                 vec![
                     r.scenario.clone(),
                     period,
+                    m.interval(&q, true, lang),
+                    r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
+                ],
+            ));
+        }
+    }
+    // The declared KPIs' paired differences (`kpi:NAME` at its `at`).
+    let declared = c
+        .scenarios
+        .get(&c.baseline)
+        .map_or(&[][..], |i| i.kpis.as_slice());
+    for k in declared {
+        let key = format!("kpi:{}", k.name);
+        let m = Measure::of_unit(&k.unit);
+        for r in c.summary.iter().filter(|r| r.metric == key) {
+            let q = Quantiles {
+                mean: r.mean_diff,
+                p05: r.p05,
+                p50: r.mean_diff,
+                p95: r.p95,
+                p25: None,
+                p75: None,
+            };
+            rows.push((
+                keyed(kpi_view::label(k, lang), &key),
+                vec![
+                    r.scenario.clone(),
+                    kpi_view::at_words(&k.value, &r.period, lang),
                     m.interval(&q, true, lang),
                     r.prob_better.map_or("–".to_string(), |p| lang.pct(p, 0)),
                 ],

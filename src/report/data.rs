@@ -113,6 +113,24 @@ pub struct RunData {
     /// From `uncertainty.csv`, which only a run with uncertain parameters
     /// writes (empty otherwise).
     pub uncertainty: Vec<UncertaintyRow>,
+    /// From `kpis.csv`, which only a run of a scenario with `[[kpis]]`
+    /// writes (empty otherwise).
+    pub kpis: Vec<KpiRow>,
+}
+
+/// One row of `kpis.csv`: a declared KPI's summary over the replications.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KpiRow {
+    pub kpi: String,
+    pub value: String,
+    pub at: String,
+    pub unit: String,
+    pub target: f64,
+    pub goal: crate::model::kpi::Goal,
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
 }
 
 impl RunData {
@@ -135,6 +153,14 @@ impl RunData {
     /// The KPI month (2018-03) if the results cover it, else the last month.
     pub fn kpi_month(&self) -> Option<Month> {
         kpi_month(&self.months())
+    }
+
+    /// The KPIs of this run's scenario (`declared`: its `[[kpis]]`; none:
+    /// the seed project's, at the KPI month); `None` without months.
+    pub fn kpis(&self, declared: &[crate::model::kpi::Kpi]) -> Option<crate::model::kpi::Kpis> {
+        let months = self.months();
+        let (first, last) = (*months.first()?, *months.last()?);
+        Some(crate::model::kpi::Kpis::of(declared, first, last))
     }
 
     /// A metric's value in a month.
@@ -558,11 +584,18 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
     } else {
         Vec::new()
     };
+    let kpis_csv = dir.join(files::KPIS_FILE);
+    let kpis = if kpis_csv.exists() {
+        read_csv(&kpis_csv, files::KPIS)?
+    } else {
+        Vec::new()
+    };
     Ok(RunData {
         monthly,
         budget: years.into_values().collect(),
         summary,
         uncertainty,
+        kpis,
     })
 }
 

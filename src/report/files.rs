@@ -68,6 +68,8 @@ pub const TORNADO_FILE: &str = "tornado.csv";
 pub const UNCERTAINTY_FILE: &str = "uncertainty.csv";
 /// The files of a calibration the report reads.
 pub const CALIBRATION_FILES: [&str; 3] = ["fit.csv", "fit_monthly.csv", "posterior.csv"];
+/// A run's declared KPIs (`[[kpis]]`), when the scenario has them.
+pub const KPIS_FILE: &str = "kpis.csv";
 /// The files of a (merged or unsharded) sweep the report reads.
 pub const SWEEP_FILES: [&str; 2] = ["points.csv", "results.csv"];
 
@@ -85,6 +87,7 @@ pub fn is_input(rel: &Path) -> bool {
                 || n == RUNS
                 || n == TORNADO_FILE
                 || n == UNCERTAINTY_FILE
+                || n == KPIS_FILE
                 || RUN_FILES.contains(&n.as_str())
                 || COMPARISON_FILES.contains(&n.as_str())
                 || n == CUMULATIVE_FILE
@@ -95,8 +98,9 @@ pub fn is_input(rel: &Path) -> bool {
         [runs, _] => name(runs).is_some_and(|n| n == RUNS),
         [runs, _, file] => {
             name(runs).is_some_and(|n| n == RUNS)
-                && name(file)
-                    .is_some_and(|n| n == UNCERTAINTY_FILE || RUN_FILES.contains(&n.as_str()))
+                && name(file).is_some_and(|n| {
+                    n == UNCERTAINTY_FILE || n == KPIS_FILE || RUN_FILES.contains(&n.as_str())
+                })
         }
         _ => false,
     }
@@ -109,7 +113,7 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
     let Ok(canonical) = dir.canonicalize() else {
         return Vec::new();
     };
-    let mut names: Vec<PathBuf> = [MANIFEST, TORNADO_FILE, UNCERTAINTY_FILE]
+    let mut names: Vec<PathBuf> = [MANIFEST, TORNADO_FILE, UNCERTAINTY_FILE, KPIS_FILE]
         .iter()
         .chain(&RUN_FILES)
         .chain(&COMPARISON_FILES)
@@ -126,7 +130,7 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
             names.extend(
                 RUN_FILES
                     .iter()
-                    .chain(&[UNCERTAINTY_FILE])
+                    .chain(&[UNCERTAINTY_FILE, KPIS_FILE])
                     .map(|n| e.path().join(n)),
             );
         }
@@ -233,6 +237,9 @@ fn check_number(path: &Path, line: u64, column: &str, text: &str) -> Result<(), 
 pub const MONTHLY: &[&str] = &["month", "metric", "mean", "p05", "p50", "p95"];
 pub const BUDGET: &[&str] = &["year", "metric", "mean", "p05", "p50", "p95"];
 pub const SUMMARY: &[&str] = &["metric", "mean", "p05", "p50", "p95"];
+pub const KPIS: &[&str] = &[
+    "kpi", "value", "at", "unit", "target", "goal", "mean", "p05", "p50", "p95", "met",
+];
 pub const COMPARISON: &[&str] = &[
     "scenario",
     "month",

@@ -24,6 +24,7 @@ pub mod data;
 pub mod files;
 pub mod html;
 pub mod i18n;
+pub mod kpi_view;
 pub mod labels;
 pub mod output;
 pub mod run_view;
@@ -165,5 +166,6 @@ pub fn text_pairs() -> Vec<(&'static str, &'static str)> {
     all.extend(budget_view::text_pairs());
     all.extend(calibration_view::text_pairs());
     all.extend(summary::text_pairs());
+    all.extend(kpi_view::text_pairs());
     all
 }

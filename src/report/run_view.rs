@@ -12,7 +12,7 @@ use super::values::Measure;
 use crate::model::month::Month;
 use plotters::style::RGBColor;
 
-pub use crate::model::kpi::{LY_SHARE_START, LY_SHARE_TARGET, PROGRESSION_TARGET};
+use crate::model::kpi::Kpi;
 
 /// One scenario as the page shows it.
 pub struct RunView<'a> {
@@ -40,8 +40,15 @@ pub fn section(f: &RunFolder, lang: Lang) -> anyhow::Result<String> {
     out.push_str(&heading(2, &format!("{}: {name}", w.run)));
     out.push_str(&header(&view, lang, true));
     let shade = union_windows(f.scenario.policy_windows.clone());
-    out.push_str(&fan_figure(&[(&name, &f.data)], &shade, vec![], lang)?);
-    out.push_str(&charts_after_fan(&f.data, &shade, lang)?);
+    let declared = &f.scenario.kpis;
+    out.push_str(&fan_figure(
+        &[(&name, &f.data)],
+        &shade,
+        vec![],
+        declared,
+        lang,
+    )?);
+    out.push_str(&charts_after_fan(&f.data, &shade, declared, lang)?);
     out.push_str(&super::budget_view::payer_part(&[(&name, &f.dir)], lang)?);
     out.push_str(&assumptions(&view, lang, 3));
     out.push_str("</section>\n");
@@ -76,7 +83,8 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
         &price_basis(v.info, months.first().copied(), lang),
     ));
     out.push_str(&grant(v.info, v.data, lang));
-    out.push_str(&key_figures(v.data, lang));
+    out.push_str(&key_figures(v.data, !v.info.kpis.is_empty(), lang));
+    out.push_str(&super::kpi_view::table_of(v.data, v.info, lang));
     out.push_str(&uncertainty(v.data, lang));
     out
 }
@@ -218,18 +226,19 @@ pub fn provenance_line(p: &Provenance, lang: Lang) -> String {
 }
 
 /// The key figures at the KPI month and at the horizon, and the whole
-/// horizon's net cost.
-pub fn key_figures(d: &RunData, lang: Lang) -> String {
+/// horizon's net cost; for a scenario that declares its own KPIs
+/// (`declared`, shown in their own table) at the horizon only.
+pub fn key_figures(d: &RunData, declared: bool, lang: Lang) -> String {
     let w = lang.words();
     let months = d.months();
     let (Some(kpi), Some(last)) = (d.kpi_month(), months.last().copied()) else {
         return String::new();
     };
-    let head = vec![
-        format!("{} — {}", w.key_figures, w.median_interval),
-        format!("{} {}", w.kpi_month, lang.month(kpi)),
-        format!("{} {}", w.horizon, lang.month(last)),
-    ];
+    let mut head = vec![format!("{} — {}", w.key_figures, w.median_interval)];
+    if !declared {
+        head.push(format!("{} {}", w.kpi_month, lang.month(kpi)));
+    }
+    head.push(format!("{} {}", w.horizon, lang.month(last)));
     let mut rows = Vec::new();
     for (metric, label) in [
         ("ly_share", w.ly_share),
@@ -242,7 +251,12 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
             d.at(metric, month)
                 .map_or("–".to_string(), |q| m.interval(&q, false, lang))
         };
-        rows.push((keyed(label, metric), vec![cell(kpi), cell(last)]));
+        let cells = if declared {
+            vec![cell(last)]
+        } else {
+            vec![cell(kpi), cell(last)]
+        };
+        rows.push((keyed(label, metric), cells));
     }
     for (metric, label) in [
         ("net_municipal_cost_total", w.net_cost_total),
@@ -250,7 +264,12 @@ pub fn key_figures(d: &RunData, lang: Lang) -> String {
     ] {
         if let Some(q) = d.summary.get(metric) {
             let money = Measure::Money.interval(q, false, lang);
-            rows.push((keyed(label, metric), vec![String::new(), money]));
+            let cells = if declared {
+                vec![money]
+            } else {
+                vec![String::new(), money]
+            };
+            rows.push((keyed(label, metric), cells));
         }
     }
     keyed_table(&head, &rows)
@@ -283,8 +302,35 @@ fn has_50(d: &RunData, metric: &str) -> bool {
     !s.is_empty() && s.iter().all(|(_, q)| q.p25.is_some() && q.p75.is_some())
 }
 
-/// The month in which KPI 1 was observed at [`LY_SHARE_START`].
+/// The month in which the seed's KPI 1 was observed at its start value
+/// ([`crate::model::kpi::LY_SHARE_START`]).
 pub const LY_SHARE_OBSERVED: &str = "2016-06";
+
+/// The KPIs of a run measured by `metric` at a single month, as target
+/// lines: the seed's, or the scenario's own (`declared`).
+fn target_lines(d: &RunData, declared: &[Kpi], metric: &str, lang: Lang) -> Vec<RefLine> {
+    let w = lang.words();
+    let Some(kpis) = d.kpis(declared) else {
+        return Vec::new();
+    };
+    kpis.list
+        .iter()
+        .filter(|k| k.value == metric && k.unit == "share")
+        .filter_map(|k| {
+            let month = Month::parse(k.at.trim())?;
+            Some(RefLine {
+                value: k.target,
+                label: format!(
+                    "{} {} ({})",
+                    w.target,
+                    lang.pct(k.target, 0),
+                    lang.month(month)
+                ),
+                color: charts::TARGET,
+            })
+        })
+        .collect()
+}
 /// The seed's observed stocks (docs/domain.md, "The seed case"):
 /// (metric, month, people).
 pub const STOCKS_OBSERVED: [(&str, &str, f64); 2] = [
@@ -342,6 +388,7 @@ pub fn fan_figure(
     runs: &[(&str, &RunData)],
     shade: &[(Month, Month)],
     lanes: Vec<Lane>,
+    declared: &[Kpi],
     lang: Lang,
 ) -> anyhow::Result<String> {
     let w = lang.words();
@@ -352,23 +399,32 @@ pub fn fan_figure(
         .map(|(i, (name, d))| banded(name, PALETTE[i % PALETTE.len()], d, "ly_share"))
         .collect();
     let mut points = model_start(&lines, true, lang);
-    if let Some(m) = Month::parse(LY_SHARE_OBSERVED) {
+    // The seed's observed start; a scenario with its own KPIs has none.
+    let seed_start = declared
+        .is_empty()
+        .then_some(crate::model::kpi::LY_SHARE_START);
+    if let (Some(m), Some(start)) = (Month::parse(LY_SHARE_OBSERVED), seed_start) {
         points.insert(
             0,
             PointMark {
                 month: m,
-                value: LY_SHARE_START,
+                value: start,
                 label: w.start_value.to_string(),
                 color: charts::OBSERVED,
                 style: PointStyle::Observed,
             },
         );
     }
+    let refs = runs.first().map_or(Vec::new(), |(_, d)| {
+        target_lines(d, declared, "ly_share", lang)
+    });
     let chart = TimeChart {
         title: if compare {
             w.compare_fan_title
-        } else {
+        } else if declared.is_empty() {
             w.fan_title
+        } else {
+            super::kpi_view::plain_titles(lang).0
         }
         .to_string(),
         x_desc: w.month_axis.to_string(),
@@ -383,21 +439,17 @@ pub fn fan_figure(
             y_desc: w.share_unit.to_string(),
             unit: Unit::Share,
             lines,
-            refs: vec![RefLine {
-                value: LY_SHARE_TARGET,
-                label: format!(
-                    "{} {} ({})",
-                    w.target,
-                    lang.pct(LY_SHARE_TARGET, 0),
-                    lang.month(crate::model::kpi::month())
-                ),
-                color: charts::TARGET,
-            }],
+            refs,
             markers: vec![],
             points,
         }],
     };
-    let aid = if compare {
+    let plain = super::kpi_view::plain_aids(lang);
+    let aid = if compare && !declared.is_empty() {
+        plain.1
+    } else if !declared.is_empty() {
+        plain.0
+    } else if compare {
         w.compare_fan_aid
     } else if runs.iter().all(|(_, d)| has_50(d, "ly_share")) {
         w.fan_aid_50
@@ -412,6 +464,7 @@ pub fn fan_figure(
 pub fn charts_after_fan(
     d: &RunData,
     shade: &[(Month, Month)],
+    declared: &[Kpi],
     lang: Lang,
 ) -> anyhow::Result<String> {
     let w = lang.words();
@@ -462,7 +515,11 @@ pub fn charts_after_fan(
         ],
     );
     let progression = base(
-        w.progression_title,
+        if declared.is_empty() {
+            w.progression_title
+        } else {
+            super::kpi_view::plain_titles(lang).1
+        },
         vec![Panel {
             caption: None,
             y_desc: w.progression_unit.to_string(),
@@ -473,16 +530,7 @@ pub fn charts_after_fan(
                 d,
                 "progression_share",
             )],
-            refs: vec![RefLine {
-                value: PROGRESSION_TARGET,
-                label: format!(
-                    "{} {} ({})",
-                    w.target,
-                    lang.pct(PROGRESSION_TARGET, 0),
-                    lang.month(crate::model::kpi::month())
-                ),
-                color: charts::TARGET,
-            }],
+            refs: target_lines(d, declared, "progression_share", lang),
             markers: vec![],
             points: vec![],
         }],
@@ -493,7 +541,11 @@ pub fn charts_after_fan(
     );
     out.push_str(&figure(
         &charts::time_chart(&progression, lang)?,
-        w.progression_aid,
+        if declared.is_empty() {
+            w.progression_aid
+        } else {
+            super::kpi_view::plain_aids(lang).2
+        },
     ));
     if !d.budget.is_empty() {
         let years: Vec<(i32, u32)> = d.budget.iter().map(|y| (y.year, y.months)).collect();

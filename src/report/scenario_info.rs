@@ -29,6 +29,8 @@ pub struct ScenarioInfo {
     pub start: Option<Month>,
     /// The `[money]` keys the report states: the price basis and the grant.
     pub money: MoneyInfo,
+    /// The scenario's declared KPIs (`[[kpis]]`; empty: the seed's apply).
+    pub kpis: Vec<crate::model::kpi::Kpi>,
 }
 
 /// What the report says about a scenario's money (defaults where the
@@ -187,9 +189,20 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
         money.discount_rate = f("discount_rate").unwrap_or(money.discount_rate);
         money.grant_amount = f("grant_amount").unwrap_or(money.grant_amount);
     }
+    let kpis = match json.get("kpis") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
+            err(format!(
+                "`{}`: key `{key}.kpis` is not a list of KPIs as fleksim writes them ({e}): \
+                 write the folder again with the command that made it",
+                file.display()
+            ))
+        })?,
+    };
     Ok(ScenarioInfo {
         start,
         money,
+        kpis,
         name: text("name"),
         description: text("description"),
         assumptions: texts("assumptions"),

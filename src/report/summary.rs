@@ -24,6 +24,7 @@ use super::comparison_view::cheaper_words;
 use super::data::{ComparisonData, Folder, SteeringRow, SummaryRow, TornadoData};
 use super::html::escape;
 use super::i18n::{fill, Lang};
+use super::kpi_view;
 use super::labels;
 use super::values::{steering_interval, steering_value, Measure};
 use super::{files::Quantiles, tornado_view};
@@ -218,7 +219,7 @@ fn interval(r: &SteeringRow, lang: Lang) -> String {
 
 /// A paired difference of `comparison_summary.csv` as the table of
 /// differences prints it (the mean in the middle).
-fn difference(r: &SummaryRow, lang: Lang) -> String {
+fn difference(r: &SummaryRow, m: Measure, lang: Lang) -> String {
     let q = Quantiles {
         mean: r.mean_diff,
         p05: r.p05,
@@ -227,35 +228,29 @@ fn difference(r: &SummaryRow, lang: Lang) -> String {
         p25: None,
         p75: None,
     };
-    Measure::of(&r.metric).interval(&q, true, lang)
+    m.interval(&q, true, lang)
 }
 
-/// Whether a KPI level meets its target (a lower share on LY, a higher
-/// progression share).
-fn meets(indicator: &str, value: f64, target: f64) -> bool {
-    if indicator.starts_with("ly_") {
-        value <= target
-    } else {
-        value >= target
-    }
-}
-
-/// The KPI month of a comparison (its baseline's run).
-fn kpi_month(c: &ComparisonData) -> Option<Month> {
-    c.runs.get(&c.baseline).and_then(|d| d.kpi_month())
+/// The KPIs of a comparison: the baseline's (its `[[kpis]]`, or the seed
+/// project's at the KPI month of its run).
+fn kpis(c: &ComparisonData) -> Option<crate::model::kpi::Kpis> {
+    let declared = c
+        .scenarios
+        .get(&c.baseline)
+        .map_or(&[][..], |i| i.kpis.as_slice());
+    c.runs.get(&c.baseline)?.kpis(declared)
 }
 
 /// The summary of one alternative.
 fn alternative(c: &ComparisonData, alt: &str, tornado: Option<&TornadoData>, lang: Lang) -> String {
     let w = words(lang);
     let mut items: Vec<String> = Vec::new();
-    // The KPIs at the KPI month: level, target, effect.
-    let kpi = kpi_month(c);
-    for (indicator, metric) in [
-        ("ly_share_at_kpi", "ly_share"),
-        ("progression_share_at_kpi", "progression_share"),
-    ] {
-        let (Some(r), Some(month)) = (steering_row(c, alt, indicator), kpi) else {
+    // The KPIs: level, target, whether met by the KPI's goal, effect.
+    let kpis = kpis(c);
+    for k in kpis.iter().flat_map(|s| s.list.iter().map(move |k| (s, k))) {
+        let (set, k) = k;
+        let indicator = set.indicator(k);
+        let Some(r) = steering_row(c, alt, &indicator) else {
             continue;
         };
         let target = r.target.as_deref().map(str::trim).unwrap_or("");
@@ -265,7 +260,7 @@ fn alternative(c: &ComparisonData, alt: &str, tornado: Option<&TornadoData>, lan
         ) else {
             continue;
         };
-        let met = if meets(indicator, v, t) {
+        let met = if k.goal.met(v, t) {
             w.target_met
         } else {
             w.target_missed
@@ -273,15 +268,22 @@ fn alternative(c: &ComparisonData, alt: &str, tornado: Option<&TornadoData>, lan
         let mut item = sentence(
             w.kpi,
             &[
-                &escape(&labels::metric(metric, lang).label),
-                &escape(&lang.month(month)),
+                &escape(kpi_view::label(k, lang)),
+                &escape(&kpi_view::at_words(&k.value, &k.at, lang)),
                 &table_fig(&interval(r, lang)),
                 &table_fig(&steering_value(&r.unit, Some(target), lang)),
                 &escape(met),
             ],
         );
-        if let Some(d) = summary_row(c, alt, metric, &month.to_string()) {
-            item.push_str(&sentence(w.effect, &[&table_fig(&difference(d, lang))]));
+        // The paired difference: the seed's from its metric at its month
+        // (an `--at` month), a declared KPI's from its own row.
+        let effect = if set.declared {
+            summary_row(c, alt, &indicator, &k.at).map(|d| (d, Measure::of_unit(&k.unit)))
+        } else {
+            summary_row(c, alt, &k.value, &k.at).map(|d| (d, Measure::of(&k.value)))
+        };
+        if let Some((d, m)) = effect {
+            item.push_str(&sentence(w.effect, &[&table_fig(&difference(d, m, lang))]));
         }
         items.push(item);
     }

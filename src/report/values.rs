@@ -35,6 +35,15 @@ impl Measure {
         }
     }
 
+    /// The measure of a KPI's unit (`share`, `people`, `DKK`).
+    pub fn of_unit(unit: &str) -> Measure {
+        match unit {
+            "share" => Measure::Share,
+            "DKK" => Measure::Money,
+            _ => Measure::Count,
+        }
+    }
+
     /// A value without its unit: a level, or a difference (`diff`, shares
     /// then in percentage points).
     pub fn number(self, v: f64, diff: bool, lang: Lang) -> String {

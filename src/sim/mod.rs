@@ -6,4 +6,5 @@ pub mod intervene;
 pub mod participation;
 pub mod plan;
 pub mod population;
+pub mod quantity;
 pub mod rng;
