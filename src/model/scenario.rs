@@ -840,6 +840,20 @@ impl Scenario {
                 c.months
             ));
         }
+        for k in &self.kpis {
+            out.push(format!(
+                "# kpi {}: {} at {}, target {} {} ({})",
+                k.name,
+                k.value,
+                k.at,
+                match k.goal {
+                    crate::model::kpi::Goal::AtMost => "at most",
+                    crate::model::kpi::Goal::AtLeast => "at least",
+                },
+                k.target,
+                k.unit
+            ));
+        }
         out.join("\n") + "\n"
     }
 
