@@ -4,6 +4,9 @@
 //! iteration and reports throughput as elements (person-months) per second,
 //! single-threaded. `project/no-pricing` measures the engine with the money
 //! side switched off, so the ratio to `project` is what pricing costs.
+//! `project-0.1.0` runs 0.1.0's own `aalborg-project.toml` (a v1 file, kept
+//! in `benches/fixtures/`), so that this engine and 0.1.0's can be compared
+//! on the same workload: 0.1.0's `engine/project` runs that file.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fleksim::{engine, Plan};
@@ -31,6 +34,10 @@ fn bench(c: &mut Criterion) {
         ("project", project),
         ("project/no-pricing", unpriced),
         ("project/v1-exits-no-cohorts", Plan::new(&v1)),
+        (
+            "project-0.1.0",
+            plan("benches/fixtures/aalborg-project-0.1.0.toml"),
+        ),
         ("markov-check", plan("scenarios/markov-check.toml")),
         ("baseline", plan("scenarios/aalborg-baseline.toml")),
     ];
