@@ -115,9 +115,13 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
 }
 
 fn describe(role: &str, name: &str, info: &ScenarioInfo, lang: Lang) -> String {
-    match info.description_in(lang) {
+    let text = match info.description_in(lang) {
         Some(d) => format!("{role}: {name} — {d}"),
         None => format!("{role}: {name}"),
+    };
+    match info.scheme_note(lang) {
+        Some(n) => format!("{text} {n}"),
+        None => text,
     }
 }
 

@@ -62,6 +62,9 @@ pub fn header(v: &RunView, lang: Lang, provenance: bool) -> String {
     if let Some(d) = v.info.description_in(lang) {
         out.push_str(&para("description", d));
     }
+    if let Some(n) = v.info.scheme_note(lang) {
+        out.push_str(&para("description", &n));
+    }
     let months = v.data.months();
     let mut meta = Vec::new();
     if provenance {

@@ -31,6 +31,11 @@ pub struct ScenarioInfo {
     pub money: MoneyInfo,
     /// The scenario's declared KPIs (`[[kpis]]`; empty: the seed's apply).
     pub kpis: Vec<crate::model::kpi::Kpi>,
+    /// The labels (English, Danish) of the scheme's states when the
+    /// scenario declares them (`[states.ly]`, `[states.flex]`): what the
+    /// figures' LY and flexjob stand for.
+    pub benefit: Option<(String, String)>,
+    pub job: Option<(String, String)>,
 }
 
 /// What the report says about a scenario's money (defaults where the
@@ -81,6 +86,28 @@ impl ScenarioInfo {
             Lang::Da => &self.assumptions_da,
         };
         Some(a.as_slice()).filter(|a| !a.is_empty())
+    }
+
+    /// A sentence saying what the figures' LY and flexjob stand for, when
+    /// the scenario declares the scheme's states as another programme's.
+    pub fn scheme_note(&self, lang: Lang) -> Option<String> {
+        if self.benefit.is_none() && self.job.is_none() {
+            return None;
+        }
+        let pick = |(en, da): &(String, String)| match lang {
+            Lang::Da if !da.is_empty() => da.clone(),
+            _ => en.clone(),
+        };
+        let w = lang.words();
+        let benefit = self.benefit.as_ref().map_or_else(|| "LY".to_string(), pick);
+        let job = self
+            .job
+            .as_ref()
+            .map_or_else(|| "flexjob".to_string(), pick);
+        Some(format!(
+            "{} {benefit}; {} {job}.",
+            w.scheme_benefit, w.scheme_job
+        ))
     }
 
     /// The texts the scenario has in the other language but not in `lang`
@@ -199,10 +226,24 @@ pub fn scenario_info(file: &Path, key: &str, json: &Value) -> Result<ScenarioInf
             ))
         })?,
     };
+    // The scheme's states as the scenario declares them (model v2).
+    let declared = |state: &str, kind: &str| -> Option<(String, String)> {
+        let d = json.get("states")?.get(state)?;
+        if d.get("kind").and_then(Value::as_str) != Some(kind) {
+            return None;
+        }
+        let label = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let en = label("label");
+        (!en.is_empty()).then(|| (en, label("label_da")))
+    };
+    let benefit = declared("ly", "benefit");
+    let job = declared("flex", "job");
     Ok(ScenarioInfo {
         start,
         money,
         kpis,
+        benefit,
+        job,
         name: text("name"),
         description: text("description"),
         assumptions: texts("assumptions"),
@@ -247,6 +288,36 @@ mod tests {
             vec![(m("2017-01"), m("2018-09")), (m("2020-01"), m("2020-02"))]
         );
         assert!(union_windows(vec![]).is_empty());
+    }
+
+    #[test]
+    fn a_declared_scheme_says_what_ly_and_flexjob_stand_for() {
+        let json = serde_json::json!({
+            "name": "x",
+            "states": {
+                "ly": { "kind": "benefit", "label": "On kontanthjælp", "label_da": "På kontanthjælp" },
+                "flex": { "kind": "job", "label": "In an ordinary job" },
+                "other": { "kind": "exit", "label": "Other" },
+            },
+        });
+        let info = scenario_info(Path::new("m.json"), "scenario", &json).unwrap();
+        let en = info.scheme_note(Lang::En).unwrap();
+        assert!(
+            en.contains("On kontanthjælp") && en.contains("In an ordinary job"),
+            "{en}"
+        );
+        let da = info.scheme_note(Lang::Da).unwrap();
+        assert!(
+            da.contains("På kontanthjælp") && da.contains("„fleksjob“"),
+            "{da}"
+        );
+        let plain = serde_json::json!({ "name": "x", "states": { "other": { "kind": "exit" } } });
+        let info = scenario_info(Path::new("m.json"), "scenario", &plain).unwrap();
+        assert_eq!(
+            info.scheme_note(Lang::En),
+            None,
+            "a flexjob scenario needs no note"
+        );
     }
 
     #[test]
