@@ -872,6 +872,25 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
     }
 }
 
+/// A key and whether a declaration sets it.
+type Set = (&'static str, bool);
+
+/// The keys of the scheme's benefit state and of its job state, each with
+/// whether `d` sets it (away from its default).
+fn scheme_keys(d: &StateDef) -> ([Set; 3], [Set; 2]) {
+    (
+        [
+            ("work_share", d.work_share != 0.0),
+            ("work_hours", d.work_hours != 0.0),
+            ("work_reduction", d.work_reduction != 1.0),
+        ],
+        [
+            ("job", d.job.is_some()),
+            ("self_support_months", d.self_support_months != 12),
+        ],
+    )
+}
+
 /// The scheme's benefit and job states, when a scenario declares them
 /// (`[states.ly]` of kind `benefit`, `[states.flex]` of kind `job`). Returns
 /// whether `d` is one of the scheme's kinds (then the exit and programme
@@ -917,15 +936,7 @@ fn check_scheme_state(c: &mut Checker, name: &str, d: &StateDef) -> bool {
             );
         }
     }
-    let benefit_only = [
-        ("work_share", d.work_share != 0.0),
-        ("work_hours", d.work_hours != 0.0),
-        ("work_reduction", d.work_reduction != 1.0),
-    ];
-    let job_only = [
-        ("job", d.job.is_some()),
-        ("self_support_months", d.self_support_months != 12),
-    ];
+    let (benefit_only, job_only) = scheme_keys(d);
     let wrong = if d.kind == Kind::Benefit {
         &job_only[..]
     } else {
@@ -993,13 +1004,8 @@ fn check_states(c: &mut Checker, s: &Scenario) {
                 "is missing: an exit or programme state must write its monthly cost in DKK (0 is allowed)",
             );
         }
-        for (field, set) in [
-            ("work_share", d.work_share != 0.0),
-            ("work_hours", d.work_hours != 0.0),
-            ("work_reduction", d.work_reduction != 1.0),
-            ("job", d.job.is_some()),
-            ("self_support_months", d.self_support_months != 12),
-        ] {
+        let (benefit_only, job_only) = scheme_keys(d);
+        for (field, set) in benefit_only.into_iter().chain(job_only) {
             if set {
                 c.fail(
                     format!("{key}.{field}"),

@@ -114,6 +114,19 @@ pub fn section(c: &ComparisonData, lang: Lang) -> anyhow::Result<String> {
     Ok(out)
 }
 
+/// A row of `comparison_summary.csv` as the difference tables show it:
+/// the mean as the central value, with the 5th and 95th percentiles.
+fn paired(r: &super::data::SummaryRow) -> Quantiles {
+    Quantiles {
+        mean: r.mean_diff,
+        p05: r.p05,
+        p50: r.mean_diff,
+        p95: r.p95,
+        p25: None,
+        p75: None,
+    }
+}
+
 fn describe(role: &str, name: &str, info: &ScenarioInfo, lang: Lang) -> String {
     let text = match info.description_in(lang) {
         Some(d) => format!("{role}: {name} — {d}"),
@@ -592,14 +605,7 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
             } else {
                 lang.month_text(&r.period)
             };
-            let q = Quantiles {
-                mean: r.mean_diff,
-                p05: r.p05,
-                p50: r.mean_diff,
-                p95: r.p95,
-                p25: None,
-                p75: None,
-            };
+            let q = paired(r);
             rows.push((
                 keyed(&name, metric),
                 vec![
@@ -620,14 +626,7 @@ fn summary_table(c: &ComparisonData, lang: Lang) -> String {
         let key = format!("kpi:{}", k.name);
         let m = Measure::of_unit(&k.unit);
         for r in c.summary.iter().filter(|r| r.metric == key) {
-            let q = Quantiles {
-                mean: r.mean_diff,
-                p05: r.p05,
-                p50: r.mean_diff,
-                p95: r.p95,
-                p25: None,
-                p75: None,
-            };
+            let q = paired(r);
             rows.push((
                 keyed(kpi_view::label(k, lang), &key),
                 vec![

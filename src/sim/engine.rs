@@ -344,6 +344,10 @@ impl<'a> Rules<'a> {
             None => (-1, -1),
         };
         let (up, down) = hour_probabilities(h, fu, false, 0, 1.0);
+        let (benefit, job) = crate::model::states::scheme(&s.states);
+        let ordinary = job.filter(|j| j.job == Some(JobKind::Ordinary));
+        let frailty_exit = s.ly.frailty_on.contains(&Transition::Exit);
+        let capacity_exit = s.staffing.capacity_on.contains(&Transition::Exit);
         Rules {
             plan,
             h,
@@ -358,23 +362,14 @@ impl<'a> Rules<'a> {
             hours_model: h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0,
             keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
             cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
-            frailty_exit: s.ly.frailty_on.contains(&Transition::Exit),
-            capacity_exit: s.staffing.capacity_on.contains(&Transition::Exit),
+            frailty_exit,
+            capacity_exit,
             frailty_find: s.ly.frailty_on.contains(&Transition::FindJob),
             capacity_find: s.staffing.capacity_on.contains(&Transition::FindJob),
-            exit_scaled: s.ly.frailty_on.contains(&Transition::Exit)
-                || s.staffing.capacity_on.contains(&Transition::Exit),
-            work_share: crate::model::states::scheme(&s.states)
-                .0
-                .map_or(0.0, |b| b.work_share),
-            job_weeks: match crate::model::states::scheme(&s.states).1 {
-                Some(j) if j.job == Some(JobKind::Ordinary) => 0.0,
-                _ => WEEKS_STEP,
-            },
-            self_support: match crate::model::states::scheme(&s.states).1 {
-                Some(j) if j.job == Some(JobKind::Ordinary) => j.self_support_months,
-                _ => u32::MAX,
-            },
+            exit_scaled: frailty_exit || capacity_exit,
+            work_share: benefit.map_or(0.0, |b| b.work_share),
+            job_weeks: if ordinary.is_some() { 0.0 } else { WEEKS_STEP },
+            self_support: ordinary.map_or(u32::MAX, |j| j.self_support_months),
             organic: (threshold(up), threshold(up + down)),
             pricing: plan.pricing,
             ly_exit: &plan.ly_exit,
