@@ -23,12 +23,13 @@ use crate::model::metrics as mx;
 use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours, Transition};
 use crate::model::states::{JobKind, MAX_EXIT_STATES};
+use crate::sim::asleep::{Asleep, Keys};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
-    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN,
+    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN, OLD,
 };
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
@@ -148,6 +149,10 @@ pub struct Population {
     pub old: Vec<Person>,
     to_ly: Vec<Person>,
     to_flex: Vec<Person>,
+    /// Jobs that fall asleep at the end of this month, and those asleep
+    /// ([`crate::sim::asleep`]).
+    to_sleep: Vec<Person>,
+    asleep: Asleep,
     /// Cohort members who left the scheme this month.
     cohort_exits: Vec<CohortExit>,
 }
@@ -168,12 +173,13 @@ impl Population {
         self.old.clear();
         self.to_ly.clear();
         self.to_flex.clear();
+        self.to_sleep.clear();
         self.cohort_exits.clear();
     }
 
-    /// Everyone in the scheme.
+    /// Everyone in the scheme, asleep or not.
     pub fn len(&self) -> usize {
-        self.ly.len() + self.flex.len() + self.old.len()
+        self.ly.len() + self.flex.len() + self.old.len() + self.asleep.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -226,6 +232,9 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         }
         person_months += pop.len() as u64;
         let r = &run.r;
+        if m.flex_tag.any() && !pop.asleep.is_empty() {
+            wake_all(t, pop, r.keep_flex); // a cohort joins by job month: everyone is looked at
+        }
         let exits = &mut pop.cohort_exits;
         let places = &mut run.places;
         // Steps 3 and 4 come in two builds each, with and without
@@ -237,20 +246,48 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         } else {
             ly_step::<false>(r, &m, ly, to_flex, &mut tally.c, exits, places);
         }
-        let (flex, to_ly) = (&mut pop.flex, &mut pop.to_ly);
-        if r.iv_flex {
-            flex_step::<true>(r, &m, flex, to_ly, &mut tally, exits, places); // 4
+        let asleep_old = if r.sleep {
+            asleep_month(r, &m, pop, &mut tally) // 4 and 5, jobs asleep
         } else {
-            flex_step::<false>(r, &m, flex, to_ly, &mut tally, exits, places);
+            0
+        };
+        let exits = &mut pop.cohort_exits;
+        let (flex, to_ly, to_sleep) = (&mut pop.flex, &mut pop.to_ly, &mut pop.to_sleep);
+        let jobs = Jobs {
+            to_ly,
+            to_sleep,
+            cohort_exits: exits,
+        };
+        if r.iv_flex {
+            flex_step::<true>(r, &m, flex, jobs, &mut tally, places); // 4
+        } else {
+            flex_step::<false>(r, &m, flex, jobs, &mut tally, places);
         }
-        old_step(r, &m, &mut pop.old, &mut pop.to_ly, &mut tally.c, exits); // 5
+        let jobs = Jobs {
+            to_ly: &mut pop.to_ly,
+            to_sleep: &mut pop.to_sleep,
+            cohort_exits: &mut pop.cohort_exits,
+        };
+        let asleep_now = pop.asleep.old;
+        old_step(
+            r,
+            &m,
+            &mut pop.old,
+            jobs,
+            &mut tally.c,
+            (asleep_old, asleep_now),
+        ); // 5
         end_of_month(r, &m, pop, &mut tally); // 6
         run.places.end_of_month();
         if t < plan.cohorts.last_month {
             follow.month(t, pop);
         }
         run.due = tally.c.next;
+        for (n, &k) in tally.end_hist.iter_mut().zip(&pop.asleep.end) {
+            *n += k;
+        }
         tally.count_stocks();
+        fall_asleep(r, t, pop);
         tally.price_subsidies(r, &m);
         tally.price_exits(r, &m, &run.exit_stock);
         leave_exit_states(r.plan, run.rep, t, &mut run.exit_stock);
@@ -333,6 +370,72 @@ struct Rules<'a> {
     /// Whether any intervention acts on LY, in flexjobs.
     iv_ly: bool,
     iv_flex: bool,
+    /// Next-event sampling ([`crate::sim::asleep`]): whether jobs can fall
+    /// asleep, from which job month (2013 rules, old rules), whether a
+    /// contact can ever fall, the job month from which follow-up has no
+    /// contact or protection left, the months a screening contact and its
+    /// protection take, the months in which cohorts are counted, and the
+    /// chances a sleeping job faces each month.
+    sleep: bool,
+    sleep_from: u16,
+    old_sleep_from: u16,
+    contacts_ever: bool,
+    contact_done: u16,
+    screen_months: usize,
+    cohort_last: usize,
+    quiet: Quiet,
+}
+
+/// The monthly chances of a job asleep: dismissal and leaving (dismissal
+/// or exit) past the last step of the tables; an hours increase and
+/// decrease without (0) and with (1) a progression agreement; and `ln` of
+/// the chance of a month without any of them.
+#[derive(Clone, Copy, Debug)]
+struct Quiet {
+    dismiss: f64,
+    leave: f64,
+    up: [f64; 2],
+    down: [f64; 2],
+    ln_calm: [f64; 2],
+    old_dismiss: f64,
+    old_leave: f64,
+    old_ln_calm: f64,
+}
+
+impl Quiet {
+    fn new(plan: &Plan, hours_model: bool, sleep_from: u16, old_from: u16) -> Quiet {
+        let p = |thr: u64| thr as f64 / 2f64.powi(64);
+        let (s, d, o) = (&plan.scenario, sleep_from as usize, old_from as usize);
+        let (dismiss, leave) = (p(plan.dismissal_thr[d]), p(plan.flex_leave_thr[d]));
+        let (old_dismiss, old_leave) = (p(plan.old_dismissal_thr[o]), p(plan.old_leave_thr[o]));
+        let hours = |flags| match hours_model {
+            true => hour_probabilities(&s.hours, &s.policy.followup, false, flags, 1.0),
+            false => (0.0, 0.0),
+        };
+        let (h0, h1) = (hours(0), hours(F_AGREEMENT));
+        let calm = |(up, down): (f64, f64)| ((1.0 - leave) * (1.0 - up - down)).ln();
+        Quiet {
+            dismiss,
+            leave,
+            up: [h0.0, h1.0],
+            down: [h0.1, h1.1],
+            ln_calm: [calm(h0), calm(h1)],
+            old_dismiss,
+            old_leave,
+            old_ln_calm: (1.0 - old_leave).ln(),
+        }
+    }
+}
+
+/// The first job month from which every table in `tables` keeps its last
+/// value.
+fn constant_from(tables: &[&[u64; MAX_TABLE]]) -> u16 {
+    let last = MAX_TABLE - 1;
+    let mut d = last;
+    while d > 0 && tables.iter().all(|t| t[d - 1] == t[last]) {
+        d -= 1;
+    }
+    d as u16
 }
 
 impl<'a> Rules<'a> {
@@ -348,6 +451,10 @@ impl<'a> Rules<'a> {
         let ordinary = job.filter(|j| j.job == Some(JobKind::Ordinary));
         let frailty_exit = s.ly.frailty_on.contains(&Transition::Exit);
         let capacity_exit = s.staffing.capacity_on.contains(&Transition::Exit);
+        let hours_model = h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0;
+        let sleep_from = constant_from(&[&plan.dismissal_thr, &plan.flex_leave_thr]);
+        let old_sleep_from = constant_from(&[&plan.old_dismissal_thr, &plan.old_leave_thr]);
+        let iv_flex = plan.interventions.flex_all != 0;
         Rules {
             plan,
             h,
@@ -359,7 +466,7 @@ impl<'a> Rules<'a> {
             screen_first,
             screen_last,
             steps: (h.step_max - h.step_min + 1) as f64,
-            hours_model: h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0,
+            hours_model,
             keep_flex: rf.keep_flex_months.min(u16::MAX as u32) as u16,
             cap_months: rf.cap_months.min(u16::MAX as u32) as u16,
             frailty_exit,
@@ -380,7 +487,15 @@ impl<'a> Rules<'a> {
             old_dismissal_thr: &plan.old_dismissal_thr,
             old_leave_thr: &plan.old_leave_thr,
             iv_ly: plan.interventions.ly_all != 0,
-            iv_flex: plan.interventions.flex_all != 0,
+            iv_flex,
+            sleep: plan.next_event && !iv_flex && ordinary.is_none(),
+            sleep_from,
+            old_sleep_from,
+            contacts_ever: plan.screening.is_some() || plan.followup_on.iter().any(|&on| on),
+            contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
+            screen_months: (fu.protect_months as usize).max(1),
+            cohort_last: plan.cohorts.last_month,
+            quiet: Quiet::new(plan, hours_model, sleep_from, old_sleep_from),
         }
     }
 }
@@ -450,6 +565,7 @@ impl<'a> Run<'a> {
         let s = &plan.scenario;
         let factory = Factory::new(plan, rep);
         pop.clear();
+        pop.asleep.reset(plan.months);
         for i in 0..s.initial.ly as u64 {
             pop.ly.push(factory.initial_ly(i));
         }
@@ -958,13 +1074,18 @@ fn flex_step<const IV: bool>(
     r: &Rules,
     m: &MonthCtx,
     flex: &mut Vec<Person>,
-    to_ly: &mut Vec<Person>,
+    jobs: Jobs,
     tally: &mut Tally,
-    cohort_exits: &mut Vec<CohortExit>,
     places: &mut Seats,
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, tally.c);
+    let Jobs {
+        to_ly,
+        to_sleep,
+        cohort_exits,
+    } = jobs;
+    let sleep = !IV && r.sleep;
     let mut i = 0;
     while i < flex.len() {
         let p = &mut flex[i];
@@ -1009,9 +1130,21 @@ fn flex_step<const IV: bool>(
         if m.contact_work {
             c.next.add(r, p, m.t + 1, m.next_mask);
         }
+        if sleep && can_sleep(r, p, m.t) {
+            to_sleep.push(flex.swap_remove(i));
+            continue;
+        }
         i += 1;
     }
     tally.c = c;
+}
+
+/// Where people leaving a job step go: dismissed to LY, asleep
+/// ([`crate::sim::asleep`]), and the cohort members who leave the scheme.
+struct Jobs<'p> {
+    to_ly: &'p mut Vec<Person>,
+    to_sleep: &'p mut Vec<Person>,
+    cohort_exits: &'p mut Vec<CohortExit>,
 }
 
 /// Step 4, pricing: a month of flex subsidy at the hours held at its start.
@@ -1117,8 +1250,17 @@ fn change_hours<const IV: bool>(
         return;
     }
     let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
-    let v = unit(y);
-    if y < t_up {
+    move_hours(r, p, c, unit(y), y < t_up, (up, down));
+}
+
+/// An hours change of `p` (docs/model.md, "Hours"): `v` in `[0, up +
+/// down)` is the draw's position; an increase when `is_up` (up to the
+/// ceiling), else a decrease (down to 1 hour), by a step the position
+/// within its chance decides.
+#[inline(always)]
+fn move_hours(r: &Rules, p: &mut Person, c: &mut Counts, v: f64, is_up: bool, up_down: (f64, f64)) {
+    let (h, (up, down)) = (r.h, up_down);
+    if is_up {
         if p.hours < p.ceiling {
             let step = h.step_min as f64 + (v / up * r.steps).floor();
             let step = (step as u8).min(h.step_max);
@@ -1135,18 +1277,27 @@ fn change_hours<const IV: bool>(
 
 /// Step 5, people in old-rules flexjobs: a flat subsidy to the employer,
 /// priced by the count at the start of the month, then one draw between
-/// dismissal (moving to `to_ly`), exit and staying.
+/// dismissal (moving to `to_ly`), exit and staying. `asleep`: the
+/// old-rules jobs asleep at the start of the month and still asleep now
+/// (their events were [`asleep_month`]'s).
 fn old_step(
     r: &Rules,
     m: &MonthCtx,
     old: &mut Vec<Person>,
-    to_ly: &mut Vec<Person>,
+    jobs: Jobs,
     counts: &mut Counts,
-    cohort_exits: &mut Vec<CohortExit>,
+    asleep: (u32, u32),
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
-    let old_start = old.len() as f64;
+    let Jobs {
+        to_ly,
+        to_sleep,
+        cohort_exits,
+    } = jobs;
+    let (asleep_start, asleep_now) = asleep;
+    let old_start = (old.len() + asleep_start as usize) as f64;
+    let mut slept = 0u32;
     c.cost_old = old_start * m.pr.old_scheme;
     c.refusion_flex += old_start * m.pr.old_scheme * r.plan.scenario.money.old_rules_refusion;
     let mut i = 0;
@@ -1171,9 +1322,14 @@ fn old_step(
             continue;
         }
         next_job_month(p, r.keep_flex, u32::MAX);
+        if r.sleep && can_sleep_old(r, p, m.t) {
+            to_sleep.push(old.swap_remove(i));
+            slept += 1;
+            continue;
+        }
         i += 1;
     }
-    c.old = old.len() as u32;
+    c.old = old.len() as u32 + slept + asleep_now;
     c.flex += c.old;
     *counts = c;
 }
@@ -1191,6 +1347,184 @@ fn end_of_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
         tally.c.next.add(r, &p, m.t + 1, m.next_mask);
         pop.flex.push(p);
     }
+}
+
+/// Whether a 2013-rules job that goes on after month `t` can sleep from
+/// `t + 1` ([`crate::sim::asleep`]): its hazards are past their last step,
+/// its benefit weeks no longer count on the staircase, no follow-up or
+/// screening contact (nor its protection) can fall on it, and it is not in
+/// a cohort still being counted.
+#[inline(always)]
+fn can_sleep(r: &Rules, p: &Person, t: usize) -> bool {
+    let screened = p.screen_t == NO_SCREEN || p.screen_t as usize + r.screen_months <= t + 1;
+    let followed = (p.start_hours <= r.max_start) & (p.dur < r.contact_done);
+    let no_contact = !r.contacts_ever || !followed & screened;
+    (p.dur >= r.sleep_from)
+        & (p.weeks >= 52.0)
+        & no_contact
+        & ((p.cohort == 0) | (t >= r.cohort_last))
+}
+
+/// [`can_sleep`] for an old-rules job (no hours, contacts or staircase).
+#[inline(always)]
+fn can_sleep_old(r: &Rules, p: &Person, t: usize) -> bool {
+    (p.dur >= r.old_sleep_from) & ((p.cohort == 0) | (t >= r.cohort_last))
+}
+
+/// Steps 4 and 5 for the jobs asleep: their month is priced from the
+/// histogram they keep, and those whose event falls in month `t` have it
+/// (one draw, [`flex_event`], [`old_event`]). Returns the old-rules jobs
+/// that were asleep at the start of the month.
+fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally) -> u32 {
+    let asleep = &mut pop.asleep;
+    for (k, &n) in asleep.cost.iter().enumerate() {
+        if n > 0 {
+            let stair = m.staircase & (k >= HOURS);
+            tally.cost_hist[cost_key((k % HOURS) as u8, stair as usize)] += n;
+        }
+    }
+    let old_start = asleep.old;
+    let mut due = asleep.take(m.t, sleep_keys);
+    for mut p in due.drain(..) {
+        catch_up(&mut p, m.t, r.keep_flex);
+        p.flex_history = job_months(p.flex_history, 1);
+        let jobs = Jobs {
+            to_ly: &mut pop.to_ly,
+            to_sleep: &mut pop.to_sleep,
+            cohort_exits: &mut pop.cohort_exits,
+        };
+        if p.state == OLD {
+            old_event(r, p, jobs, &mut tally.c);
+        } else {
+            flex_event(r, p, jobs, tally);
+        }
+    }
+    asleep.give_back(m.t, due);
+    old_start
+}
+
+/// The histogram keys of a job asleep (`None` in old rules).
+fn sleep_keys(p: &Person) -> Option<Keys> {
+    (p.state != OLD).then(|| Keys {
+        cost: p.hours as usize + HOURS * (p.flags & F_NEW_REFUSION != 0) as usize,
+        end: end_key(p),
+    })
+}
+
+/// A job wakes at the start of month `t`: the months it slept are
+/// counted as [`next_job_month`] would have counted them one by one (the
+/// count of flexjob months within 18 only grows in a job, so the refusion
+/// cap's restart can be applied once, at the end).
+#[inline]
+fn catch_up(p: &mut Person, t: usize, keep_flex: u16) {
+    let months = t - p.since as usize;
+    p.dur = p.dur.saturating_add(months.min(u16::MAX as usize) as u16);
+    p.flex_history = job_months(p.flex_history, months);
+    if p.cap_months != 0 && (p.flex_history & 0x3FFFF).count_ones() >= keep_flex as u32 {
+        p.cap_months = 0;
+    }
+}
+
+/// The flexjob history after `months` more months in a job.
+#[inline]
+fn job_months(history: u32, months: usize) -> u32 {
+    if months >= 32 {
+        u32::MAX
+    } else {
+        (history << months) | ((1u32 << months) - 1)
+    }
+}
+
+/// The event of a 2013-rules job asleep, in the month it falls: one draw
+/// within the chance of any event decides between dismissal, exit and an
+/// hours change, in the proportions a month's two draws give them. Who
+/// stays falls asleep again.
+fn flex_event(r: &Rules, mut p: Person, jobs: Jobs, tally: &mut Tally) {
+    let (q, c) = (&r.quiet, &mut tally.c);
+    let a = (p.flags & F_AGREEMENT != 0) as usize;
+    let change = q.up[a] + q.down[a];
+    let u = uniform(&mut p.events) * (q.leave + (1.0 - q.leave) * change);
+    if u < q.leave {
+        if u < q.dismiss {
+            dismiss(&mut p);
+            c.dismissals += 1;
+            jobs.to_ly.push(p);
+        } else {
+            c.exits_flex += 1;
+            let within = (u - q.dismiss) / (q.leave - q.dismiss);
+            let e = r.plan.flex_route.pick(idx(p.dur), within);
+            c.exits_to[e] += 1;
+            left_scheme(&p, e, jobs.cohort_exits);
+        }
+        return;
+    }
+    let v = (u - q.leave) / (1.0 - q.leave);
+    move_hours(r, &mut p, c, v, v < q.up[a], (q.up[a], q.down[a]));
+    next_job_month(&mut p, r.keep_flex, r.self_support);
+    tally.end_hist[end_key(&p)] += 1;
+    jobs.to_sleep.push(p);
+}
+
+/// The event of an old-rules job asleep: dismissal or exit, in their
+/// proportions.
+fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
+    let q = &r.quiet;
+    let u = uniform(&mut p.events) * q.old_leave;
+    if u < q.old_dismiss {
+        dismiss(&mut p);
+        c.dismissals += 1;
+        jobs.to_ly.push(p);
+    } else {
+        c.exits_flex += 1;
+        let within = (u - q.old_dismiss) / (q.old_leave - q.old_dismiss);
+        let e = r.plan.old_route.pick(idx(p.dur), within);
+        c.exits_to[e] += 1;
+        left_scheme(&p, e, jobs.cohort_exits);
+    }
+}
+
+/// The jobs that may sleep after month `t` fall asleep: each draws the
+/// months without an event (geometric, by inversion) and is filed under
+/// the month of the next.
+fn fall_asleep(r: &Rules, t: usize, pop: &mut Population) {
+    let q = &r.quiet;
+    for mut p in pop.to_sleep.drain(..) {
+        let ln_calm = if p.state == OLD {
+            q.old_ln_calm
+        } else {
+            q.ln_calm[(p.flags & F_AGREEMENT != 0) as usize]
+        };
+        let calm = calm_months(ln_calm, uniform(&mut p.events));
+        p.since = (t + 1) as u16;
+        let keys = sleep_keys(&p);
+        pop.asleep.put(p, (t + 1).saturating_add(calm), keys);
+    }
+}
+
+/// Months without an event before the next, where `ln_calm` is `ln` of a
+/// month's chance of none, by inverting the geometric distribution at `u`
+/// in `[0, 1)`; `usize::MAX` when no event can happen.
+#[inline]
+fn calm_months(ln_calm: f64, u: f64) -> usize {
+    if ln_calm == 0.0 {
+        return usize::MAX;
+    }
+    ((1.0 - u).ln() / ln_calm).floor() as usize
+}
+
+/// Everyone asleep wakes at the start of month `t` and goes back to the
+/// monthly loops (the chances are the same every month, so the events drawn
+/// for later months can be forgotten).
+fn wake_all(t: usize, pop: &mut Population, keep_flex: u16) {
+    let (flex, old) = (&mut pop.flex, &mut pop.old);
+    pop.asleep.wake_all(t, |mut p| {
+        catch_up(&mut p, t, keep_flex);
+        if p.state == OLD {
+            old.push(p);
+        } else {
+            flex.push(p);
+        }
+    });
 }
 
 /// What a month counts as it goes: the counters, and two histograms of the
@@ -1642,6 +1976,7 @@ mod tests {
             cohort_t: 0,
             iv: 0,
             iv_end: 0,
+            since: 0,
         };
         let job_month = |p: &mut Person| {
             p.flex_history = (p.flex_history << 1) | 1;

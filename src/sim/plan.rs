@@ -97,6 +97,11 @@ pub struct Plan {
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
     pub pricing: bool,
+    /// Sample the next event of a job whose hazards no longer change,
+    /// instead of drawing every month (docs/model.md, "Next-event
+    /// sampling"; the default). Off only in tests and the benchmark, to
+    /// compare the two methods' distributions and speeds.
+    pub next_event: bool,
 }
 
 /// Prices of one month (in the output's price level).
@@ -326,6 +331,7 @@ impl Plan {
                     .map(|b| (b.from, b.to, b.share)),
             ),
             pricing: true,
+            next_event: true,
             scenario: s,
         }
     }

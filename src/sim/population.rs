@@ -71,6 +71,10 @@ pub struct Person {
     /// its last month.
     pub iv: u8,
     pub iv_end: u16,
+    /// While asleep in a job (docs/model.md, "Next-event sampling"): the
+    /// first month of the stretch; `dur` then counts the months completed
+    /// before it.
+    pub since: u16,
 }
 
 /// Fixed-position attribute draws of one person: draw `k` is the `k`-th
@@ -190,6 +194,7 @@ impl<'a> Factory<'a> {
             cohort_t: 0,
             iv: 0,
             iv_end: 0,
+            since: 0,
         };
         (p, d)
     }

@@ -1,0 +1,126 @@
+//! Jobs asleep: next-event sampling (docs/model.md, "Next-event sampling").
+//!
+//! A person in a job whose monthly hazards no longer change (past the last
+//! step of the dismissal and exit tables, no contact or protection to
+//! come, no intervention, past the benefit weeks that move the staircase)
+//! faces the same chances every month. Instead of a draw every month, the
+//! engine draws once how many months pass without an event and files the
+//! person under the month of the next event. Until then the person is in
+//! no loop: they are counted and priced through the histograms kept here.
+//!
+//! This module is the calendar and its counts; what happens at an event is
+//! the engine's (`sim::engine`).
+
+use crate::model::money::HOURS_ROWS;
+use crate::sim::population::Person;
+
+/// The people asleep in jobs, filed by the month of their next event.
+#[derive(Debug)]
+pub struct Asleep {
+    /// `due[t]`: people whose next event falls in month `t`; the last
+    /// entry holds those whose next event falls after the horizon.
+    due: Vec<Vec<Person>>,
+    /// People asleep in 2013-rules jobs and in old-rules jobs.
+    pub flex: u32,
+    pub old: u32,
+    /// 2013-rules jobs asleep by hours and refusion regime
+    /// (`hours + HOURS_ROWS · new_refusion`): what prices their months.
+    pub cost: [u32; 2 * HOURS_ROWS],
+    /// 2013-rules jobs asleep by the engine's end-of-month histogram key
+    /// (hours, small start, hours above the start): what counts them.
+    pub end: [u32; 3 * HOURS_ROWS],
+}
+
+/// Where a sleeping 2013-rules job sits in the two histograms.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    pub cost: usize,
+    pub end: usize,
+}
+
+impl Default for Asleep {
+    fn default() -> Asleep {
+        Asleep {
+            due: Vec::new(),
+            flex: 0,
+            old: 0,
+            cost: [0; 2 * HOURS_ROWS],
+            end: [0; 3 * HOURS_ROWS],
+        }
+    }
+}
+
+impl Asleep {
+    /// Empties the calendar for a replication of `months` months, keeping
+    /// its memory.
+    pub fn reset(&mut self, months: usize) {
+        self.due.resize_with(months + 1, Vec::new);
+        self.due.truncate(months + 1);
+        for bucket in &mut self.due {
+            bucket.clear();
+        }
+        self.flex = 0;
+        self.old = 0;
+        self.cost.fill(0);
+        self.end.fill(0);
+    }
+
+    /// Everyone asleep.
+    pub fn len(&self) -> usize {
+        (self.flex + self.old) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Files `p` under month `wake` (after the horizon when it is past the
+    /// last month); `keys` for a 2013-rules job, `None` for an old-rules
+    /// job.
+    pub fn put(&mut self, p: Person, wake: usize, keys: Option<Keys>) {
+        self.count(keys, 1);
+        let last = self.due.len() - 1;
+        self.due[wake.min(last)].push(p);
+    }
+
+    /// Takes the people whose event falls in month `t` out of the counts;
+    /// give the emptied list back with [`Asleep::give_back`].
+    pub fn take(&mut self, t: usize, keys: impl Fn(&Person) -> Option<Keys>) -> Vec<Person> {
+        let people = std::mem::take(&mut self.due[t]);
+        for p in &people {
+            self.count(keys(p), -1);
+        }
+        people
+    }
+
+    /// Returns month `t`'s list, emptied, so that its memory is reused.
+    pub fn give_back(&mut self, t: usize, mut people: Vec<Person>) {
+        people.clear();
+        self.due[t] = people;
+    }
+
+    /// Wakes everyone (in month `t`): each person goes to `wake`, and the
+    /// calendar is empty.
+    pub fn wake_all(&mut self, t: usize, mut wake: impl FnMut(Person)) {
+        for bucket in &mut self.due[t..] {
+            for p in bucket.drain(..) {
+                wake(p);
+            }
+        }
+        self.flex = 0;
+        self.old = 0;
+        self.cost.fill(0);
+        self.end.fill(0);
+    }
+
+    fn count(&mut self, keys: Option<Keys>, by: i32) {
+        match keys {
+            Some(k) => {
+                self.flex = self.flex.wrapping_add_signed(by);
+                self.cost[k.cost] = self.cost[k.cost].wrapping_add_signed(by);
+                self.end[k.end] = self.end[k.end].wrapping_add_signed(by);
+            }
+            None => self.old = self.old.wrapping_add_signed(by),
+        }
+    }
+}
