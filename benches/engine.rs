@@ -3,7 +3,9 @@
 //! `cargo bench --bench engine` runs one replication of each scenario per
 //! iteration and reports throughput as elements (person-months) per second,
 //! single-threaded. `project/no-pricing` measures the engine with the money
-//! side switched off, so the ratio to `project` is what pricing costs.
+//! side switched off, so the ratio to `project` is what pricing costs;
+//! `project/monthly-draws` without next-event sampling (a draw for every
+//! job every month), so the ratio is what the sampling gains.
 //! `project-0.1.0` runs 0.1.0's own `aalborg-project.toml` (a v1 file, kept
 //! in `benches/fixtures/`), so that this engine and 0.1.0's can be compared
 //! on the same workload: 0.1.0's `engine/project` runs that file.
@@ -23,6 +25,10 @@ fn bench(c: &mut Criterion) {
     let project = plan("scenarios/aalborg-project.toml");
     let mut unpriced = project.clone();
     unpriced.pricing = false;
+    // The monthly draws for every job (the method before next-event
+    // sampling), to measure what the sampling gains.
+    let mut monthly = project.clone();
+    monthly.next_event = false;
     // The project without model v2's cohorts and priced exits (as in v1).
     let mut v1 = fleksim::input::load_file("scenarios/aalborg-project.toml".as_ref(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -33,6 +39,7 @@ fn bench(c: &mut Criterion) {
     let cases = [
         ("project", project),
         ("project/no-pricing", unpriced),
+        ("project/monthly-draws", monthly),
         ("project/v1-exits-no-cohorts", Plan::new(&v1)),
         (
             "project-0.1.0",

@@ -216,7 +216,7 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
 /// Optional keys that a resolved scenario may leave out but `--set` may set.
 fn settable_absent(path: &str) -> bool {
     let last = path.rsplit('.').next().unwrap_or("");
-    matches!(last, "from" | "to" | "p" | "p_year")
+    matches!(last, "from" | "to" | "p" | "p_year") || path == "sampling"
 }
 
 fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {

@@ -40,6 +40,11 @@ pub struct Scenario {
     pub replications: u32,
     #[serde(default)]
     pub seed: u64,
+    /// How the engine draws the months of jobs whose chances no longer
+    /// change (docs/model.md, "Next-event sampling"). Left out of the
+    /// resolved scenario at its default, so hashes stay as they were.
+    #[serde(default, skip_serializing_if = "Sampling::is_default")]
+    pub sampling: Sampling,
     /// The scenario this one is measured against (a file path, relative to
     /// this file), used by `fleksim tornado` for its default metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,6 +667,25 @@ impl Default for Screening {
             max_start_hours: 10,
             hours_per_contact: 1.0,
         }
+    }
+}
+
+/// How jobs are sampled (docs/model.md, "Next-event sampling").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sampling {
+    /// A job whose chances no longer change draws the month of its next
+    /// event once (0.2 on).
+    #[default]
+    NextEvent,
+    /// Every job draws every month, as fleksim 0.1 did: its results to the
+    /// bit.
+    Monthly,
+}
+
+impl Sampling {
+    fn is_default(&self) -> bool {
+        *self == Sampling::NextEvent
     }
 }
 

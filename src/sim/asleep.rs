@@ -99,18 +99,12 @@ impl Asleep {
         self.due[t] = people;
     }
 
-    /// Wakes everyone (in month `t`): each person goes to `wake`, and the
-    /// calendar is empty.
-    pub fn wake_all(&mut self, t: usize, mut wake: impl FnMut(Person)) {
-        for bucket in &mut self.due[t..] {
-            for p in bucket.drain(..) {
-                wake(p);
-            }
+    /// Visits everyone filed under month `t` or later (attributes that
+    /// the histograms do not key, such as a cohort, may change).
+    pub fn for_each_from(&mut self, t: usize, mut visit: impl FnMut(&mut Person)) {
+        for bucket in self.due.iter_mut().skip(t) {
+            bucket.iter_mut().for_each(&mut visit);
         }
-        self.flex = 0;
-        self.old = 0;
-        self.cost.fill(0);
-        self.end.fill(0);
     }
 
     fn count(&mut self, keys: Option<Keys>, by: i32) {

@@ -29,7 +29,7 @@ use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
-    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, LY, NO_SCREEN, OLD,
+    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_WAKE, LY, NO_SCREEN, OLD,
 };
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
@@ -103,10 +103,22 @@ impl Contact {
     /// every flexjob every month.
     #[inline(always)]
     fn of(p: &Person, t: usize, mask: u64, max_start: u8) -> Contact {
-        let d = p.dur as usize;
+        Contact::at(
+            p.dur as usize,
+            p.start_hours,
+            p.screen_t,
+            t,
+            mask,
+            max_start,
+        )
+    }
+
+    /// [`Contact::of`] a job at job month `d` in month `t`.
+    #[inline(always)]
+    fn at(d: usize, start_hours: u8, screen_t: u16, t: usize, mask: u64, max_start: u8) -> Contact {
         Contact {
-            follow: ((mask >> d.min(63)) & 1 == 1) & (d < 64) & (p.start_hours <= max_start),
-            screen: p.screen_t as usize == t,
+            follow: ((mask >> d.min(63)) & 1 == 1) & (d < 64) & (start_hours <= max_start),
+            screen: screen_t as usize == t,
         }
     }
 
@@ -151,7 +163,7 @@ pub struct Population {
     to_flex: Vec<Person>,
     /// Jobs that fall asleep at the end of this month, and those asleep
     /// ([`crate::sim::asleep`]).
-    to_sleep: Vec<Person>,
+    to_sleep: Vec<(Person, usize)>,
     asleep: Asleep,
     /// Cohort members who left the scheme this month.
     cohort_exits: Vec<CohortExit>,
@@ -232,8 +244,8 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         }
         person_months += pop.len() as u64;
         let r = &run.r;
-        if m.flex_tag.any() && !pop.asleep.is_empty() {
-            wake_all(t, pop, r.keep_flex); // a cohort joins by job month: everyone is looked at
+        if m.flex_tag.any() {
+            join_asleep(t, &m.flex_tag, &mut pop.asleep);
         }
         let exits = &mut pop.cohort_exits;
         let places = &mut run.places;
@@ -287,7 +299,9 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             *n += k;
         }
         tally.count_stocks();
-        fall_asleep(r, t, pop);
+        fall_asleep(r, t, pop, &mut run.due_asleep);
+        run.due.contacts += run.due_asleep[t + 1].contacts;
+        run.due.hours += run.due_asleep[t + 1].hours;
         tally.price_subsidies(r, &m);
         tally.price_exits(r, &m, &run.exit_stock);
         leave_exit_states(r.plan, run.rep, t, &mut run.exit_stock);
@@ -371,18 +385,16 @@ struct Rules<'a> {
     iv_ly: bool,
     iv_flex: bool,
     /// Next-event sampling ([`crate::sim::asleep`]): whether jobs can fall
-    /// asleep, from which job month (2013 rules, old rules), whether a
-    /// contact can ever fall, the job month from which follow-up has no
-    /// contact or protection left, the months a screening contact and its
-    /// protection take, the months in which cohorts are counted, and the
-    /// chances a sleeping job faces each month.
+    /// asleep, from which job month (2013 rules, old rules), the job months
+    /// of follow-up contacts and protection and the first after them, the
+    /// months a screening contact and its protection take, and the chances
+    /// a sleeping job faces each month.
     sleep: bool,
     sleep_from: u16,
     old_sleep_from: u16,
-    contacts_ever: bool,
+    touch_mask: u64,
     contact_done: u16,
     screen_months: usize,
-    cohort_last: usize,
     quiet: Quiet,
 }
 
@@ -488,13 +500,12 @@ impl<'a> Rules<'a> {
             old_leave_thr: &plan.old_leave_thr,
             iv_ly: plan.interventions.ly_all != 0,
             iv_flex,
-            sleep: plan.next_event && !iv_flex && ordinary.is_none(),
+            sleep: plan.next_event && ordinary.is_none(),
             sleep_from,
             old_sleep_from,
-            contacts_ever: plan.screening.is_some() || plan.followup_on.iter().any(|&on| on),
+            touch_mask: plan.contact_mask | plan.protect_mask,
             contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
             screen_months: (fu.protect_months as usize).max(1),
-            cohort_last: plan.cohorts.last_month,
             quiet: Quiet::new(plan, hours_model, sleep_from, old_sleep_from),
         }
     }
@@ -534,6 +545,9 @@ struct Run<'a> {
     n_direct: u64,
     /// Contacts due in the coming month, counted as people are updated.
     due: Due,
+    /// `due_asleep[t]`: contacts of jobs asleep that wake for them in
+    /// month `t`.
+    due_asleep: Vec<Due>,
     /// Scratch for the month's job finding ([`MonthCtx::find`]).
     find: [[f64; MAX_TABLE]; 2],
     /// People in each declared state, exit and programme states
@@ -588,6 +602,7 @@ impl<'a> Run<'a> {
             n_visit: 0,
             n_direct: 0,
             due,
+            due_asleep: vec![Due::default(); plan.months + 1],
             find: [[0.0; MAX_TABLE]; 2],
             exit_stock: [0; MAX_EXIT_STATES],
             course_ends: Vec::new(),
@@ -1085,7 +1100,7 @@ fn flex_step<const IV: bool>(
         to_sleep,
         cohort_exits,
     } = jobs;
-    let sleep = !IV && r.sleep;
+    let sleep = r.sleep;
     let mut i = 0;
     while i < flex.len() {
         let p = &mut flex[i];
@@ -1130,8 +1145,8 @@ fn flex_step<const IV: bool>(
         if m.contact_work {
             c.next.add(r, p, m.t + 1, m.next_mask);
         }
-        if sleep && can_sleep(r, p, m.t) {
-            to_sleep.push(flex.swap_remove(i));
+        if let Some(wake) = sleep.then(|| sleep_until(r, p, m.t)).flatten() {
+            to_sleep.push((flex.swap_remove(i), wake));
             continue;
         }
         i += 1;
@@ -1143,7 +1158,7 @@ fn flex_step<const IV: bool>(
 /// ([`crate::sim::asleep`]), and the cohort members who leave the scheme.
 struct Jobs<'p> {
     to_ly: &'p mut Vec<Person>,
-    to_sleep: &'p mut Vec<Person>,
+    to_sleep: &'p mut Vec<(Person, usize)>,
     cohort_exits: &'p mut Vec<CohortExit>,
 }
 
@@ -1322,8 +1337,8 @@ fn old_step(
             continue;
         }
         next_job_month(p, r.keep_flex, u32::MAX);
-        if r.sleep && can_sleep_old(r, p, m.t) {
-            to_sleep.push(old.swap_remove(i));
+        if r.sleep && can_sleep_old(r, p) {
+            to_sleep.push((old.swap_remove(i), usize::MAX));
             slept += 1;
             continue;
         }
@@ -1349,44 +1364,100 @@ fn end_of_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
     }
 }
 
-/// Whether a 2013-rules job that goes on after month `t` can sleep from
-/// `t + 1` ([`crate::sim::asleep`]): its hazards are past their last step,
-/// its benefit weeks no longer count on the staircase, no follow-up or
-/// screening contact (nor its protection) can fall on it, and it is not in
-/// a cohort still being counted.
+/// How long a 2013-rules job that goes on after month `t` may sleep
+/// ([`crate::sim::asleep`]): `None` when it must stay awake in `t + 1`
+/// (its hazards are not past their last step, its benefit weeks still
+/// count on the staircase, it holds an intervention's place, or a contact
+/// or protection falls on it then), else the month it must wake in at the
+/// latest (`usize::MAX`: never), the first in which a follow-up or
+/// screening contact, a protection or an intervention taking new people
+/// can reach it. Nothing of another scenario's policies decides whether a
+/// job sleeps, only when it wakes, so two scenarios keep their common
+/// random numbers until a policy acts.
 #[inline(always)]
-fn can_sleep(r: &Rules, p: &Person, t: usize) -> bool {
-    let screened = p.screen_t == NO_SCREEN || p.screen_t as usize + r.screen_months <= t + 1;
-    let followed = (p.start_hours <= r.max_start) & (p.dur < r.contact_done);
-    let no_contact = !r.contacts_ever || !followed & screened;
-    (p.dur >= r.sleep_from)
-        & (p.weeks >= 52.0)
-        & no_contact
-        & ((p.cohort == 0) | (t >= r.cohort_last))
-}
-
-/// [`can_sleep`] for an old-rules job (no hours, contacts or staircase).
-#[inline(always)]
-fn can_sleep_old(r: &Rules, p: &Person, t: usize) -> bool {
-    (p.dur >= r.old_sleep_from) & ((p.cohort == 0) | (t >= r.cohort_last))
-}
-
-/// Steps 4 and 5 for the jobs asleep: their month is priced from the
-/// histogram they keep, and those whose event falls in month `t` have it
-/// (one draw, [`flex_event`], [`old_event`]). Returns the old-rules jobs
-/// that were asleep at the start of the month.
-fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally) -> u32 {
-    let asleep = &mut pop.asleep;
-    for (k, &n) in asleep.cost.iter().enumerate() {
-        if n > 0 {
-            let stair = m.staircase & (k >= HOURS);
-            tally.cost_hist[cost_key((k % HOURS) as u8, stair as usize)] += n;
+fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
+    if (p.dur < r.sleep_from) | (p.weeks < 52.0) | (p.iv != 0 && p.iv & intervene::DONE == 0) {
+        return None;
+    }
+    let next = t + 1;
+    let mut wake = if r.iv_flex {
+        r.plan.interventions.flex_next[next.min(r.plan.months)]
+    } else {
+        usize::MAX
+    };
+    if p.screen_t != NO_SCREEN {
+        let screen = p.screen_t as usize;
+        if screen >= next {
+            wake = wake.min(screen);
+        } else if next < screen + r.screen_months {
+            return None;
         }
     }
-    let old_start = asleep.old;
-    let mut due = asleep.take(m.t, sleep_keys);
+    if p.start_hours <= r.max_start {
+        // The first month from `next` with follow-up in force at a job
+        // month of a contact or protection.
+        let plan = r.plan;
+        let mut d = p.dur as usize;
+        let mut tt = next;
+        while d < r.contact_done as usize && tt < plan.months && tt < wake {
+            if plan.followup_on[tt] && (r.touch_mask >> d) & 1 == 1 {
+                wake = tt;
+                break;
+            }
+            d += 1;
+            tt += 1;
+        }
+    }
+    (wake > next).then_some(wake)
+}
+
+/// Whether an old-rules job that goes on after month `t` may sleep (no
+/// contacts, protection or interventions reach it): from the month its
+/// tables keep their last value.
+#[inline(always)]
+fn can_sleep_old(r: &Rules, p: &Person) -> bool {
+    p.dur >= r.old_sleep_from
+}
+
+/// A cohort of 2013-rules jobs takes people by job month in month `t`:
+/// the jobs asleep join it where they are.
+fn join_asleep(t: usize, tag: &CohortTag, asleep: &mut Asleep) {
+    asleep.for_each_from(t, |p| {
+        if p.state != OLD {
+            let d = p
+                .dur
+                .saturating_add((t - p.since as usize).min(u16::MAX as usize) as u16);
+            if p.cohort == 0 {
+                let c = tag.join(d);
+                if c != 0 {
+                    p.cohort = c;
+                    p.cohort_t = t as u16;
+                }
+            }
+        }
+    });
+}
+
+/// Steps 4 and 5 for the jobs asleep: the jobs due to wake in month `t`
+/// go back to the monthly loops; the others' month is priced from the
+/// histogram they keep, and those whose event falls in `t` have it (one
+/// draw, [`flex_event`], [`old_event`]). Returns the old-rules jobs asleep
+/// at the start of the month.
+fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally) -> u32 {
+    let mut due = pop.asleep.take(m.t, sleep_keys);
+    let mut old_start = pop.asleep.old;
+    let mut cost = pop.asleep.cost;
     for mut p in due.drain(..) {
         catch_up(&mut p, m.t, r.keep_flex);
+        if p.flags & F_WAKE != 0 {
+            p.flags &= !F_WAKE;
+            pop.flex.push(p); // only 2013-rules jobs are woken
+            continue;
+        }
+        match sleep_keys(&p) {
+            Some(k) => cost[k.cost] += 1,
+            None => old_start += 1,
+        }
         p.flex_history = job_months(p.flex_history, 1);
         let jobs = Jobs {
             to_ly: &mut pop.to_ly,
@@ -1396,10 +1467,16 @@ fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
         if p.state == OLD {
             old_event(r, p, jobs, &mut tally.c);
         } else {
-            flex_event(r, p, jobs, tally);
+            flex_event(r, m.t, p, jobs, tally);
         }
     }
-    asleep.give_back(m.t, due);
+    pop.asleep.give_back(m.t, due);
+    for (k, &n) in cost.iter().enumerate() {
+        if n > 0 {
+            let stair = m.staircase & (k >= HOURS);
+            tally.cost_hist[cost_key((k % HOURS) as u8, stair as usize)] += n;
+        }
+    }
     old_start
 }
 
@@ -1435,16 +1512,17 @@ fn job_months(history: u32, months: usize) -> u32 {
     }
 }
 
-/// The event of a 2013-rules job asleep, in the month it falls: one draw
-/// within the chance of any event decides between dismissal, exit and an
-/// hours change, in the proportions a month's two draws give them. Who
-/// stays falls asleep again.
-fn flex_event(r: &Rules, mut p: Person, jobs: Jobs, tally: &mut Tally) {
+/// The event of a 2013-rules job asleep, in month `t` in which it falls:
+/// one draw within the chance of any event decides between dismissal,
+/// exit and an hours change, in the proportions a month's two draws give
+/// them. Who stays goes back to sleep.
+fn flex_event(r: &Rules, t: usize, mut p: Person, jobs: Jobs, tally: &mut Tally) {
     let (q, c) = (&r.quiet, &mut tally.c);
     let a = (p.flags & F_AGREEMENT != 0) as usize;
     let change = q.up[a] + q.down[a];
     let u = uniform(&mut p.events) * (q.leave + (1.0 - q.leave) * change);
     if u < q.leave {
+        p.iv = 0; // a job asleep holds no place: a new job may take one again
         if u < q.dismiss {
             dismiss(&mut p);
             c.dismissals += 1;
@@ -1462,7 +1540,9 @@ fn flex_event(r: &Rules, mut p: Person, jobs: Jobs, tally: &mut Tally) {
     move_hours(r, &mut p, c, v, v < q.up[a], (q.up[a], q.down[a]));
     next_job_month(&mut p, r.keep_flex, r.self_support);
     tally.end_hist[end_key(&p)] += 1;
-    jobs.to_sleep.push(p);
+    // At the latest, awake again next month.
+    let wake = sleep_until(r, &p, t).unwrap_or(t + 1);
+    jobs.to_sleep.push((p, wake));
 }
 
 /// The event of an old-rules job asleep: dismissal or exit, in their
@@ -1470,6 +1550,7 @@ fn flex_event(r: &Rules, mut p: Person, jobs: Jobs, tally: &mut Tally) {
 fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
     let q = &r.quiet;
     let u = uniform(&mut p.events) * q.old_leave;
+    p.iv = 0;
     if u < q.old_dismiss {
         dismiss(&mut p);
         c.dismissals += 1;
@@ -1485,19 +1566,36 @@ fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
 
 /// The jobs that may sleep after month `t` fall asleep: each draws the
 /// months without an event (geometric, by inversion) and is filed under
-/// the month of the next.
-fn fall_asleep(r: &Rules, t: usize, pop: &mut Population) {
+/// the month of the next, or under the month it must wake in if that
+/// comes first (a contact due then is counted now, as an awake job
+/// counts the next month's).
+fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]) {
     let q = &r.quiet;
-    for mut p in pop.to_sleep.drain(..) {
+    for (mut p, wake) in pop.to_sleep.drain(..) {
         let ln_calm = if p.state == OLD {
             q.old_ln_calm
         } else {
             q.ln_calm[(p.flags & F_AGREEMENT != 0) as usize]
         };
         let calm = calm_months(ln_calm, uniform(&mut p.events));
+        let event = (t + 1).saturating_add(calm);
         p.since = (t + 1) as u16;
+        if wake <= event && wake < r.plan.months {
+            p.flags |= F_WAKE;
+            let d = p.dur as usize + (wake - t - 1);
+            let c = Contact::at(
+                d,
+                p.start_hours,
+                p.screen_t,
+                wake,
+                contact_mask(r.plan, wake),
+                r.max_start,
+            );
+            due_asleep[wake].contacts += c.any() as u32;
+            due_asleep[wake].hours += c.hours(r.follow_hours, r.screen_hours);
+        }
         let keys = sleep_keys(&p);
-        pop.asleep.put(p, (t + 1).saturating_add(calm), keys);
+        pop.asleep.put(p, event.min(wake), keys);
     }
 }
 
@@ -1510,21 +1608,6 @@ fn calm_months(ln_calm: f64, u: f64) -> usize {
         return usize::MAX;
     }
     ((1.0 - u).ln() / ln_calm).floor() as usize
-}
-
-/// Everyone asleep wakes at the start of month `t` and goes back to the
-/// monthly loops (the chances are the same every month, so the events drawn
-/// for later months can be forgotten).
-fn wake_all(t: usize, pop: &mut Population, keep_flex: u16) {
-    let (flex, old) = (&mut pop.flex, &mut pop.old);
-    pop.asleep.wake_all(t, |mut p| {
-        catch_up(&mut p, t, keep_flex);
-        if p.state == OLD {
-            old.push(p);
-        } else {
-            flex.push(p);
-        }
-    });
 }
 
 /// What a month counts as it goes: the counters, and two histograms of the
@@ -1659,16 +1742,19 @@ impl Follow {
     fn month(&mut self, t: usize, pop: &mut Population) {
         for (s, people) in [&pop.ly, &pop.flex, &pop.old].into_iter().enumerate() {
             for p in people.iter().filter(|p| p.cohort != 0) {
-                let c = p.cohort as usize - 1;
-                let k = t - p.cohort_t as usize;
-                if k == 0 {
-                    self.entries[c][t] += 1;
-                }
-                if let Some(cell) = self.alive[c].get_mut(k) {
-                    cell[s] += 1;
-                }
+                self.count(t, p, s);
             }
         }
+        // Jobs asleep, and those falling asleep now.
+        let in_job = |p: &Person| if p.state == OLD { 2 } else { 1 };
+        for (p, _) in pop.to_sleep.iter().filter(|(p, _)| p.cohort != 0) {
+            self.count(t, p, in_job(p));
+        }
+        pop.asleep.for_each_from(t + 1, |p| {
+            if p.cohort != 0 {
+                self.count(t, p, in_job(p));
+            }
+        });
         for x in pop.cohort_exits.drain(..) {
             let (c, entered) = (x.cohort as usize - 1, x.entered as usize);
             let k = t - entered;
@@ -1676,6 +1762,19 @@ impl Follow {
                 self.entries[c][entered] += 1;
             }
             self.left.push((c, entered, k, x.to as usize));
+        }
+    }
+
+    /// A member `p` in state `s` (0 LY, 1 flex, 2 old rules) at the end of
+    /// month `t`.
+    fn count(&mut self, t: usize, p: &Person, s: usize) {
+        let c = p.cohort as usize - 1;
+        let k = t - p.cohort_t as usize;
+        if k == 0 {
+            self.entries[c][t] += 1;
+        }
+        if let Some(cell) = self.alive[c].get_mut(k) {
+            cell[s] += 1;
         }
     }
 

@@ -136,6 +136,10 @@ pub struct Interventions {
     pub list: Vec<Iv>,
     pub ly_open: Vec<u8>,
     pub flex_open: Vec<u8>,
+    /// `flex_next[t]`: the first month from `t` on in which an
+    /// intervention in flexjobs takes new people (`usize::MAX`: none);
+    /// `months + 1` entries.
+    pub flex_next: Vec<usize>,
     /// Bits of the interventions acting on LY and in flexjobs.
     pub ly_all: u8,
     pub flex_all: u8,
@@ -187,6 +191,14 @@ impl Interventions {
                 every: v.contact_every_months.clamp(1, u16::MAX as u32) as u16,
                 hours_per_contact: v.consultant_hours_per_contact,
             });
+        }
+        out.flex_next = vec![usize::MAX; months + 1];
+        for t in (0..months).rev() {
+            out.flex_next[t] = if out.flex_open[t] != 0 {
+                t
+            } else {
+                out.flex_next[t + 1]
+            };
         }
         out
     }

@@ -99,8 +99,8 @@ pub struct Plan {
     pub pricing: bool,
     /// Sample the next event of a job whose hazards no longer change,
     /// instead of drawing every month (docs/model.md, "Next-event
-    /// sampling"; the default). Off only in tests and the benchmark, to
-    /// compare the two methods' distributions and speeds.
+    /// sampling"): the scenario's `sampling`; tests and the benchmark set it
+    /// to compare the two methods.
     pub next_event: bool,
 }
 
@@ -331,7 +331,7 @@ impl Plan {
                     .map(|b| (b.from, b.to, b.share)),
             ),
             pricing: true,
-            next_event: true,
+            next_event: s.sampling == crate::model::scenario::Sampling::NextEvent,
             scenario: s,
         }
     }

@@ -36,6 +36,11 @@ pub const F_NEW_REFUSION: u8 = 4;
 /// 2013 rules; the old flat refusion applies until then.
 pub const F_FROM_OLD: u8 = 8;
 
+/// Flag: asleep in a job and filed under the month it must wake in (a
+/// contact, protection or intervention can reach it then), not under the
+/// month of an event (docs/model.md, "Next-event sampling").
+pub const F_WAKE: u8 = 16;
+
 /// No screening contact.
 pub const NO_SCREEN: u16 = u16::MAX;
 
