@@ -12,7 +12,7 @@
 //! the engine's (`sim::engine`).
 
 use crate::model::money::HOURS_ROWS;
-use crate::sim::population::Person;
+use crate::sim::population::{Person, OLD};
 
 /// The people asleep in jobs, filed by the month of their next event.
 #[derive(Debug)]
@@ -29,6 +29,11 @@ pub struct Asleep {
     /// 2013-rules jobs asleep by the engine's end-of-month histogram key
     /// (hours, small start, hours above the start): what counts them.
     pub end: [u32; 3 * HOURS_ROWS],
+    /// Cohort members asleep, `members[(cohort - 1) · months + entered]`,
+    /// in 2013-rules and in old-rules jobs: what counts them in their
+    /// cohort.
+    members: Vec<[u32; 2]>,
+    months: usize,
 }
 
 /// Where a sleeping 2013-rules job sits in the two histograms.
@@ -46,14 +51,19 @@ impl Default for Asleep {
             old: 0,
             cost: [0; 2 * HOURS_ROWS],
             end: [0; 3 * HOURS_ROWS],
+            members: Vec::new(),
+            months: 0,
         }
     }
 }
 
 impl Asleep {
-    /// Empties the calendar for a replication of `months` months, keeping
-    /// its memory.
-    pub fn reset(&mut self, months: usize) {
+    /// Empties the calendar for a replication of `months` months with
+    /// `cohorts` cohorts, keeping its memory.
+    pub fn reset(&mut self, months: usize, cohorts: usize) {
+        self.months = months;
+        self.members.clear();
+        self.members.resize(cohorts * months, [0; 2]);
         self.due.resize_with(months + 1, Vec::new);
         self.due.truncate(months + 1);
         for bucket in &mut self.due {
@@ -78,7 +88,7 @@ impl Asleep {
     /// last month); `keys` for a 2013-rules job, `None` for an old-rules
     /// job.
     pub fn put(&mut self, p: Person, wake: usize, keys: Option<Keys>) {
-        self.count(keys, 1);
+        self.count(&p, keys, 1);
         let last = self.due.len() - 1;
         self.due[wake.min(last)].push(p);
     }
@@ -88,7 +98,7 @@ impl Asleep {
     pub fn take(&mut self, t: usize, keys: impl Fn(&Person) -> Option<Keys>) -> Vec<Person> {
         let people = std::mem::take(&mut self.due[t]);
         for p in &people {
-            self.count(keys(p), -1);
+            self.count(p, keys(p), -1);
         }
         people
     }
@@ -99,15 +109,41 @@ impl Asleep {
         self.due[t] = people;
     }
 
-    /// Visits everyone filed under month `t` or later (attributes that
-    /// the histograms do not key, such as a cohort, may change).
-    pub fn for_each_from(&mut self, t: usize, mut visit: impl FnMut(&mut Person)) {
+    /// A cohort takes 2013-rules jobs by job month in month `t`: each job
+    /// asleep in no cohort joins the one `join` gives for its job month
+    /// then (0: none).
+    pub fn join(&mut self, t: usize, join: impl Fn(u16) -> u8) {
+        let months = self.months;
         for bucket in self.due.iter_mut().skip(t) {
-            bucket.iter_mut().for_each(&mut visit);
+            for p in bucket
+                .iter_mut()
+                .filter(|p| p.state != OLD && p.cohort == 0)
+            {
+                let d = p
+                    .dur
+                    .saturating_add((t - p.since as usize).min(u16::MAX as usize) as u16);
+                let c = join(d);
+                if c != 0 {
+                    p.cohort = c;
+                    p.cohort_t = t as u16;
+                    self.members[(c as usize - 1) * months + t][0] += 1;
+                }
+            }
         }
     }
 
-    fn count(&mut self, keys: Option<Keys>, by: i32) {
+    /// The members of cohort `c` (from 0) asleep, by month of entry: in
+    /// 2013-rules and in old-rules jobs.
+    pub fn members(&self, c: usize) -> &[[u32; 2]] {
+        &self.members[c * self.months..(c + 1) * self.months]
+    }
+
+    fn count(&mut self, p: &Person, keys: Option<Keys>, by: i32) {
+        if p.cohort != 0 {
+            let i = (p.cohort as usize - 1) * self.months + p.cohort_t as usize;
+            let cell = &mut self.members[i][(p.state == OLD) as usize];
+            *cell = cell.wrapping_add_signed(by);
+        }
         match keys {
             Some(k) => {
                 self.flex = self.flex.wrapping_add_signed(by);

@@ -245,7 +245,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         person_months += pop.len() as u64;
         let r = &run.r;
         if m.flex_tag.any() {
-            join_asleep(t, &m.flex_tag, &mut pop.asleep);
+            pop.asleep.join(t, |d| m.flex_tag.join(d));
         }
         let exits = &mut pop.cohort_exits;
         let places = &mut run.places;
@@ -579,7 +579,7 @@ impl<'a> Run<'a> {
         let s = &plan.scenario;
         let factory = Factory::new(plan, rep);
         pop.clear();
-        pop.asleep.reset(plan.months);
+        pop.asleep.reset(plan.months, plan.cohorts.list.len());
         for i in 0..s.initial.ly as u64 {
             pop.ly.push(factory.initial_ly(i));
         }
@@ -1419,25 +1419,6 @@ fn can_sleep_old(r: &Rules, p: &Person) -> bool {
     p.dur >= r.old_sleep_from
 }
 
-/// A cohort of 2013-rules jobs takes people by job month in month `t`:
-/// the jobs asleep join it where they are.
-fn join_asleep(t: usize, tag: &CohortTag, asleep: &mut Asleep) {
-    asleep.for_each_from(t, |p| {
-        if p.state != OLD {
-            let d = p
-                .dur
-                .saturating_add((t - p.since as usize).min(u16::MAX as usize) as u16);
-            if p.cohort == 0 {
-                let c = tag.join(d);
-                if c != 0 {
-                    p.cohort = c;
-                    p.cohort_t = t as u16;
-                }
-            }
-        }
-    });
-}
-
 /// Steps 4 and 5 for the jobs asleep: the jobs due to wake in month `t`
 /// go back to the monthly loops; the others' month is priced from the
 /// histogram they keep, and those whose event falls in `t` have it (one
@@ -1750,11 +1731,21 @@ impl Follow {
         for (p, _) in pop.to_sleep.iter().filter(|(p, _)| p.cohort != 0) {
             self.count(t, p, in_job(p));
         }
-        pop.asleep.for_each_from(t + 1, |p| {
-            if p.cohort != 0 {
-                self.count(t, p, in_job(p));
+        for c in 0..self.alive.len() {
+            for (entered, &[flex, old]) in pop.asleep.members(c).iter().enumerate().take(t + 1) {
+                if flex + old == 0 {
+                    continue;
+                }
+                let k = t - entered;
+                if k == 0 {
+                    self.entries[c][t] += flex + old;
+                }
+                if let Some(cell) = self.alive[c].get_mut(k) {
+                    cell[1] += flex;
+                    cell[2] += old;
+                }
             }
-        });
+        }
         for x in pop.cohort_exits.drain(..) {
             let (c, entered) = (x.cohort as usize - 1, x.entered as usize);
             let k = t - entered;
