@@ -385,69 +385,48 @@ struct Rules<'a> {
     iv_ly: bool,
     iv_flex: bool,
     /// Next-event sampling ([`crate::sim::asleep`]): whether jobs can fall
-    /// asleep, from which job month (2013 rules, old rules), the job months
+    /// asleep, the job months
     /// of follow-up contacts and protection and the first after them, the
     /// months a screening contact and its protection take, and the chances
     /// a sleeping job faces each month.
     sleep: bool,
-    sleep_from: u16,
-    old_sleep_from: u16,
     touch_mask: u64,
     contact_done: u16,
     screen_months: usize,
     quiet: Quiet,
 }
 
-/// The monthly chances of a job asleep: dismissal and leaving (dismissal
-/// or exit) past the last step of the tables; an hours increase and
-/// decrease without (0) and with (1) a progression agreement; and `ln` of
-/// the chance of a month without any of them.
+/// The chances of an hours change a job asleep faces each month, without
+/// (0) and with (1) a progression agreement: an increase, a decrease, and
+/// `ln` of the chance of neither. (Its chances of leaving are the plan's,
+/// by job month.)
 #[derive(Clone, Copy, Debug)]
 struct Quiet {
-    dismiss: f64,
-    leave: f64,
     up: [f64; 2],
     down: [f64; 2],
-    ln_calm: [f64; 2],
-    old_dismiss: f64,
-    old_leave: f64,
-    old_ln_calm: f64,
+    ln_same: [f64; 2],
 }
 
 impl Quiet {
-    fn new(plan: &Plan, hours_model: bool, sleep_from: u16, old_from: u16) -> Quiet {
-        let p = |thr: u64| thr as f64 / 2f64.powi(64);
-        let (s, d, o) = (&plan.scenario, sleep_from as usize, old_from as usize);
-        let (dismiss, leave) = (p(plan.dismissal_thr[d]), p(plan.flex_leave_thr[d]));
-        let (old_dismiss, old_leave) = (p(plan.old_dismissal_thr[o]), p(plan.old_leave_thr[o]));
+    fn new(plan: &Plan, hours_model: bool) -> Quiet {
+        let s = &plan.scenario;
         let hours = |flags| match hours_model {
             true => hour_probabilities(&s.hours, &s.policy.followup, false, flags, 1.0),
             false => (0.0, 0.0),
         };
         let (h0, h1) = (hours(0), hours(F_AGREEMENT));
-        let calm = |(up, down): (f64, f64)| ((1.0 - leave) * (1.0 - up - down)).ln();
         Quiet {
-            dismiss,
-            leave,
             up: [h0.0, h1.0],
             down: [h0.1, h1.1],
-            ln_calm: [calm(h0), calm(h1)],
-            old_dismiss,
-            old_leave,
-            old_ln_calm: (1.0 - old_leave).ln(),
+            ln_same: [(1.0 - h0.0 - h0.1).ln(), (1.0 - h1.0 - h1.1).ln()],
         }
     }
 }
 
-/// The first job month from which every table in `tables` keeps its last
-/// value.
-fn constant_from(tables: &[&[u64; MAX_TABLE]]) -> u16 {
-    let last = MAX_TABLE - 1;
-    let mut d = last;
-    while d > 0 && tables.iter().all(|t| t[d - 1] == t[last]) {
-        d -= 1;
-    }
-    d as u16
+/// A threshold of the plan's tables as a probability.
+#[inline(always)]
+fn chance(thr: u64) -> f64 {
+    thr as f64 / 2f64.powi(64)
 }
 
 impl<'a> Rules<'a> {
@@ -464,8 +443,6 @@ impl<'a> Rules<'a> {
         let frailty_exit = s.ly.frailty_on.contains(&Transition::Exit);
         let capacity_exit = s.staffing.capacity_on.contains(&Transition::Exit);
         let hours_model = h.p_up_organic > 0.0 || h.p_down > 0.0 || fu.p_up_contact > 0.0;
-        let sleep_from = constant_from(&[&plan.dismissal_thr, &plan.flex_leave_thr]);
-        let old_sleep_from = constant_from(&[&plan.old_dismissal_thr, &plan.old_leave_thr]);
         let iv_flex = plan.interventions.flex_all != 0;
         Rules {
             plan,
@@ -501,12 +478,10 @@ impl<'a> Rules<'a> {
             iv_ly: plan.interventions.ly_all != 0,
             iv_flex,
             sleep: plan.next_event && ordinary.is_none(),
-            sleep_from,
-            old_sleep_from,
             touch_mask: plan.contact_mask | plan.protect_mask,
             contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
             screen_months: (fu.protect_months as usize).max(1),
-            quiet: Quiet::new(plan, hours_model, sleep_from, old_sleep_from),
+            quiet: Quiet::new(plan, hours_model),
         }
     }
 }
@@ -1337,8 +1312,9 @@ fn old_step(
             continue;
         }
         next_job_month(p, r.keep_flex, u32::MAX);
-        if r.sleep && can_sleep_old(r, p) {
-            to_sleep.push((old.swap_remove(i), usize::MAX));
+        if r.sleep {
+            let wake = segment_wake(&r.plan.old_seg_end, p.dur, m.t + 1);
+            to_sleep.push((old.swap_remove(i), wake));
             slept += 1;
             continue;
         }
@@ -1366,25 +1342,24 @@ fn end_of_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
 
 /// How long a 2013-rules job that goes on after month `t` may sleep
 /// ([`crate::sim::asleep`]): `None` when it must stay awake in `t + 1`
-/// (its hazards are not past their last step, its benefit weeks still
-/// count on the staircase, it holds an intervention's place, or a contact
-/// or protection falls on it then), else the month it must wake in at the
-/// latest (`usize::MAX`: never), the first in which a follow-up or
-/// screening contact, a protection or an intervention taking new people
-/// can reach it. Nothing of another scenario's policies decides whether a
+/// (its benefit weeks still count on the staircase, it holds an
+/// intervention's place, or a contact or protection falls on it then),
+/// else the month it must wake in at the latest (`usize::MAX`: never): the
+/// first in which its chances of leaving change (the next step of the
+/// tables), or a follow-up or screening contact, a protection or an
+/// intervention taking new people can reach it. Nothing of another scenario's policies decides whether a
 /// job sleeps, only when it wakes, so two scenarios keep their common
 /// random numbers until a policy acts.
 #[inline(always)]
 fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
-    if (p.dur < r.sleep_from) | (p.weeks < 52.0) | (p.iv != 0 && p.iv & intervene::DONE == 0) {
+    if (p.weeks < 52.0) | (p.iv != 0 && p.iv & intervene::DONE == 0) {
         return None;
     }
     let next = t + 1;
-    let mut wake = if r.iv_flex {
-        r.plan.interventions.flex_next[next.min(r.plan.months)]
-    } else {
-        usize::MAX
-    };
+    let mut wake = segment_wake(&r.plan.flex_seg_end, p.dur, next);
+    if r.iv_flex {
+        wake = wake.min(r.plan.interventions.flex_next[next.min(r.plan.months)]);
+    }
     if p.screen_t != NO_SCREEN {
         let screen = p.screen_t as usize;
         if screen >= next {
@@ -1411,12 +1386,15 @@ fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
     (wake > next).then_some(wake)
 }
 
-/// Whether an old-rules job that goes on after month `t` may sleep (no
-/// contacts, protection or interventions reach it): from the month its
-/// tables keep their last value.
+/// The month in which a job at job month `d` in month `next` reaches the
+/// next change of its chances of leaving (`ends`: the plan's segment ends),
+/// `usize::MAX` if none comes.
 #[inline(always)]
-fn can_sleep_old(r: &Rules, p: &Person) -> bool {
-    p.dur >= r.old_sleep_from
+fn segment_wake(ends: &[u16; MAX_TABLE], d: u16, next: usize) -> usize {
+    match ends[idx(d)] {
+        u16::MAX => usize::MAX,
+        end => next + (end - d) as usize,
+    }
 }
 
 /// Steps 4 and 5 for the jobs asleep: the jobs due to wake in month `t`
@@ -1432,7 +1410,11 @@ fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
         catch_up(&mut p, m.t, r.keep_flex);
         if p.flags & F_WAKE != 0 {
             p.flags &= !F_WAKE;
-            pop.flex.push(p); // only 2013-rules jobs are woken
+            if p.state == OLD {
+                pop.old.push(p);
+            } else {
+                pop.flex.push(p);
+            }
             continue;
         }
         match sleep_keys(&p) {
@@ -1500,24 +1482,26 @@ fn job_months(history: u32, months: usize) -> u32 {
 fn flex_event(r: &Rules, t: usize, mut p: Person, jobs: Jobs, tally: &mut Tally) {
     let (q, c) = (&r.quiet, &mut tally.c);
     let a = (p.flags & F_AGREEMENT != 0) as usize;
+    let d = idx(p.dur);
+    let (dismissal, leave) = (chance(r.dismissal_thr[d]), chance(r.flex_leave_thr[d]));
     let change = q.up[a] + q.down[a];
-    let u = uniform(&mut p.events) * (q.leave + (1.0 - q.leave) * change);
-    if u < q.leave {
+    let u = uniform(&mut p.events) * (leave + (1.0 - leave) * change);
+    if u < leave {
         p.iv = 0; // a job asleep holds no place: a new job may take one again
-        if u < q.dismiss {
+        if u < dismissal {
             dismiss(&mut p);
             c.dismissals += 1;
             jobs.to_ly.push(p);
         } else {
             c.exits_flex += 1;
-            let within = (u - q.dismiss) / (q.leave - q.dismiss);
-            let e = r.plan.flex_route.pick(idx(p.dur), within);
+            let within = (u - dismissal) / (leave - dismissal);
+            let e = r.plan.flex_route.pick(d, within);
             c.exits_to[e] += 1;
             left_scheme(&p, e, jobs.cohort_exits);
         }
         return;
     }
-    let v = (u - q.leave) / (1.0 - q.leave);
+    let v = (u - leave) / (1.0 - leave);
     move_hours(r, &mut p, c, v, v < q.up[a], (q.up[a], q.down[a]));
     next_job_month(&mut p, r.keep_flex, r.self_support);
     tally.end_hist[end_key(&p)] += 1;
@@ -1529,17 +1513,18 @@ fn flex_event(r: &Rules, t: usize, mut p: Person, jobs: Jobs, tally: &mut Tally)
 /// The event of an old-rules job asleep: dismissal or exit, in their
 /// proportions.
 fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
-    let q = &r.quiet;
-    let u = uniform(&mut p.events) * q.old_leave;
+    let d = idx(p.dur);
+    let (dismissal, leave) = (chance(r.old_dismissal_thr[d]), chance(r.old_leave_thr[d]));
+    let u = uniform(&mut p.events) * leave;
     p.iv = 0;
-    if u < q.old_dismiss {
+    if u < dismissal {
         dismiss(&mut p);
         c.dismissals += 1;
         jobs.to_ly.push(p);
     } else {
         c.exits_flex += 1;
-        let within = (u - q.old_dismiss) / (q.old_leave - q.old_dismiss);
-        let e = r.plan.old_route.pick(idx(p.dur), within);
+        let within = (u - dismissal) / (leave - dismissal);
+        let e = r.plan.old_route.pick(d, within);
         c.exits_to[e] += 1;
         left_scheme(&p, e, jobs.cohort_exits);
     }
@@ -1553,16 +1538,19 @@ fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
 fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]) {
     let q = &r.quiet;
     for (mut p, wake) in pop.to_sleep.drain(..) {
-        let ln_calm = if p.state == OLD {
-            q.old_ln_calm
+        let (d, old) = (idx(p.dur), p.state == OLD);
+        let ln_calm = if old {
+            r.plan.old_ln_stay[d]
         } else {
-            q.ln_calm[(p.flags & F_AGREEMENT != 0) as usize]
+            r.plan.flex_ln_stay[d] + q.ln_same[(p.flags & F_AGREEMENT != 0) as usize]
         };
         let calm = calm_months(ln_calm, uniform(&mut p.events));
         let event = (t + 1).saturating_add(calm);
         p.since = (t + 1) as u16;
         if wake <= event && wake < r.plan.months {
             p.flags |= F_WAKE;
+        }
+        if wake <= event && wake < r.plan.months && !old {
             let d = p.dur as usize + (wake - t - 1);
             let c = Contact::at(
                 d,
