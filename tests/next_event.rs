@@ -1,6 +1,6 @@
-//! Next-event sampling (docs/model.md, "Next-event sampling"): a job whose
-//! hazards no longer change draws the month of its next event once, instead
-//! of a draw every month. The distributions must be those of the monthly
+//! Next-event sampling (docs/model.md, "Next-event sampling";
+//! `sampling = "next-event"`): a job whose chances do not change draws the
+//! month of its next event once, instead of a draw every month. The distributions must be those of the monthly
 //! draws: checked against the exact spell-length distribution of a chain
 //! with hazard steps (chi-square), and against the monthly method itself on
 //! the shipped project scenario.
@@ -145,9 +145,13 @@ fn both_methods_agree_on_the_project() {
     // rules jobs, cohorts, priced exits) run both ways: the means of the
     // stocks, flows and money at three months agree within 4.5 standard
     // errors of their difference.
-    let s = load("scenarios/aalborg-project.toml", &[]);
+    let s = load("scenarios/aalborg-project.toml", &["sampling=next-event"]);
     let mut monthly = Plan::new(&s);
     monthly.next_event = false;
+    assert!(
+        Plan::new(&s).next_event,
+        "`sampling = \"next-event\"` reaches the plan"
+    );
     let (a, b) = (run(&Plan::new(&s), 300), run(&monthly, 300));
     for name in [
         "flex_stock",
@@ -173,4 +177,40 @@ fn both_methods_agree_on_the_project() {
             );
         }
     }
+}
+
+#[test]
+fn scenarios_agree_to_the_bit_until_a_policy_acts() {
+    // Common random numbers: the project's policies start in 2017-01
+    // (month 4); before, every metric of every replication equals the
+    // baseline's to the bit, although the project's follow-up decides when
+    // sleeping jobs must wake.
+    let next = ["sampling=next-event"];
+    let base = Plan::new(&load("scenarios/aalborg-baseline.toml", &next));
+    let project = Plan::new(&load("scenarios/aalborg-project.toml", &next));
+    assert!(base.next_event && project.next_event);
+    let (a, b) = (run(&base, 300), run(&project, 300));
+    for (rep, (x, y)) in a.iter().zip(&b).enumerate() {
+        for t in 0..4 {
+            for name in metric_names() {
+                let (u, v) = (value(x, t, name), value(y, t, name));
+                assert!(
+                    u.to_bits() == v.to_bits(),
+                    "replication {rep}, month {t}, {name}: {u} against {v}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn monthly_draws_are_the_default() {
+    let plan = Plan::new(&load("scenarios/aalborg-project.toml", &[]));
+    assert!(!plan.next_event);
+    let err = try_load("scenarios/aalborg-project.toml", &["sampling=weekly"]).unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("sampling") && text.contains("next-event"),
+        "{text}"
+    );
 }

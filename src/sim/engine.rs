@@ -29,7 +29,8 @@ use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
 use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
-    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_WAKE, LY, NO_SCREEN, OLD,
+    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, F_WAKE, LY,
+    NO_SCREEN, OLD,
 };
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
@@ -1076,6 +1077,7 @@ fn flex_step<const IV: bool>(
         cohort_exits,
     } = jobs;
     let sleep = r.sleep;
+    let mut asleep = 0u32;
     let mut i = 0;
     while i < flex.len() {
         let p = &mut flex[i];
@@ -1121,10 +1123,29 @@ fn flex_step<const IV: bool>(
             c.next.add(r, p, m.t + 1, m.next_mask);
         }
         if let Some(wake) = sleep.then(|| sleep_until(r, p, m.t)).flatten() {
-            to_sleep.push((flex.swap_remove(i), wake));
-            continue;
+            // Marked, and taken out after the loop: the order in which the
+            // month's people are met (and their money summed) must not
+            // depend on who sleeps, which a policy can decide.
+            p.flags |= F_SLEEP;
+            p.since = wake.min(u16::MAX as usize) as u16;
+            asleep += 1;
         }
         i += 1;
+    }
+    if asleep > 0 {
+        let mut j = flex.len();
+        while j > 0 {
+            j -= 1;
+            if flex[j].flags & F_SLEEP != 0 {
+                let mut p = flex.swap_remove(j);
+                p.flags &= !F_SLEEP;
+                let wake = match p.since {
+                    u16::MAX => usize::MAX,
+                    w => w as usize,
+                };
+                to_sleep.push((p, wake));
+            }
+        }
     }
     tally.c = c;
 }

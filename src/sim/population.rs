@@ -41,6 +41,11 @@ pub const F_FROM_OLD: u8 = 8;
 /// month of an event (docs/model.md, "Next-event sampling").
 pub const F_WAKE: u8 = 16;
 
+/// Flag: marked to fall asleep at the end of the month (the engine's
+/// `flex_step`; `since` then holds the month it must wake in, `u16::MAX`
+/// for never).
+pub const F_SLEEP: u8 = 32;
+
 /// No screening contact.
 pub const NO_SCREEN: u16 = u16::MAX;
 
