@@ -1,12 +1,14 @@
 //! Jobs asleep: next-event sampling (docs/model.md, "Next-event sampling").
 //!
-//! A person in a job whose monthly hazards no longer change (past the last
-//! step of the dismissal and exit tables, no contact or protection to
-//! come, no intervention, past the benefit weeks that move the staircase)
-//! faces the same chances every month. Instead of a draw every month, the
-//! engine draws once how many months pass without an event and files the
-//! person under the month of the next event. Until then the person is in
-//! no loop: they are counted and priced through the histograms kept here.
+//! With `sampling = "next-event"`, a person in a job whose monthly chances
+//! do not change for a while (within a step of the dismissal and exit
+//! tables, no contact, protection or intervention to come before the month
+//! it must wake in, past the benefit weeks that move the staircase) faces
+//! the same chances every month. Instead of a draw every month, the engine
+//! draws once how many months pass without an event and files the person
+//! under the month of the next event, or of the month it must wake in.
+//! Until then the person is in no loop: they are counted and priced
+//! through the histograms kept here.
 //!
 //! This module is the calendar and its counts; what happens at an event is
 //! the engine's (`sim::engine`).

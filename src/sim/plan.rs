@@ -105,8 +105,8 @@ pub struct Plan {
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
     pub pricing: bool,
-    /// Sample the next event of a job whose hazards no longer change,
-    /// instead of drawing every month (docs/model.md, "Next-event
+    /// Sample the next event of a job whose chances do not change for a
+    /// while, instead of drawing every month (docs/model.md, "Next-event
     /// sampling"): the scenario's `sampling`; tests and the benchmark set it
     /// to compare the two methods.
     pub next_event: bool,
