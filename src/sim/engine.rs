@@ -27,7 +27,7 @@ use crate::sim::asleep::{Asleep, Keys};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
 pub use crate::sim::plan::{competing, threshold};
-use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
+use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, Route, MAX_TABLE};
 use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, F_WAKE, LY,
     NO_SCREEN, OLD,
@@ -1508,19 +1508,7 @@ fn flex_event(r: &Rules, t: usize, mut p: Person, jobs: Jobs, tally: &mut Tally)
     let change = q.up[a] + q.down[a];
     let u = uniform(&mut p.events) * (leave + (1.0 - leave) * change);
     if u < leave {
-        p.iv = 0; // a job asleep holds no place: a new job may take one again
-        if u < dismissal {
-            dismiss(&mut p);
-            c.dismissals += 1;
-            jobs.to_ly.push(p);
-        } else {
-            c.exits_flex += 1;
-            let within = (u - dismissal) / (leave - dismissal);
-            let e = r.plan.flex_route.pick(d, within);
-            c.exits_to[e] += 1;
-            left_scheme(&p, e, jobs.cohort_exits);
-        }
-        return;
+        return leave_job(&r.plan.flex_route, p, d, u, (dismissal, leave), jobs, c);
     }
     let v = (u - leave) / (1.0 - leave);
     move_hours(r, &mut p, c, v, v < q.up[a], (q.up[a], q.down[a]));
@@ -1537,15 +1525,29 @@ fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
     let d = idx(p.dur);
     let (dismissal, leave) = (chance(r.old_dismissal_thr[d]), chance(r.old_leave_thr[d]));
     let u = uniform(&mut p.events) * leave;
-    p.iv = 0;
+    leave_job(&r.plan.old_route, p, d, u, (dismissal, leave), jobs, c);
+}
+
+/// A job asleep at job month `d` ends at its event: `u` in `[0, leave)` is
+/// the draw's position; below `dismissal` a dismissal, else an exit that
+/// the position within the exit's chance routes.
+fn leave_job(
+    route: &Route,
+    mut p: Person,
+    d: usize,
+    u: f64,
+    (dismissal, leave): (f64, f64),
+    jobs: Jobs,
+    c: &mut Counts,
+) {
+    p.iv = 0; // a job asleep holds no place: a new job may take one again
     if u < dismissal {
         dismiss(&mut p);
         c.dismissals += 1;
         jobs.to_ly.push(p);
     } else {
         c.exits_flex += 1;
-        let within = (u - dismissal) / (leave - dismissal);
-        let e = r.plan.old_route.pick(d, within);
+        let e = route.pick(d, (u - dismissal) / (leave - dismissal));
         c.exits_to[e] += 1;
         left_scheme(&p, e, jobs.cohort_exits);
     }
