@@ -214,3 +214,69 @@ fn monthly_draws_are_the_default() {
         "{text}"
     );
 }
+
+/// The project with an intervention in flexjobs (a retention programme
+/// for small jobs from 2017-07), which wakes sleeping jobs when it takes
+/// people.
+fn with_flex_intervention(sampling: &str) -> Plan {
+    let iv = "\n[[interventions]]\nname = \"retention\"\nstate = \"flex\"\nfrom = \"2017-07\"\nto = \"2018-12\"\nmax_start_hours = 10\nmonths = 6\nplaces = 60\ndismissal = 0.5\nhours_up = 1.5\ncost_per_month = 500.0\n";
+    let text = text("scenarios/aalborg-project.toml") + iv;
+    let set = [format!("sampling={sampling}")];
+    let s = try_load_str(&text, &set).unwrap_or_else(|e| panic!("{e}"));
+    Plan::new(&s)
+}
+
+#[test]
+fn an_intervention_in_jobs_gives_the_same_distributions() {
+    let (next, monthly) = (
+        with_flex_intervention("next-event"),
+        with_flex_intervention("monthly"),
+    );
+    assert!(next.next_event && !monthly.next_event);
+    let (a, b) = (run(&next, 300), run(&monthly, 300));
+    for name in [
+        "participants",
+        "cost_measures",
+        "flex_stock",
+        "flex_le10h",
+        "dismissals",
+        "hours_up",
+        "progression_share",
+        "ly_stock",
+    ] {
+        for t in [11, 14, 20, 27, 59] {
+            let ((ma, sa), (mb, sb)) =
+                (mean_se(&across(&a, t, name)), mean_se(&across(&b, t, name)));
+            let se = (sa * sa + sb * sb).sqrt();
+            assert!(
+                (ma - mb).abs() <= 4.5 * se.max(1e-9),
+                "{name} at month {t}: {ma:.3} next-event, {mb:.3} monthly (se {se:.3})"
+            );
+        }
+    }
+    // The places are used: the intervention is at work in both.
+    let (used, _) = mean_se(&across(&a, 14, "participants"));
+    assert!(used > 10.0, "{used} participants in 2017-11");
+}
+
+#[test]
+fn an_intervention_in_jobs_leaves_the_months_before_it_alone() {
+    let base = Plan::new(&load(
+        "scenarios/aalborg-project.toml",
+        &["sampling=next-event"],
+    ));
+    let with = with_flex_intervention("next-event");
+    let (a, b) = (run(&base, 200), run(&with, 200));
+    // The intervention takes people from 2017-07 (month 10).
+    for (rep, (x, y)) in a.iter().zip(&b).enumerate() {
+        for t in 0..10 {
+            for name in metric_names() {
+                let (u, v) = (value(x, t, name), value(y, t, name));
+                assert!(
+                    u.to_bits() == v.to_bits(),
+                    "replication {rep}, month {t}, {name}: {u} against {v}"
+                );
+            }
+        }
+    }
+}
