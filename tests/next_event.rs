@@ -7,6 +7,7 @@
 
 mod common;
 use common::*;
+use fleksim::engine::Replication;
 use fleksim::Plan;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -139,6 +140,21 @@ fn the_chi_square_sees_a_wrong_step() {
     );
 }
 
+/// The means of `names` at `months` over next-event runs `a` and monthly
+/// runs `b` agree within 4.5 standard errors of their difference.
+fn means_agree(a: &[Replication], b: &[Replication], names: &[&str], months: &[usize]) {
+    for name in names {
+        for &t in months {
+            let ((ma, sa), (mb, sb)) = (mean_se(&across(a, t, name)), mean_se(&across(b, t, name)));
+            let se = (sa * sa + sb * sb).sqrt();
+            assert!(
+                (ma - mb).abs() <= 4.5 * se.max(1e-9),
+                "{name} at month {t}: {ma:.3} next-event, {mb:.3} monthly (se {se:.3})"
+            );
+        }
+    }
+}
+
 #[test]
 fn both_methods_agree_on_the_project() {
     // The shipped project (follow-up contacts, screening, agreements, old-
@@ -153,7 +169,7 @@ fn both_methods_agree_on_the_project() {
         "`sampling = \"next-event\"` reaches the plan"
     );
     let (a, b) = (run(&Plan::new(&s), 300), run(&monthly, 300));
-    for name in [
+    let names = [
         "flex_stock",
         "flex_le10h",
         "flex_old_rules",
@@ -166,17 +182,8 @@ fn both_methods_agree_on_the_project() {
         "cost_flex_subsidy",
         "net_municipal_cost",
         "exit_stock",
-    ] {
-        for t in [11, 59, 119] {
-            let ((ma, sa), (mb, sb)) =
-                (mean_se(&across(&a, t, name)), mean_se(&across(&b, t, name)));
-            let se = (sa * sa + sb * sb).sqrt();
-            assert!(
-                (ma - mb).abs() <= 4.5 * se.max(1e-9),
-                "{name} at month {t}: {ma:.3} next-event, {mb:.3} monthly (se {se:.3})"
-            );
-        }
-    }
+    ];
+    means_agree(&a, &b, &names, &[11, 59, 119]);
 }
 
 #[test]
@@ -189,9 +196,14 @@ fn scenarios_agree_to_the_bit_until_a_policy_acts() {
     let base = Plan::new(&load("scenarios/aalborg-baseline.toml", &next));
     let project = Plan::new(&load("scenarios/aalborg-project.toml", &next));
     assert!(base.next_event && project.next_event);
-    let (a, b) = (run(&base, 300), run(&project, 300));
-    for (rep, (x, y)) in a.iter().zip(&b).enumerate() {
-        for t in 0..4 {
+    same_to_the_bit(&run(&base, 300), &run(&project, 300), 4);
+}
+
+/// Every metric of every replication of `a` and `b` is the same to the bit
+/// in the months before `months`.
+fn same_to_the_bit(a: &[Replication], b: &[Replication], months: usize) {
+    for (rep, (x, y)) in a.iter().zip(b).enumerate() {
+        for t in 0..months {
             for name in metric_names() {
                 let (u, v) = (value(x, t, name), value(y, t, name));
                 assert!(
@@ -234,7 +246,7 @@ fn an_intervention_in_jobs_gives_the_same_distributions() {
     );
     assert!(next.next_event && !monthly.next_event);
     let (a, b) = (run(&next, 300), run(&monthly, 300));
-    for name in [
+    let names = [
         "participants",
         "cost_measures",
         "flex_stock",
@@ -243,17 +255,8 @@ fn an_intervention_in_jobs_gives_the_same_distributions() {
         "hours_up",
         "progression_share",
         "ly_stock",
-    ] {
-        for t in [11, 14, 20, 27, 59] {
-            let ((ma, sa), (mb, sb)) =
-                (mean_se(&across(&a, t, name)), mean_se(&across(&b, t, name)));
-            let se = (sa * sa + sb * sb).sqrt();
-            assert!(
-                (ma - mb).abs() <= 4.5 * se.max(1e-9),
-                "{name} at month {t}: {ma:.3} next-event, {mb:.3} monthly (se {se:.3})"
-            );
-        }
-    }
+    ];
+    means_agree(&a, &b, &names, &[11, 14, 20, 27, 59]);
     // The places are used: the intervention is at work in both.
     let (used, _) = mean_se(&across(&a, 14, "participants"));
     assert!(used > 10.0, "{used} participants in 2017-11");
@@ -266,17 +269,6 @@ fn an_intervention_in_jobs_leaves_the_months_before_it_alone() {
         &["sampling=next-event"],
     ));
     let with = with_flex_intervention("next-event");
-    let (a, b) = (run(&base, 200), run(&with, 200));
     // The intervention takes people from 2017-07 (month 10).
-    for (rep, (x, y)) in a.iter().zip(&b).enumerate() {
-        for t in 0..10 {
-            for name in metric_names() {
-                let (u, v) = (value(x, t, name), value(y, t, name));
-                assert!(
-                    u.to_bits() == v.to_bits(),
-                    "replication {rep}, month {t}, {name}: {u} against {v}"
-                );
-            }
-        }
-    }
+    same_to_the_bit(&run(&base, 200), &run(&with, 200), 10);
 }

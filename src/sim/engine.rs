@@ -26,7 +26,7 @@ use crate::model::states::{JobKind, MAX_EXIT_STATES};
 use crate::sim::asleep::{Asleep, Keys};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
-pub use crate::sim::plan::{competing, threshold};
+pub use crate::sim::plan::{chance, competing, threshold};
 use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, Route, MAX_TABLE};
 use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, F_WAKE, LY,
@@ -296,8 +296,10 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
             follow.month(t, pop);
         }
         run.due = tally.c.next;
-        for (n, &k) in tally.end_hist.iter_mut().zip(&pop.asleep.end) {
-            *n += k;
+        if r.sleep {
+            for (n, &k) in tally.end_hist.iter_mut().zip(&pop.asleep.end) {
+                *n += k;
+            }
         }
         tally.count_stocks();
         fall_asleep(r, t, pop, &mut run.due_asleep);
@@ -422,12 +424,6 @@ impl Quiet {
             ln_same: [(1.0 - h0.0 - h0.1).ln(), (1.0 - h1.0 - h1.1).ln()],
         }
     }
-}
-
-/// A threshold of the plan's tables as a probability.
-#[inline(always)]
-fn chance(thr: u64) -> f64 {
-    thr as f64 / 2f64.powi(64)
 }
 
 impl<'a> Rules<'a> {

@@ -212,7 +212,7 @@ fn segment_ends(leave: &[u64; MAX_TABLE], dismiss: &[u64; MAX_TABLE]) -> Box<[u1
 fn ln_stay(leave: &[u64; MAX_TABLE]) -> Table {
     let mut t = Box::new([0.0; MAX_TABLE]);
     for (v, &thr) in t.iter_mut().zip(leave.iter()) {
-        *v = (1.0 - thr as f64 / 2f64.powi(64)).ln();
+        *v = (1.0 - chance(thr)).ln();
     }
     t
 }
@@ -532,6 +532,12 @@ pub fn threshold(p: f64) -> u64 {
     } else {
         (p * 18_446_744_073_709_551_616.0) as u64
     }
+}
+
+/// The probability a [`threshold`] stands for.
+#[inline(always)]
+pub fn chance(thr: u64) -> f64 {
+    thr as f64 / 18_446_744_073_709_551_616.0
 }
 
 /// A cohort compiled: its window as simulation months and its follow-up.
