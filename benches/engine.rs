@@ -4,9 +4,9 @@
 //! iteration and reports throughput as elements (person-months) per second,
 //! single-threaded. `project/no-pricing` measures the engine with the money
 //! side switched off, so the ratio to `project` is what pricing costs;
-//! `project/next-event` and `markov-check/next-event` with next-event
-//! sampling instead of the default monthly draws, so the ratio is what the
-//! sampling gains.
+//! `project/monthly` and `markov-check/monthly` keep every job in the
+//! monthly loops (`sampling = "monthly"`, the same results as the default
+//! next-event sampling), so the ratio is what letting jobs sleep gains.
 //! `project-0.1.0` runs 0.1.0's own `aalborg-project.toml` (a v1 file, kept
 //! in `benches/fixtures/`), so that this engine and 0.1.0's can be compared
 //! on the same workload: 0.1.0's `engine/project` runs that file.
@@ -26,12 +26,12 @@ fn bench(c: &mut Criterion) {
     let project = plan("scenarios/aalborg-project.toml");
     let mut unpriced = project.clone();
     unpriced.pricing = false;
-    // Next-event sampling (`sampling = "next-event"`), to measure what it
-    // gains over the monthly draws of the shipped files.
-    let mut next_event = project.clone();
-    next_event.next_event = true;
-    let mut markov_next = plan("scenarios/markov-check.toml");
-    markov_next.next_event = true;
+    // Every job met every month (`sampling = "monthly"`), to measure what
+    // letting jobs sleep (the default) gains.
+    let mut monthly = project.clone();
+    monthly.next_event = false;
+    let mut markov_monthly = plan("scenarios/markov-check.toml");
+    markov_monthly.next_event = false;
     // The project without model v2's cohorts and priced exits (as in v1).
     let mut v1 = fleksim::input::load_file("scenarios/aalborg-project.toml".as_ref(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -42,14 +42,14 @@ fn bench(c: &mut Criterion) {
     let cases = [
         ("project", project),
         ("project/no-pricing", unpriced),
-        ("project/next-event", next_event),
+        ("project/monthly", monthly),
         ("project/v1-exits-no-cohorts", Plan::new(&v1)),
         (
             "project-0.1.0",
             plan("benches/fixtures/aalborg-project-0.1.0.toml"),
         ),
         ("markov-check", plan("scenarios/markov-check.toml")),
-        ("markov-check/next-event", markov_next),
+        ("markov-check/monthly", markov_monthly),
         ("baseline", plan("scenarios/aalborg-baseline.toml")),
     ];
     for (name, p) in &cases {

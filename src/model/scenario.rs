@@ -40,9 +40,9 @@ pub struct Scenario {
     pub replications: u32,
     #[serde(default)]
     pub seed: u64,
-    /// How the engine draws the months of jobs whose chances no longer
-    /// change (docs/model.md, "Next-event sampling"). Left out of the
-    /// resolved scenario at its default, so hashes stay as they were.
+    /// How the engine gives jobs the months in which nothing can happen
+    /// to them (docs/model.md, "Next-event sampling"); results do not
+    /// depend on it. Left out of the resolved scenario at its default.
     #[serde(default, skip_serializing_if = "Sampling::is_default")]
     pub sampling: Sampling,
     /// The scenario this one is measured against (a file path, relative to
@@ -670,22 +670,24 @@ impl Default for Screening {
     }
 }
 
-/// How jobs are sampled (docs/model.md, "Next-event sampling").
+/// How the engine gives jobs their months (docs/model.md, "Next-event
+/// sampling"). Both give the same results to the bit; only the speed
+/// differs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sampling {
-    /// Every job draws every month (the default; fleksim 0.1's results to
-    /// the bit).
-    #[default]
+    /// Every job is met in the monthly loop every month (the reference
+    /// against which the tests hold next-event sampling).
     Monthly,
-    /// A job whose chances do not change draws the month of its next event
-    /// once: faster, same distributions, weaker pairing between scenarios.
+    /// A job whose chances do not change sleeps until the first month in
+    /// which its own draws decide something (the default).
+    #[default]
     NextEvent,
 }
 
 impl Sampling {
     fn is_default(&self) -> bool {
-        *self == Sampling::Monthly
+        *self == Sampling::NextEvent
     }
 }
 

@@ -26,11 +26,10 @@ use crate::model::states::{JobKind, MAX_EXIT_STATES};
 use crate::sim::asleep::{Asleep, Keys};
 use crate::sim::intervene::{self, Seats, Use};
 use crate::sim::participation;
-pub use crate::sim::plan::{chance, competing, threshold};
-use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, Route, MAX_TABLE};
+pub use crate::sim::plan::{competing, threshold};
+use crate::sim::plan::{CohortTag, Dest, MonthPrices, Plan, MAX_TABLE};
 use crate::sim::population::{
-    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, F_WAKE, LY,
-    NO_SCREEN, OLD,
+    start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, LY, NO_SCREEN, OLD,
 };
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
 use rand::Rng;
@@ -197,6 +196,11 @@ impl Population {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The people asleep in jobs ([`crate::sim::asleep`]).
+    pub fn asleep(&self) -> usize {
+        self.asleep.len()
     }
 }
 
@@ -396,34 +400,23 @@ struct Rules<'a> {
     touch_mask: u64,
     contact_done: u16,
     screen_months: usize,
-    quiet: Quiet,
+    quiet: [u64; 2],
 }
 
-/// The chances of an hours change a job asleep faces each month, without
-/// (0) and with (1) a progression agreement: an increase, a decrease, and
-/// `ln` of the chance of neither. (Its chances of leaving are the plan's,
-/// by job month.)
-#[derive(Clone, Copy, Debug)]
-struct Quiet {
-    up: [f64; 2],
-    down: [f64; 2],
-    ln_same: [f64; 2],
-}
-
-impl Quiet {
-    fn new(plan: &Plan, hours_model: bool) -> Quiet {
-        let s = &plan.scenario;
-        let hours = |flags| match hours_model {
-            true => hour_probabilities(&s.hours, &s.policy.followup, false, flags, 1.0),
-            false => (0.0, 0.0),
-        };
-        let (h0, h1) = (hours(0), hours(F_AGREEMENT));
-        Quiet {
-            up: [h0.0, h1.0],
-            down: [h0.1, h1.1],
-            ln_same: [(1.0 - h0.0 - h0.1).ln(), (1.0 - h1.0 - h1.1).ln()],
+/// The thresholds of any hours change a job asleep faces each month,
+/// without (0) and with (1) a progression agreement, as
+/// [`change_hours`] computes them for a month without a contact or an
+/// intervention (0 when hours never change).
+fn quiet_thresholds(plan: &Plan, hours_model: bool) -> [u64; 2] {
+    let s = &plan.scenario;
+    let any = |flags| match hours_model {
+        true => {
+            let (up, down) = hour_probabilities(&s.hours, &s.policy.followup, false, flags, 1.0);
+            threshold(up + down)
         }
-    }
+        false => 0,
+    };
+    [any(0), any(F_AGREEMENT)]
 }
 
 impl<'a> Rules<'a> {
@@ -474,11 +467,11 @@ impl<'a> Rules<'a> {
             old_leave_thr: &plan.old_leave_thr,
             iv_ly: plan.interventions.ly_all != 0,
             iv_flex,
-            sleep: plan.next_event && ordinary.is_none(),
+            sleep: plan.next_event && ordinary.is_none() && !plan.interventions.limited,
             touch_mask: plan.contact_mask | plan.protect_mask,
             contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
             screen_months: (fu.protect_months as usize).max(1),
-            quiet: Quiet::new(plan, hours_model),
+            quiet: quiet_thresholds(plan, hours_model),
         }
     }
 }
@@ -1330,8 +1323,7 @@ fn old_step(
         }
         next_job_month(p, r.keep_flex, u32::MAX);
         if r.sleep {
-            let wake = segment_wake(&r.plan.old_seg_end, p.dur, m.t + 1);
-            to_sleep.push((old.swap_remove(i), wake));
+            to_sleep.push((old.swap_remove(i), usize::MAX));
             slept += 1;
             continue;
         }
@@ -1362,18 +1354,19 @@ fn end_of_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally
 /// (its benefit weeks still count on the staircase, it holds an
 /// intervention's place, or a contact or protection falls on it then),
 /// else the month it must wake in at the latest (`usize::MAX`: never): the
-/// first in which its chances of leaving change (the next step of the
-/// tables), or a follow-up or screening contact, a protection or an
-/// intervention taking new people can reach it. Nothing of another scenario's policies decides whether a
-/// job sleeps, only when it wakes, so two scenarios keep their common
-/// random numbers until a policy acts.
+/// first in which a follow-up or screening contact, a protection or an
+/// intervention taking new people can reach it. Until then its monthly
+/// draws face the plan's tables alone, which [`next_event`] reads month by
+/// month. Nothing of another scenario's policies decides whether a job
+/// sleeps, only when it wakes, and a job's draws are the same asleep or
+/// awake, so two scenarios keep their common random numbers.
 #[inline(always)]
 fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
     if (p.weeks < 52.0) | (p.iv != 0 && p.iv & intervene::DONE == 0) {
         return None;
     }
     let next = t + 1;
-    let mut wake = segment_wake(&r.plan.flex_seg_end, p.dur, next);
+    let mut wake = usize::MAX;
     if r.iv_flex {
         wake = wake.min(r.plan.interventions.flex_next[next.min(r.plan.months)]);
     }
@@ -1403,61 +1396,29 @@ fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
     (wake > next).then_some(wake)
 }
 
-/// The month in which a job at job month `d` in month `next` reaches the
-/// next change of its chances of leaving (`ends`: the plan's segment ends),
-/// `usize::MAX` if none comes.
-#[inline(always)]
-fn segment_wake(ends: &[u16; MAX_TABLE], d: u16, next: usize) -> usize {
-    match ends[idx(d)] {
-        u16::MAX => usize::MAX,
-        end => next + (end - d) as usize,
-    }
-}
-
-/// Steps 4 and 5 for the jobs asleep: the jobs due to wake in month `t`
-/// go back to the monthly loops; the others' month is priced from the
-/// histogram they keep, and those whose event falls in `t` have it (one
-/// draw, [`flex_event`], [`old_event`]). Returns the old-rules jobs asleep
-/// at the start of the month.
+/// Steps 4 and 5 for the jobs asleep: the jobs due in month `t` (their
+/// event falls in it, or they must wake in it) go back to the monthly
+/// loops, which give them the month as they give it to every job; the
+/// others' month is priced from the histogram they keep. Returns the
+/// old-rules jobs asleep at the start of the month.
 fn asleep_month(r: &Rules, m: &MonthCtx, pop: &mut Population, tally: &mut Tally) -> u32 {
     let mut due = pop.asleep.take(m.t, sleep_keys);
-    let mut old_start = pop.asleep.old;
-    let mut cost = pop.asleep.cost;
     for mut p in due.drain(..) {
         catch_up(&mut p, m.t, r.keep_flex);
-        if p.flags & F_WAKE != 0 {
-            p.flags &= !F_WAKE;
-            if p.state == OLD {
-                pop.old.push(p);
-            } else {
-                pop.flex.push(p);
-            }
-            continue;
-        }
-        match sleep_keys(&p) {
-            Some(k) => cost[k.cost] += 1,
-            None => old_start += 1,
-        }
-        p.flex_history = job_months(p.flex_history, 1);
-        let jobs = Jobs {
-            to_ly: &mut pop.to_ly,
-            to_sleep: &mut pop.to_sleep,
-            cohort_exits: &mut pop.cohort_exits,
-        };
         if p.state == OLD {
-            old_event(r, p, jobs, &mut tally.c);
+            pop.old.push(p);
         } else {
-            flex_event(r, m.t, p, jobs, tally);
+            pop.flex.push(p);
         }
     }
     pop.asleep.give_back(m.t, due);
-    for (k, &n) in cost.iter().enumerate() {
+    for (k, &n) in pop.asleep.cost.iter().enumerate() {
         if n > 0 {
             let stair = m.staircase & (k >= HOURS);
             tally.cost_hist[cost_key((k % HOURS) as u8, stair as usize)] += n;
         }
     }
-    old_start
+    pop.asleep.old
 }
 
 /// The histogram keys of a job asleep (`None` in old rules).
@@ -1492,84 +1453,17 @@ fn job_months(history: u32, months: usize) -> u32 {
     }
 }
 
-/// The event of a 2013-rules job asleep, in month `t` in which it falls:
-/// one draw within the chance of any event decides between dismissal,
-/// exit and an hours change, in the proportions a month's two draws give
-/// them. Who stays goes back to sleep.
-fn flex_event(r: &Rules, t: usize, mut p: Person, jobs: Jobs, tally: &mut Tally) {
-    let (q, c) = (&r.quiet, &mut tally.c);
-    let a = (p.flags & F_AGREEMENT != 0) as usize;
-    let d = idx(p.dur);
-    let (dismissal, leave) = (chance(r.dismissal_thr[d]), chance(r.flex_leave_thr[d]));
-    let change = q.up[a] + q.down[a];
-    let u = uniform(&mut p.events) * (leave + (1.0 - leave) * change);
-    if u < leave {
-        return leave_job(&r.plan.flex_route, p, d, u, (dismissal, leave), jobs, c);
-    }
-    let v = (u - leave) / (1.0 - leave);
-    move_hours(r, &mut p, c, v, v < q.up[a], (q.up[a], q.down[a]));
-    next_job_month(&mut p, r.keep_flex, r.self_support);
-    tally.end_hist[end_key(&p)] += 1;
-    // At the latest, awake again next month.
-    let wake = sleep_until(r, &p, t).unwrap_or(t + 1);
-    jobs.to_sleep.push((p, wake));
-}
-
-/// The event of an old-rules job asleep: dismissal or exit, in their
-/// proportions.
-fn old_event(r: &Rules, mut p: Person, jobs: Jobs, c: &mut Counts) {
-    let d = idx(p.dur);
-    let (dismissal, leave) = (chance(r.old_dismissal_thr[d]), chance(r.old_leave_thr[d]));
-    let u = uniform(&mut p.events) * leave;
-    leave_job(&r.plan.old_route, p, d, u, (dismissal, leave), jobs, c);
-}
-
-/// A job asleep at job month `d` ends at its event: `u` in `[0, leave)` is
-/// the draw's position; below `dismissal` a dismissal, else an exit that
-/// the position within the exit's chance routes.
-fn leave_job(
-    route: &Route,
-    mut p: Person,
-    d: usize,
-    u: f64,
-    (dismissal, leave): (f64, f64),
-    jobs: Jobs,
-    c: &mut Counts,
-) {
-    p.iv = 0; // a job asleep holds no place: a new job may take one again
-    if u < dismissal {
-        dismiss(&mut p);
-        c.dismissals += 1;
-        jobs.to_ly.push(p);
-    } else {
-        c.exits_flex += 1;
-        let e = route.pick(d, (u - dismissal) / (leave - dismissal));
-        c.exits_to[e] += 1;
-        left_scheme(&p, e, jobs.cohort_exits);
-    }
-}
-
-/// The jobs that may sleep after month `t` fall asleep: each draws the
-/// months without an event (geometric, by inversion) and is filed under
-/// the month of the next, or under the month it must wake in if that
-/// comes first (a contact due then is counted now, as an awake job
-/// counts the next month's).
+/// The jobs that may sleep after month `t` fall asleep: each is filed
+/// under the month of its next event ([`next_event`]), or under the month
+/// it must wake in if that comes first (a contact due then is counted
+/// now, as an awake job counts the next month's).
 fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]) {
-    let q = &r.quiet;
     for (mut p, wake) in pop.to_sleep.drain(..) {
-        let (d, old) = (idx(p.dur), p.state == OLD);
-        let ln_calm = if old {
-            r.plan.old_ln_stay[d]
-        } else {
-            r.plan.flex_ln_stay[d] + q.ln_same[(p.flags & F_AGREEMENT != 0) as usize]
-        };
-        let calm = calm_months(ln_calm, uniform(&mut p.events));
-        let event = (t + 1).saturating_add(calm);
+        let old = p.state == OLD;
+        let bound = wake.min(r.plan.months);
+        let event = next_event(r, &mut p, t + 1, bound);
         p.since = (t + 1) as u16;
-        if wake <= event && wake < r.plan.months {
-            p.flags |= F_WAKE;
-        }
-        if wake <= event && wake < r.plan.months && !old {
+        if event == wake && wake < r.plan.months && !old {
             let d = p.dur as usize + (wake - t - 1);
             let c = Contact::at(
                 d,
@@ -1583,19 +1477,40 @@ fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]
             due_asleep[wake].hours += c.hours(r.follow_hours, r.screen_hours);
         }
         let keys = sleep_keys(&p);
-        pop.asleep.put(p, event.min(wake), keys);
+        pop.asleep.put(p, event, keys);
     }
 }
 
-/// Months without an event before the next, where `ln_calm` is `ln` of a
-/// month's chance of none, by inverting the geometric distribution at `u`
-/// in `[0, 1)`; `usize::MAX` when no event can happen.
+/// The first month from `next` (before `bound`) in which the monthly
+/// draws of a job asleep decide anything: the events draw falls below the
+/// chance of leaving at that job month, or the hours draw below the
+/// chance of an hours change. It takes the draws of the months before it
+/// from the person's streams, exactly as the monthly loops would, and
+/// leaves that month's own draws for the loop that wakes the person: a
+/// job's random numbers, and so its path, are the same asleep or awake.
+/// `bound` when no such month comes before it.
 #[inline]
-fn calm_months(ln_calm: f64, u: f64) -> usize {
-    if ln_calm == 0.0 {
-        return usize::MAX;
+fn next_event(r: &Rules, p: &mut Person, next: usize, bound: usize) -> usize {
+    let (leave, hours) = match p.state == OLD {
+        true => (r.old_leave_thr, None),
+        false => {
+            let any = r.quiet[(p.flags & F_AGREEMENT != 0) as usize];
+            (r.flex_leave_thr, r.hours_model.then_some(any))
+        }
+    };
+    let mut d = p.dur;
+    for tt in next..bound {
+        let (events, hours_rng) = (p.events.clone(), p.hours_rng.clone());
+        let left = p.events.next_u64() < leave[idx(d)];
+        let changed = !left && hours.is_some_and(|any| p.hours_rng.next_u64() < any);
+        if left | changed {
+            p.events = events;
+            p.hours_rng = hours_rng;
+            return tt;
+        }
+        d = d.saturating_add(1);
     }
-    ((1.0 - u).ln() / ln_calm).floor() as usize
+    bound
 }
 
 /// What a month counts as it goes: the counters, and two histograms of the

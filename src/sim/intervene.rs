@@ -146,6 +146,10 @@ pub struct Interventions {
     /// The same for interventions in programme states.
     pub programme_open: Vec<u8>,
     pub programme_all: u8,
+    /// Whether an intervention on LY or in flexjobs has a limit on its
+    /// places: who takes a free place then depends on the order in which
+    /// the month meets people.
+    pub limited: bool,
 }
 
 impl Interventions {
@@ -171,6 +175,7 @@ impl Interventions {
                 InterventionState::Programme => (&mut out.programme_open, &mut out.programme_all),
             };
             *all |= bit;
+            out.limited |= v.places.is_some() && v.state != InterventionState::Programme;
             for (t, o) in open.iter_mut().enumerate() {
                 if window.contains(s.month(t)) {
                     *o |= bit;

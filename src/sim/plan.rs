@@ -53,14 +53,6 @@ pub struct Plan {
     pub flex_leave_thr: Box<[u64; MAX_TABLE]>,
     pub old_dismissal_thr: Box<[u64; MAX_TABLE]>,
     pub old_leave_thr: Box<[u64; MAX_TABLE]>,
-    /// Next-event sampling (docs/model.md): by job month `d`, the first
-    /// job month after `d` at which the dismissal or exit chance changes
-    /// (`u16::MAX`: none), and `ln` of the chance of staying, in 2013-rules
-    /// and in old-rules jobs.
-    pub flex_seg_end: Box<[u16; MAX_TABLE]>,
-    pub old_seg_end: Box<[u16; MAX_TABLE]>,
-    pub flex_ln_stay: Table,
-    pub old_ln_stay: Table,
     /// Flex dismissal and exit before scaling to a sum ≤ 1 (for multipliers).
     pub raw_dismissal: Table,
     pub raw_flex_exit: Table,
@@ -192,31 +184,6 @@ impl Route {
     }
 }
 
-/// By job month `d`, the first job month after `d` at which `leave` or
-/// `dismiss` changes (`u16::MAX` when neither does again; job months past
-/// the tables take their last entry).
-fn segment_ends(leave: &[u64; MAX_TABLE], dismiss: &[u64; MAX_TABLE]) -> Box<[u16; MAX_TABLE]> {
-    let mut out = Box::new([u16::MAX; MAX_TABLE]);
-    let mut end = u16::MAX;
-    for d in (0..MAX_TABLE).rev() {
-        out[d] = end;
-        if d > 0 && (leave[d - 1] != leave[d] || dismiss[d - 1] != dismiss[d]) {
-            end = d as u16;
-        }
-    }
-    out
-}
-
-/// `ln` of the chance of staying, by job month, from the thresholds of
-/// leaving.
-fn ln_stay(leave: &[u64; MAX_TABLE]) -> Table {
-    let mut t = Box::new([0.0; MAX_TABLE]);
-    for (v, &thr) in t.iter_mut().zip(leave.iter()) {
-        *v = (1.0 - chance(thr)).ln();
-    }
-    t
-}
-
 /// A table by duration in months (0..MAX_TABLE).
 pub type Table = Box<[f64; MAX_TABLE]>;
 
@@ -329,16 +296,6 @@ impl Plan {
                 }))
                 .collect(),
             exit_states,
-            flex_seg_end: segment_ends(
-                &thresholds(&dismissal, Some(&flex_exit)),
-                &thresholds(&dismissal, None),
-            ),
-            old_seg_end: segment_ends(
-                &thresholds(&old_dismissal, Some(&old_exit)),
-                &thresholds(&old_dismissal, None),
-            ),
-            flex_ln_stay: ln_stay(&thresholds(&dismissal, Some(&flex_exit))),
-            old_ln_stay: ln_stay(&thresholds(&old_dismissal, Some(&old_exit))),
             dismissal_thr: thresholds(&dismissal, None),
             flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
             old_dismissal_thr: thresholds(&old_dismissal, None),
@@ -532,12 +489,6 @@ pub fn threshold(p: f64) -> u64 {
     } else {
         (p * 18_446_744_073_709_551_616.0) as u64
     }
-}
-
-/// The probability a [`threshold`] stands for.
-#[inline(always)]
-pub fn chance(thr: u64) -> f64 {
-    thr as f64 / 18_446_744_073_709_551_616.0
 }
 
 /// A cohort compiled: its window as simulation months and its follow-up.

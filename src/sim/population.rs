@@ -36,11 +36,6 @@ pub const F_NEW_REFUSION: u8 = 4;
 /// 2013 rules; the old flat refusion applies until then.
 pub const F_FROM_OLD: u8 = 8;
 
-/// Flag: asleep in a job and filed under the month it must wake in (a
-/// contact, protection or intervention can reach it then), not under the
-/// month of an event (docs/model.md, "Next-event sampling").
-pub const F_WAKE: u8 = 16;
-
 /// Flag: marked to fall asleep at the end of the month (the engine's
 /// `flex_step`; `since` then holds the month it must wake in, `u16::MAX`
 /// for never).
