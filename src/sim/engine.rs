@@ -1491,26 +1491,45 @@ fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]
 /// `bound` when no such month comes before it.
 #[inline]
 fn next_event(r: &Rules, p: &mut Person, next: usize, bound: usize) -> usize {
-    let (leave, hours) = match p.state == OLD {
-        true => (r.old_leave_thr, None),
-        false => {
-            let any = r.quiet[(p.flags & F_AGREEMENT != 0) as usize];
-            (r.flex_leave_thr, r.hours_model.then_some(any))
-        }
-    };
-    let mut d = p.dur;
-    for tt in next..bound {
-        let (events, hours_rng) = (p.events.clone(), p.hours_rng.clone());
-        let left = p.events.next_u64() < leave[idx(d)];
-        let changed = !left && hours.is_some_and(|any| p.hours_rng.next_u64() < any);
-        if left | changed {
-            p.events = events;
-            p.hours_rng = hours_rng;
-            return tt;
-        }
-        d = d.saturating_add(1);
+    if p.state == OLD {
+        return scan::<false>(p, r.old_leave_thr, 0, next, bound);
     }
-    bound
+    let any = r.quiet[(p.flags & F_AGREEMENT != 0) as usize];
+    match r.hours_model {
+        true => scan::<true>(p, r.flex_leave_thr, any, next, bound),
+        false => scan::<false>(p, r.flex_leave_thr, any, next, bound),
+    }
+}
+
+/// [`next_event`]'s loop, on copies of the streams: `HOURS` whether the
+/// job draws hours in each month it stays, `any` the threshold of an hours
+/// change.
+#[inline(always)]
+fn scan<const HOURS: bool>(
+    p: &mut Person,
+    leave: &[u64; MAX_TABLE],
+    any: u64,
+    next: usize,
+    bound: usize,
+) -> usize {
+    let (mut events, mut hours) = (p.events.clone(), p.hours_rng.clone());
+    let mut d = p.dur as usize;
+    let mut tt = next;
+    while tt < bound {
+        let (e0, h0) = (events.clone(), hours.clone());
+        let left = events.next_u64() < leave[d.min(MAX_TABLE - 1)];
+        let changed = HOURS && hours.next_u64() < any;
+        if left | changed {
+            // This month's numbers are the loop's to draw.
+            (events, hours) = (e0, h0);
+            break;
+        }
+        d += 1;
+        tt += 1;
+    }
+    p.events = events;
+    p.hours_rng = hours;
+    tt
 }
 
 /// What a month counts as it goes: the counters, and two histograms of the
