@@ -1,17 +1,16 @@
 //! Jobs asleep: next-event sampling (docs/model.md, "Next-event sampling").
 //!
-//! With `sampling = "next-event"`, a person in a job whose monthly chances
-//! do not change for a while (within a step of the dismissal and exit
-//! tables, no contact, protection or intervention to come before the month
-//! it must wake in, past the benefit weeks that move the staircase) faces
-//! the same chances every month. Instead of a draw every month, the engine
-//! draws once how many months pass without an event and files the person
-//! under the month of the next event, or of the month it must wake in.
-//! Until then the person is in no loop: they are counted and priced
+//! With `sampling = "next-event"` (the default), a person in a job with no
+//! contact, protection or intervention to come before the month it must
+//! wake in, past the benefit weeks that move the staircase, faces only
+//! its own monthly draws. The engine scans them forward to the first month
+//! in which they decide something (a dismissal, an exit, an hours change)
+//! and files the person under that month, or under the month it must wake
+//! in. Until then the person is in no loop: they are counted and priced
 //! through the histograms kept here.
 //!
-//! This module is the calendar and its counts; what happens at an event is
-//! the engine's (`sim::engine`).
+//! This module is the calendar and its counts; the scan and what happens
+//! in the month the person wakes in are the engine's (`sim::engine`).
 
 use crate::model::money::HOURS_ROWS;
 use crate::sim::population::{Person, OLD};

@@ -97,10 +97,10 @@ pub struct Plan {
     /// money side costs in the benchmark: the cost lines are then zero or
     /// incomplete.
     pub pricing: bool,
-    /// Sample the next event of a job whose chances do not change for a
-    /// while, instead of drawing every month (docs/model.md, "Next-event
-    /// sampling"): the scenario's `sampling`; tests and the benchmark set it
-    /// to compare the two methods.
+    /// Let jobs sleep until the first month their own draws decide
+    /// something, instead of meeting every job every month (docs/model.md,
+    /// "Next-event sampling"; the same results): the scenario's
+    /// `sampling`; tests and the benchmark set it to compare the two.
     pub next_event: bool,
 }
 
