@@ -1040,9 +1040,11 @@ fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, work: f64, 
     );
     p.weeks = (p.weeks + WEEKS_STEP).min(60.0);
     let benefit = (m.pr.ly[p.category as usize] - work * m.pr.work_cut).max(0.0);
-    c.wages += work * m.pr.work_wage;
-    c.cost_ly += benefit;
-    c.refusion_ly += benefit * share;
+    if work != 0.0 {
+        c.wages.add(work * m.pr.work_wage);
+    }
+    c.cost_ly.add(benefit);
+    c.refusion_ly.add(benefit * share);
 }
 
 /// Step 4, people in 2013-rules flexjobs (direct arrivals included): the
@@ -1164,10 +1166,10 @@ fn price_flex(
     let early = p.weeks < 52.0;
     if is_stair & early {
         let sub = m.pr.subsidy[p.hours as usize];
-        c.wages += m.pr.wage[p.hours as usize];
-        c.cost_flex += sub;
-        c.refusion_flex +=
-            sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates);
+        c.wages.add(m.pr.wage[p.hours as usize]);
+        c.cost_flex.add(sub);
+        c.refusion_flex
+            .add(sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates));
     } else {
         cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
     }
@@ -1299,7 +1301,8 @@ fn old_step(
     let old_start = (old.len() + asleep_start as usize) as f64;
     let mut slept = 0u32;
     c.cost_old = old_start * m.pr.old_scheme;
-    c.refusion_flex += old_start * m.pr.old_scheme * r.plan.scenario.money.old_rules_refusion;
+    c.refusion_flex
+        .add(old_start * m.pr.old_scheme * r.plan.scenario.money.old_rules_refusion);
     let mut i = 0;
     while i < old.len() {
         let p = &mut old[i];
@@ -1585,9 +1588,9 @@ impl Tally {
                 continue;
             }
             let amount = n as f64 * m.pr.subsidy[k % HOURS];
-            c.cost_flex += amount;
-            c.refusion_flex += amount * rates[k / HOURS];
-            c.wages += n as f64 * m.pr.wage[k % HOURS];
+            c.cost_flex.add(amount);
+            c.refusion_flex.add(amount * rates[k / HOURS]);
+            c.wages.add(n as f64 * m.pr.wage[k % HOURS]);
         }
     }
 
@@ -1759,6 +1762,9 @@ fn within(x: u64, lo: u64, hi: u64) -> f64 {
 
 /// Step 6: the month's row of metrics (docs/model.md, "What comes out").
 fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
+    let (cost_ly, refusion_ly) = (c.cost_ly.value(), c.refusion_ly.value());
+    let (cost_flex, refusion_flex) = (c.cost_flex.value(), c.refusion_flex.value());
+    let wages = c.wages.value();
     let pr = m.pr;
     row[mx::LY_STOCK] = c.ly as f64;
     row[mx::LY_STOCK_LE6M] = c.ly_le6m as f64;
@@ -1815,29 +1821,28 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
     row[mx::PROGRAMME_STOCK] = c.programme_stock as f64;
     row[mx::PROGRAMME_ENTRIES] = m.arrived.programme_entries as f64;
     row[mx::PROGRAMME_RETURNS] = m.arrived.programme_returns as f64;
-    row[mx::COST_LY] = c.cost_ly;
-    row[mx::COST_FLEX_SUBSIDY] = c.cost_flex;
+    row[mx::COST_LY] = cost_ly;
+    row[mx::COST_FLEX_SUBSIDY] = cost_flex;
     row[mx::COST_OLD_SCHEME] = c.cost_old;
-    row[mx::REFUSION_LY] = c.refusion_ly;
-    row[mx::REFUSION_FLEX] = c.refusion_flex;
+    row[mx::REFUSION_LY] = refusion_ly;
+    row[mx::REFUSION_FLEX] = refusion_flex;
     row[mx::COST_STAFF_MUNICIPAL] = pr.staff_municipal;
     row[mx::COST_STAFF_GRANT] = pr.staff_grant;
     row[mx::COST_MEASURES] = measures;
-    row[mx::NET_MUNICIPAL_COST] =
-        c.cost_ly + c.cost_flex + c.cost_old - c.refusion_ly - c.refusion_flex
-            + pr.staff_municipal
-            + measures
-            + c.cost_exit
-            - c.refusion_exit;
+    row[mx::NET_MUNICIPAL_COST] = cost_ly + cost_flex + c.cost_old - refusion_ly - refusion_flex
+        + pr.staff_municipal
+        + measures
+        + c.cost_exit
+        - c.refusion_exit;
     row[mx::EXIT_STOCK] = c.exit_stock as f64;
     row[mx::COST_EXIT] = c.cost_exit;
     row[mx::REFUSION_EXIT] = c.refusion_exit;
-    row[mx::WAGES_FLEX] = c.wages;
+    row[mx::WAGES_FLEX] = wages;
     let tax = &r.plan.scenario.money.tax;
-    row[mx::TAX_MUNICIPAL] = c.wages * tax.municipal_rate;
-    let taxable = c.wages + c.cost_ly + c.cost_flex + c.exit_income;
-    row[mx::NET_PUBLIC_COST] = c.cost_ly
-        + c.cost_flex
+    row[mx::TAX_MUNICIPAL] = wages * tax.municipal_rate;
+    let taxable = wages + cost_ly + cost_flex + c.exit_income;
+    row[mx::NET_PUBLIC_COST] = cost_ly
+        + cost_flex
         + c.cost_old
         + c.cost_exit
         + pr.staff_municipal
@@ -1954,11 +1959,11 @@ struct Counts {
     mentor: u32,
     /// Contacts due next month.
     next: Due,
-    cost_ly: f64,
-    cost_flex: f64,
+    cost_ly: Sum,
+    cost_flex: Sum,
     cost_old: f64,
-    refusion_ly: f64,
-    refusion_flex: f64,
+    refusion_ly: Sum,
+    refusion_flex: Sum,
     /// Exits of the month by exit state, and the people in exit states at
     /// its end.
     exits_to: [u32; MAX_EXIT_STATES],
@@ -1969,9 +1974,38 @@ struct Counts {
     /// Taxable benefits and earnings of the people in exit states.
     exit_income: f64,
     /// Wages of the 2013-rules jobs (at the hours held at the month's start).
-    wages: f64,
+    wages: Sum,
     /// Participant-months of each intervention.
     iv: Use,
+}
+
+/// Money summed person by person, exactly: each amount is rounded to
+/// 2⁻²⁴ kroner and the sum kept as an integer, so a month's total does not
+/// depend on the order in which the month meets people (which sleeping
+/// jobs change: docs/model.md, "Next-event sampling"). The sum holds up to
+/// 5 · 10¹¹ kroner a month.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sum(i64);
+
+impl Sum {
+    /// Units per krone.
+    const SCALE: f64 = 16_777_216.0;
+
+    /// Adds `x` kroner, rounded to the nearest unit by adding and taking
+    /// away 1.5 · 2⁵² (exact IEEE arithmetic, the same on every processor;
+    /// amounts past 2²⁷ kroner, far above a person's month, are rounded
+    /// more coarsely, still the same way every time).
+    #[inline(always)]
+    fn add(&mut self, x: f64) {
+        const MAGIC: f64 = 6_755_399_441_055_744.0;
+        self.0 = self
+            .0
+            .wrapping_add(((x * Self::SCALE + MAGIC) - MAGIC) as i64);
+    }
+
+    fn value(self) -> f64 {
+        self.0 as f64 / Self::SCALE
+    }
 }
 
 /// Simulates replication `rep`.
