@@ -1979,32 +1979,33 @@ struct Counts {
     iv: Use,
 }
 
-/// Money summed person by person, exactly: each amount is rounded to
-/// 2⁻²⁴ kroner and the sum kept as an integer, so a month's total does not
-/// depend on the order in which the month meets people (which sleeping
-/// jobs change: docs/model.md, "Next-event sampling"). The sum holds up to
-/// 5 · 10¹¹ kroner a month.
+/// Money summed person by person, exactly: the whole kroner of each
+/// amount and its fraction in units of 2⁻⁴⁰ kroner (under 10⁻¹² kroner, cut
+/// toward zero) are added as integers, so a month's total does not depend
+/// on the order in which the month meets people (which sleeping jobs
+/// change: docs/model.md, "Next-event sampling").
 #[derive(Debug, Clone, Copy, Default)]
-struct Sum(i64);
+struct Sum {
+    kroner: i64,
+    units: i64,
+}
 
 impl Sum {
     /// Units per krone.
-    const SCALE: f64 = 16_777_216.0;
+    const SCALE: f64 = 1_099_511_627_776.0;
 
-    /// Adds `x` kroner, rounded to the nearest unit by adding and taking
-    /// away 1.5 · 2⁵² (exact IEEE arithmetic, the same on every processor;
-    /// amounts past 2²⁷ kroner, far above a person's month, are rounded
-    /// more coarsely, still the same way every time).
     #[inline(always)]
     fn add(&mut self, x: f64) {
-        const MAGIC: f64 = 6_755_399_441_055_744.0;
-        self.0 = self
-            .0
-            .wrapping_add(((x * Self::SCALE + MAGIC) - MAGIC) as i64);
+        let whole = x as i64;
+        // Exact: `x` and `whole` agree in sign and magnitude up to the
+        // fraction, and the scale is a power of two.
+        let fraction = (x - whole as f64) * Self::SCALE;
+        self.kroner = self.kroner.wrapping_add(whole);
+        self.units = self.units.wrapping_add(fraction as i64);
     }
 
     fn value(self) -> f64 {
-        self.0 as f64 / Self::SCALE
+        self.kroner as f64 + self.units as f64 / Self::SCALE
     }
 }
 
