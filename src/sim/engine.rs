@@ -1031,20 +1031,28 @@ fn ly_step<const IV: bool>(
 /// earnings, which cut the benefit (docs/model.md, "The scheme's states").
 #[inline(always)]
 fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, work: f64, c: &mut Counts) {
-    let share = crate::model::money::ly_refusion_share(
-        r.rf,
-        m.staircase && p.flags & F_NEW_REFUSION != 0,
-        p.weeks as f64,
-        p.cap_months >= r.cap_months,
-        in_offer,
-    );
-    p.weeks = (p.weeks + WEEKS_STEP).min(60.0);
-    let benefit = (m.pr.ly[p.category as usize] - work * m.pr.work_cut).max(0.0);
-    if work != 0.0 {
-        c.wages.add(work * m.pr.work_wage);
+    let stair = m.staircase && p.flags & F_NEW_REFUSION != 0;
+    let cap_used = p.cap_months >= r.cap_months;
+    if work == 0.0 && !(stair && p.weeks < 52.0) {
+        // A whole month of the category's rate at one of four shares.
+        let class = match (stair, cap_used, in_offer) {
+            (true, _, _) => 0,
+            (false, true, _) => 1,
+            (false, false, true) => 2,
+            (false, false, false) => 3,
+        };
+        c.ly_hist[p.category as usize * 4 + class] += 1;
+    } else {
+        let share =
+            crate::model::money::ly_refusion_share(r.rf, stair, p.weeks as f64, cap_used, in_offer);
+        let benefit = (m.pr.ly[p.category as usize] - work * m.pr.work_cut).max(0.0);
+        if work != 0.0 {
+            c.wages.add(work * m.pr.work_wage);
+        }
+        c.cost_ly.add(benefit);
+        c.refusion_ly.add(benefit * share);
     }
-    c.cost_ly.add(benefit);
-    c.refusion_ly.add(benefit * share);
+    p.weeks = (p.weeks + WEEKS_STEP).min(60.0);
 }
 
 /// Step 4, people in 2013-rules flexjobs (direct arrivals included): the
@@ -1762,7 +1770,22 @@ fn within(x: u64, lo: u64, hi: u64) -> f64 {
 
 /// Step 6: the month's row of metrics (docs/model.md, "What comes out").
 fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
-    let (cost_ly, refusion_ly) = (c.cost_ly.value(), c.refusion_ly.value());
+    let (mut cost_ly, mut refusion_ly) = (c.cost_ly, c.refusion_ly);
+    let rf = r.rf;
+    let shares = [
+        rf.staircase_rates[3],
+        0.0,
+        rf.flat_ly_rate_active,
+        rf.flat_ly_rate,
+    ];
+    for (k, &n) in c.ly_hist.iter().enumerate() {
+        if n > 0 {
+            let amount = n as f64 * m.pr.ly[k / 4].max(0.0);
+            cost_ly.add(amount);
+            refusion_ly.add(amount * shares[k % 4]);
+        }
+    }
+    let (cost_ly, refusion_ly) = (cost_ly.value(), refusion_ly.value());
     let (cost_flex, refusion_flex) = (c.cost_flex.value(), c.refusion_flex.value());
     let wages = c.wages.value();
     let pr = m.pr;
@@ -1960,6 +1983,9 @@ struct Counts {
     /// Contacts due next month.
     next: Due,
     cost_ly: Sum,
+    /// People on LY priced at a whole month of their category's rate, by
+    /// category and refusion share ([`price_ly`]; priced in [`write_row`]).
+    ly_hist: [u32; 12],
     cost_flex: Sum,
     cost_old: f64,
     refusion_ly: Sum,
