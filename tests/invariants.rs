@@ -419,6 +419,30 @@ proptest! {
         check_all(&plan, &reps);
     }
 
+    /// Next-event sampling (the default) gives the replications of
+    /// monthly draws to the bit, whatever the scenario (docs/model.md,
+    /// "Next-event sampling").
+    #[test]
+    fn random_valid_scenarios_give_the_same_replications_both_ways(
+        sets in overrides(),
+        n in 1u64..=4,
+    ) {
+        let mut monthly_sets = sets.clone();
+        monthly_sets.push("sampling=monthly".into());
+        let next = plan(&try_load_str(&text(PROJECT), &sets)
+            .unwrap_or_else(|e| panic!("overrides {sets:?} refused: {e}")));
+        let monthly = plan(&try_load_str(&text(PROJECT), &monthly_sets)
+            .unwrap_or_else(|e| panic!("overrides {sets:?} refused: {e}")));
+        prop_assert!(next.next_event && !monthly.next_event);
+        let (a, b) = (run_threads(&next, n, 1), run_threads(&monthly, n, 1));
+        for (x, y) in a.iter().zip(&b) {
+            let same = x.values.iter().zip(&y.values).all(|(u, v)| u.to_bits() == v.to_bits());
+            prop_assert!(same, "{:?}: the two samplings differ", sets);
+            let same = x.cohorts.iter().zip(&y.cohorts).all(|(u, v)| u.to_bits() == v.to_bits());
+            prop_assert!(same && x.cohorts.len() == y.cohorts.len(), "{:?}: cohorts differ", sets);
+        }
+    }
+
     /// A new job starts within 1 and the person's ceiling, whatever the
     /// draws, for every kind of person the factory makes.
     #[test]
