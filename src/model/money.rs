@@ -431,15 +431,36 @@ pub fn ly_refusion_share(
     cap_used: bool,
     active: bool,
 ) -> f64 {
-    if staircase {
+    if staircase && weeks < 52.0 {
         staircase_share(weeks, &rf.staircase_rates)
-    } else if cap_used {
-        0.0
-    } else if active {
-        rf.flat_ly_rate_active
     } else {
-        rf.flat_ly_rate
+        ly_class_shares(rf)[ly_share_class(staircase, cap_used, active)]
     }
+}
+
+/// Which of the four shares of [`ly_class_shares`] a month of LY takes when
+/// it is past the staircase's changing weeks or not on the staircase: the
+/// staircase's last step, none (cap used), the flat rate with an active
+/// offer, the flat rate.
+#[inline(always)]
+pub fn ly_share_class(staircase: bool, cap_used: bool, active: bool) -> usize {
+    match (staircase, cap_used, active) {
+        (true, _, _) => 0,
+        (false, true, _) => 1,
+        (false, false, true) => 2,
+        (false, false, false) => 3,
+    }
+}
+
+/// The refusion shares of the classes of [`ly_share_class`].
+#[inline(always)]
+pub fn ly_class_shares(rf: &Refusion) -> [f64; 4] {
+    [
+        rf.staircase_rates[3],
+        0.0,
+        rf.flat_ly_rate_active,
+        rf.flat_ly_rate,
+    ]
 }
 
 /// A discrete distribution over whole numbers, drawn by inverting its

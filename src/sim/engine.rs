@@ -20,7 +20,7 @@
 //! what one month reads, `Tally` what it counts.
 
 use crate::model::metrics as mx;
-use crate::model::money::{Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
+use crate::model::money::{self, Refusion, Regime, HOURS_ROWS, WEEKS_PER_MONTH};
 use crate::model::scenario::{Followup, Hours, Transition};
 use crate::model::states::{JobKind, MAX_EXIT_STATES};
 use crate::sim::asleep::{Asleep, Keys};
@@ -310,6 +310,7 @@ pub fn simulate_with(plan: &Plan, rep: u64, pop: &mut Population) -> Replication
         run.due.contacts += run.due_asleep[t + 1].contacts;
         run.due.hours += run.due_asleep[t + 1].hours;
         tally.price_subsidies(r, &m);
+        tally.price_ly_months(r, &m);
         tally.price_exits(r, &m, &run.exit_stock);
         leave_exit_states(r.plan, run.rep, t, &mut run.exit_stock);
         for (stock, n) in run.exit_stock.iter_mut().zip(&tally.c.exits_to) {
@@ -1034,17 +1035,12 @@ fn price_ly(r: &Rules, m: &MonthCtx, p: &mut Person, in_offer: bool, work: f64, 
     let stair = m.staircase && p.flags & F_NEW_REFUSION != 0;
     let cap_used = p.cap_months >= r.cap_months;
     if work == 0.0 && !(stair && p.weeks < 52.0) {
-        // A whole month of the category's rate at one of four shares.
-        let class = match (stair, cap_used, in_offer) {
-            (true, _, _) => 0,
-            (false, true, _) => 1,
-            (false, false, true) => 2,
-            (false, false, false) => 3,
-        };
+        // A whole month of the category's rate at one of four shares,
+        // priced with the others in [`Tally::price_ly_months`].
+        let class = money::ly_share_class(stair, cap_used, in_offer);
         c.ly_hist[p.category as usize * 4 + class] += 1;
     } else {
-        let share =
-            crate::model::money::ly_refusion_share(r.rf, stair, p.weeks as f64, cap_used, in_offer);
+        let share = money::ly_refusion_share(r.rf, stair, p.weeks as f64, cap_used, in_offer);
         let benefit = (m.pr.ly[p.category as usize] - work * m.pr.work_cut).max(0.0);
         if work != 0.0 {
             c.wages.add(work * m.pr.work_wage);
@@ -1177,7 +1173,7 @@ fn price_flex(
         c.wages.add(m.pr.wage[p.hours as usize]);
         c.cost_flex.add(sub);
         c.refusion_flex
-            .add(sub * crate::model::money::staircase_share(p.weeks as f64, &r.rf.staircase_rates));
+            .add(sub * money::staircase_share(p.weeks as f64, &r.rf.staircase_rates));
     } else {
         cost_hist[cost_key(p.hours, is_stair as usize)] += 1;
     }
@@ -1377,10 +1373,10 @@ fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
         return None;
     }
     let next = t + 1;
-    let mut wake = usize::MAX;
-    if r.iv_flex {
-        wake = wake.min(r.plan.interventions.flex_next[next.min(r.plan.months)]);
-    }
+    let mut wake = match r.iv_flex {
+        true => r.plan.interventions.flex_next[next.min(r.plan.months)],
+        false => usize::MAX,
+    };
     if p.screen_t != NO_SCREEN {
         let screen = p.screen_t as usize;
         if screen >= next {
@@ -1602,6 +1598,21 @@ impl Tally {
         }
     }
 
+    /// Step 3's pricing, finished at the end of the month: the LY months
+    /// at a whole rate of their category, by category and refusion share
+    /// ([`price_ly`]).
+    fn price_ly_months(&mut self, r: &Rules, m: &MonthCtx) {
+        let c = &mut self.c;
+        let shares = money::ly_class_shares(r.rf);
+        for (k, &n) in c.ly_hist.iter().enumerate() {
+            if n > 0 {
+                let amount = n as f64 * m.pr.ly[k / 4].max(0.0);
+                c.cost_ly.add(amount);
+                c.refusion_ly.add(amount * shares[k % 4]);
+            }
+        }
+    }
+
     /// The month's cost of the exit states, from the people in them at its
     /// start (docs/model.md, "Exit states"): benefits, their refusion, and
     /// the taxable income they pay or earn.
@@ -1770,22 +1781,7 @@ fn within(x: u64, lo: u64, hi: u64) -> f64 {
 
 /// Step 6: the month's row of metrics (docs/model.md, "What comes out").
 fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
-    let (mut cost_ly, mut refusion_ly) = (c.cost_ly, c.refusion_ly);
-    let rf = r.rf;
-    let shares = [
-        rf.staircase_rates[3],
-        0.0,
-        rf.flat_ly_rate_active,
-        rf.flat_ly_rate,
-    ];
-    for (k, &n) in c.ly_hist.iter().enumerate() {
-        if n > 0 {
-            let amount = n as f64 * m.pr.ly[k / 4].max(0.0);
-            cost_ly.add(amount);
-            refusion_ly.add(amount * shares[k % 4]);
-        }
-    }
-    let (cost_ly, refusion_ly) = (cost_ly.value(), refusion_ly.value());
+    let (cost_ly, refusion_ly) = (c.cost_ly.value(), c.refusion_ly.value());
     let (cost_flex, refusion_flex) = (c.cost_flex.value(), c.refusion_flex.value());
     let wages = c.wages.value();
     let pr = m.pr;
@@ -1984,7 +1980,8 @@ struct Counts {
     next: Due,
     cost_ly: Sum,
     /// People on LY priced at a whole month of their category's rate, by
-    /// category and refusion share ([`price_ly`]; priced in [`write_row`]).
+    /// category and refusion share ([`price_ly`]; priced in
+    /// [`Tally::price_ly_months`]).
     ly_hist: [u32; 12],
     cost_flex: Sum,
     cost_old: f64,
