@@ -8,7 +8,8 @@
 //! `followup.dismissal_multiplier`) and of model v2's interventions
 //! (`find_job`, `exit`, `dismissal`, `hours_up`) becomes `1 + m (e − 1)`,
 //! at least 0; each effect probability `p` (`rehab_meeting.agreement_share`,
-//! `followup.p_up_contact`) becomes `m p`, at most 1. So `m = 0` keeps the
+//! `followup.p_up_contact`, and the interventions' `agreement_share` and
+//! `hours_up_contact`) becomes `m p`, at most 1. So `m = 0` keeps the
 //! alternative's costs without any effect, and `m = 1` is the alternative
 //! as written. Costs, windows and places are not scaled.
 //!
@@ -68,6 +69,8 @@ pub fn scale_effects(s: &Scenario, m: f64) -> Scenario {
         v.exit = mult(v.exit);
         v.dismissal = mult(v.dismissal);
         v.hours_up = mult(v.hours_up);
+        v.hours_up_contact = prob(v.hours_up_contact);
+        v.agreement_share = prob(v.agreement_share);
     }
     s
 }
@@ -93,7 +96,11 @@ pub fn has_effects(s: &Scenario) -> bool {
     v1.iter().any(|(on, eff)| *on && *eff)
         || s.interventions
             .iter()
-            .any(|v| [v.find_job, v.exit, v.dismissal, v.hours_up] != [1.0; 4])
+            .any(|v| {
+                [v.find_job, v.exit, v.dismissal, v.hours_up] != [1.0; 4]
+                    || v.hours_up_contact > 0.0
+                    || v.agreement_share > 0.0
+            })
 }
 
 /// Each replication's net municipal cost summed over the horizon, with

@@ -343,22 +343,10 @@ pub fn permanent_period(s: &Scenario, project_end: Option<Month>) -> Option<(Mon
     let end = project_end?;
     let from = match grant_period(s) {
         Some((_, g)) => g.plus(1),
-        None => {
-            let p = &s.policy;
-            let mut starts = vec![
-                (p.jobclub.enabled, p.jobclub.from),
-                (p.three_month_review.enabled, p.three_month_review.from),
-                (p.rehab_meeting.enabled, p.rehab_meeting.from),
-                (p.followup.enabled, p.followup.from),
-                (p.screening.enabled, p.screening.from),
-            ];
-            starts.extend(s.interventions.iter().map(|v| (true, v.from)));
-            starts
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, f)| f.unwrap_or(s.start).max(s.start))
-                .min()?
-        }
+        None => crate::model::presets::windows(s)
+            .iter()
+            .map(|w| w.from.unwrap_or(s.start).max(s.start))
+            .min()?,
     };
     (from <= end).then_some((from, end))
 }

@@ -201,23 +201,12 @@ pub fn cheaper_periods(cum: &[f64]) -> Vec<(usize, usize)> {
 /// (an open end is the horizon; an intervention's last participants run
 /// `months` beyond its window), if any is in force within the horizon.
 pub fn project_end(s: &Scenario) -> Option<Month> {
-    let p = &s.policy;
-    let mut windows = vec![
-        (p.jobclub.enabled, p.jobclub.window()),
-        (p.three_month_review.enabled, p.three_month_review.window()),
-        (p.rehab_meeting.enabled, p.rehab_meeting.window()),
-        (p.followup.enabled, p.followup.window()),
-        (p.screening.enabled, p.screening.window()),
-    ];
-    for v in &s.interventions {
-        let to = v.to.map(|t| t.plus(v.months as i32 - 1));
-        windows.push((true, crate::model::scenario::Window { from: v.from, to }));
-    }
+    let windows = crate::model::presets::windows(s);
     let end = s.end();
     windows
         .iter()
-        .filter(|(on, w)| *on && w.from.is_none_or(|f| f <= end))
-        .map(|(_, w)| w.to.map_or(end, |t| t.min(end)))
+        .filter(|w| w.from.is_none_or(|f| f <= end))
+        .map(|w| w.to.map_or(end, |t| t.min(end)))
         .filter(|t| *t >= s.start)
         .max()
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod money;
 pub mod month;
 pub mod payer;
+pub mod presets;
 pub mod scenario;
 pub mod states;
 pub mod validate;

@@ -834,17 +834,37 @@ impl Scenario {
                 ));
                 continue;
             }
+            let how = match v.entry {
+                crate::model::states::IvEntry::Eligible => format!(
+                    "{} months, places {}",
+                    v.months,
+                    v.places.map_or("unlimited".into(), |p| p.to_string())
+                ),
+                e => format!("no places, entry {}", serde_json::to_string(&e).unwrap_or_default()),
+            };
             out.push(format!(
-                "# intervention {} in {}: entry {} to {}, months in state {}..{}, {} months, places {}",
+                "# intervention {} in {}: entry {} to {}, months in state {}..{}, {how}",
                 v.name,
                 format!("{:?}", v.state).to_lowercase(),
                 when(v.from),
                 when(v.to),
                 v.min_months,
                 v.max_months.map_or("".into(), |m| m.to_string()),
-                v.months,
-                v.places.map_or("unlimited".into(), |p| p.to_string()),
             ));
+        }
+        let v1 = crate::model::presets::policy_interventions(self);
+        if !v1.is_empty() {
+            #[derive(Serialize)]
+            struct List<'a> {
+                interventions: &'a [crate::model::states::Intervention],
+            }
+            out.push(
+                "# The [policy] sections are these interventions (docs/model.md, \"The v1 \
+                 policies as interventions\"); in place of [policy] they give the same results:"
+                    .to_string(),
+            );
+            let text = toml::to_string(&List { interventions: &v1 }).unwrap_or_default();
+            out.extend(text.lines().map(|l| format!("#   {l}").trim_end().to_string()));
         }
         for c in &self.cohorts {
             out.push(format!(

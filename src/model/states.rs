@@ -493,6 +493,73 @@ pub struct Intervention {
     pub consultant_hours_per_contact: f64,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub cost_per_contact: f64,
+    /// How people come to be in it (docs/model.md, "How people enter"):
+    /// by taking a place (the default), by meeting the eligibility in a
+    /// month of the window (`in_force`), by entering the scheme in the
+    /// window (`visitation`), or as the stock at the window's start
+    /// (`stock`). The five v1 policies are interventions of the last three
+    /// kinds ([`crate::model::presets`]).
+    #[serde(default, skip_serializing_if = "IvEntry::is_default")]
+    pub entry: IvEntry,
+    /// On LY with `entry = "in_force"`: the months in it are an active
+    /// offer, which lifts the refusion of LY under the duration cap and
+    /// the 2013-rules regime (docs/model.md, "Money and refusion").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub active_offer: bool,
+    /// With `entry = "visitation"`: the share of its people's first jobs
+    /// that carry a progression agreement.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub agreement_share: f64,
+    /// In flexjobs with `entry = "in_force"`: the job months (months since
+    /// the job started) at which a contact falls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact_months: Vec<u32>,
+    /// In flexjobs with `entry = "in_force"` or `"stock"`: the chance of
+    /// an hours increase in a contact month (it replaces the organic
+    /// chance then), and the months from a contact on (the contact month
+    /// included) in which `dismissal` multiplies dismissal.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hours_up_contact: f64,
+    #[serde(default = "three_u32", skip_serializing_if = "is_three_u32")]
+    pub protect_months: u32,
+}
+
+/// How people come to be in an intervention.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IvEntry {
+    /// Eligible people take a free place and keep it `months` months or
+    /// until they leave the state.
+    #[default]
+    Eligible,
+    /// No places: everybody in the state who meets the eligibility in a
+    /// month of the window is in it that month (the jobclub, the
+    /// three-month review, follow-up of small flexjobs).
+    InForce,
+    /// People who enter the scheme (visitated onto LY, or hired directly)
+    /// in a month of the window are in it for their first spell, whatever
+    /// the month; its effect acts in the spell months of its eligibility,
+    /// and `agreement_share` of their first jobs get a progression
+    /// agreement (the consultant at the rehabilitation team meeting).
+    Visitation,
+    /// The people in 2013-rules flexjobs at the window's start who meet
+    /// the eligibility get one contact each, in a month drawn evenly over
+    /// the window (screening of the existing small flexjobs).
+    Stock,
+}
+
+impl IvEntry {
+    fn is_default(&self) -> bool {
+        *self == IvEntry::Eligible
+    }
+}
+
+fn three_u32() -> u32 {
+    3
+}
+
+fn is_three_u32(v: &u32) -> bool {
+    *v == 3
 }
 
 fn one_u32() -> u32 {

@@ -6,7 +6,7 @@ use crate::model::error::Problem;
 use crate::model::limits as L;
 use crate::model::month::Month;
 use crate::model::scenario::{Band, Scenario, Step, Window};
-use crate::model::states::StateDef;
+use crate::model::states::{IvEntry, StateDef};
 
 struct Checker {
     problems: Vec<Problem>,
@@ -601,13 +601,14 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
                     );
                 }
             }
-            if v.months == 0 {
+            if v.months == 0 && v.entry == IvEntry::Eligible {
                 c.fail(
                     format!("{at}.months"),
                     "is missing or 0: allowed 1 to 1200 months",
                 );
             }
         }
+        check_entry(c, &at, v);
         c.months(&format!("{at}.min_months"), v.min_months);
         if v.max_months.is_some_and(|m| m < v.min_months) {
             c.fail(
@@ -666,6 +667,217 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
             &format!("{at}.contact_every_months"),
             v.contact_every_months,
         );
+    }
+}
+
+/// What an intervention's `entry` allows (docs/model.md, "How people
+/// enter"): each field that has no meaning for its entry and state must be
+/// left out, so that nothing written is silently ignored.
+fn check_entry(c: &mut Checker, at: &str, v: &crate::model::states::Intervention) {
+    use crate::model::states::InterventionState as S;
+    let (ly, flex) = (v.state == S::Ly, v.state == S::Flex);
+    let entry = v.entry;
+    let name = match entry {
+        IvEntry::Eligible => "eligible",
+        IvEntry::InForce => "in_force",
+        IvEntry::Visitation => "visitation",
+        IvEntry::Stock => "stock",
+    };
+    let state_ok = match entry {
+        IvEntry::Eligible => true,
+        IvEntry::InForce => ly || flex,
+        IvEntry::Visitation => ly,
+        IvEntry::Stock => flex,
+    };
+    if !state_ok {
+        let allowed = match entry {
+            IvEntry::Visitation => "`state = \"ly\"`",
+            IvEntry::Stock => "`state = \"flex\"`",
+            _ => "`state = \"ly\"` or `\"flex\"`",
+        };
+        c.fail(
+            format!("{at}.entry"),
+            format!("`{name}` is not allowed in this state: allowed with {allowed}"),
+        );
+        return;
+    }
+    let contacts = flex && matches!(entry, IvEntry::InForce | IvEntry::Stock);
+    // (field, is set, allowed with this entry and state)
+    let fields = [
+        ("months", v.months != 0, entry == IvEntry::Eligible),
+        ("places", v.places.is_some(), entry == IvEntry::Eligible),
+        (
+            "min_months",
+            v.min_months != 0,
+            !contacts,
+        ),
+        ("max_months", v.max_months.is_some(), !contacts),
+        ("exit", v.exit != 1.0, entry == IvEntry::Eligible),
+        ("work_share", v.work_share != 1.0, entry == IvEntry::Eligible),
+        ("hours_up", v.hours_up != 1.0, entry == IvEntry::Eligible),
+        (
+            "dismissal",
+            v.dismissal != 1.0,
+            entry == IvEntry::Eligible || contacts,
+        ),
+        (
+            "consultant_hours_per_month",
+            v.consultant_hours_per_month != 0.0,
+            entry == IvEntry::Eligible,
+        ),
+        (
+            "cost_per_month",
+            v.cost_per_month != 0.0,
+            entry != IvEntry::Visitation,
+        ),
+        (
+            "cost_per_week",
+            v.cost_per_week != 0.0,
+            entry != IvEntry::Visitation,
+        ),
+        (
+            "contact_every_months",
+            v.contact_every_months != 1,
+            entry == IvEntry::Eligible,
+        ),
+        (
+            "consultant_hours_per_contact",
+            v.consultant_hours_per_contact != 0.0,
+            entry == IvEntry::Eligible || contacts,
+        ),
+        (
+            "cost_per_contact",
+            v.cost_per_contact != 0.0,
+            entry == IvEntry::Eligible || contacts,
+        ),
+        (
+            "active_offer",
+            v.active_offer,
+            ly && entry == IvEntry::InForce,
+        ),
+        (
+            "agreement_share",
+            v.agreement_share != 0.0,
+            entry == IvEntry::Visitation,
+        ),
+        (
+            "contact_months",
+            !v.contact_months.is_empty(),
+            flex && entry == IvEntry::InForce,
+        ),
+        ("hours_up_contact", v.hours_up_contact != 0.0, contacts),
+        ("protect_months", v.protect_months != 3, contacts),
+    ];
+    for (field, set, allowed) in fields {
+        if set && !allowed {
+            c.fail(
+                format!("{at}.{field}"),
+                format!(
+                    "does not apply to an intervention with `entry = \"{name}\"` in this state: leave it out (docs/scenario-guide.md, \"Interventions\")"
+                ),
+            );
+        }
+    }
+    c.probability(&format!("{at}.agreement_share"), v.agreement_share);
+    c.probability(&format!("{at}.hours_up_contact"), v.hours_up_contact);
+    c.months(&format!("{at}.protect_months"), v.protect_months);
+    if flex && entry == IvEntry::InForce {
+        if v.contact_months.is_empty() {
+            c.fail(
+                format!("{at}.contact_months"),
+                "is missing: the job months of the contacts, e.g. [1, 3, 6, 12]",
+            );
+        }
+        for (k, w) in v.contact_months.windows(2).enumerate() {
+            if w[1] <= w[0] {
+                c.fail(
+                    format!("{at}.contact_months[{}]", k + 1),
+                    "contact months must be increasing",
+                );
+            }
+        }
+        if v.contact_months.iter().any(|&m| m >= 64) {
+            c.fail(
+                format!("{at}.contact_months"),
+                "contact months must be below 64",
+            );
+        }
+    }
+}
+
+/// What the compiled plan holds of the interventions without places
+/// ([`crate::model::presets::standing`], the v1 policies included): at
+/// most [`crate::model::presets::MAX_OFFERS`] offers on LY, one
+/// visitation intervention, one follow-up and one screening in flexjobs,
+/// and when there are both, one set of contact effects and prices.
+fn check_standing(c: &mut Checker, s: &Scenario) {
+    use crate::model::presets::{policy_interventions, MAX_OFFERS};
+    use crate::model::states::InterventionState as S;
+    let v1 = policy_interventions(s);
+    // A key for each: the v1 section, or the scenario's own entry.
+    let mut all: Vec<(String, &crate::model::states::Intervention)> = v1
+        .iter()
+        .map(|v| (format!("policy.{}", v.name), v))
+        .collect();
+    for (k, v) in s.interventions.iter().enumerate() {
+        if v.entry != IvEntry::Eligible {
+            all.push((format!("interventions[{k}]"), v));
+        }
+    }
+    let offers = all
+        .iter()
+        .filter(|(_, v)| v.state == S::Ly && v.entry == IvEntry::InForce)
+        .count();
+    if offers > MAX_OFFERS {
+        c.fail(
+            "interventions",
+            format!(
+                "{offers} interventions on LY with `entry = \"in_force\"` (the jobclub and the three-month review included) are more than fleksim's limit: at most {MAX_OFFERS}"
+            ),
+        );
+    }
+    let one = |c: &mut Checker, what: &str, pick: &dyn Fn(&crate::model::states::Intervention) -> bool| {
+        let found: Vec<&String> = all.iter().filter(|(_, v)| pick(v)).map(|(k, _)| k).collect();
+        if found.len() > 1 {
+            c.fail(
+                format!("{}.entry", found[1]),
+                format!(
+                    "a second {what}: fleksim allows one (here {}); merge them into one",
+                    found.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    };
+    one(c, "intervention with `entry = \"visitation\"`", &|v| {
+        v.entry == IvEntry::Visitation
+    });
+    one(c, "intervention in flexjobs with `entry = \"in_force\"`", &|v| {
+        v.state == S::Flex && v.entry == IvEntry::InForce
+    });
+    one(c, "intervention with `entry = \"stock\"`", &|v| {
+        v.entry == IvEntry::Stock
+    });
+    let contacts: Vec<&(String, &crate::model::states::Intervention)> = all
+        .iter()
+        .filter(|(_, v)| v.state == S::Flex)
+        .collect();
+    if let [(_, a), (key, b)] = contacts[..] {
+        let effects = |v: &crate::model::states::Intervention| {
+            (
+                v.hours_up_contact,
+                v.dismissal,
+                v.protect_months,
+                v.cost_per_contact,
+                v.cost_per_week,
+                v.cost_per_month,
+            )
+        };
+        if effects(a) != effects(b) {
+            c.fail(
+                format!("{key}.hours_up_contact"),
+                "a follow-up and a screening contact have one set of effects and prices in fleksim: give both the same hours_up_contact, dismissal, protect_months, cost_per_contact, cost_per_week and cost_per_month (a v1 [policy.screening] takes [policy.followup]'s)",
+            );
+        }
     }
 }
 
@@ -819,7 +1031,16 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
             .intervention
             .as_ref()
             .map(|n| s.interventions.iter().any(|v| &v.name == n));
+        let standing = h.intervention.as_ref().is_some_and(|n| {
+            s.interventions
+                .iter()
+                .any(|v| &v.name == n && v.entry != IvEntry::Eligible)
+        });
         match (h.state, named) {
+            (CohortState::Intervention, Some(true)) if standing => c.fail(
+                format!("{at}.intervention"),
+                "names an intervention without places, which has no entrants to follow: allowed an intervention with `entry = \"eligible\"` (or a cohort of `ly` or `flex`)",
+            ),
             (CohortState::Intervention, Some(true)) if h.entry == Entry::Stock => c.fail(
                 format!("{at}.entry"),
                 "a cohort of an intervention is its entrants: allowed `enter` only",
@@ -1090,6 +1311,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
     }
     check_cohorts(c, s);
     check_interventions(c, s);
+    check_standing(c, s);
     check_kpis(c, s);
     for (k, b) in s.ly.find_job_by_ceiling.iter().enumerate() {
         let at = format!("ly.find_job_by_ceiling[{k}]");

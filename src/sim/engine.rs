@@ -32,6 +32,7 @@ use crate::sim::population::{
     start_job, Factory, Person, F_AGREEMENT, F_NEW_REFUSION, F_REHAB, F_SLEEP, LY, NO_SCREEN, OLD,
 };
 use crate::sim::rng::{self, key, uniform, Group, Purpose};
+use crate::sim::standing::MAX_OFFERS;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson};
 
@@ -412,7 +413,7 @@ fn quiet_thresholds(plan: &Plan, hours_model: bool) -> [u64; 2] {
     let s = &plan.scenario;
     let any = |flags| match hours_model {
         true => {
-            let (up, down) = hour_probabilities(&s.hours, &s.policy.followup, false, flags, 1.0);
+            let (up, down) = hour_probabilities(&s.hours, &plan.standing.followup, false, flags, 1.0);
             threshold(up + down)
         }
         false => 0,
@@ -423,7 +424,7 @@ fn quiet_thresholds(plan: &Plan, hours_model: bool) -> [u64; 2] {
 impl<'a> Rules<'a> {
     fn new(plan: &'a Plan) -> Rules<'a> {
         let s = &plan.scenario;
-        let (h, fu, rf) = (&s.hours, &s.policy.followup, &s.money.refusion);
+        let (h, fu, rf) = (&s.hours, &plan.standing.followup, &s.money.refusion);
         let (screen_first, screen_last) = match plan.screening {
             Some((first, len)) => (first, first + len + fu.protect_months as i64),
             None => (-1, -1),
@@ -442,7 +443,7 @@ impl<'a> Rules<'a> {
             rf,
             max_start: fu.max_start_hours,
             follow_hours: fu.hours_per_contact,
-            screen_hours: s.policy.screening.hours_per_contact,
+            screen_hours: plan.standing.screening.hours_per_contact,
             screen_first,
             screen_last,
             steps: (h.step_max - h.step_min + 1) as f64,
@@ -855,9 +856,10 @@ struct MonthCtx<'a> {
     t: usize,
     pr: &'a MonthPrices,
     staircase: bool,
-    /// Spell months in the jobclub and in the review (`from..to`).
-    jobclub: (u32, u32),
-    review: (u32, u32),
+    /// The LY offers in force by spell month (a bit each), and the bits of
+    /// the active offers ([`Plan::offer_mask`]).
+    offer: &'a [u8; MAX_TABLE],
+    active_offers: u8,
     /// Job months with reduced dismissal (0 without follow-up this month).
     protect_now: u64,
     protect_len: usize,
@@ -920,8 +922,8 @@ impl<'a> MonthCtx<'a> {
             t,
             pr,
             staircase: pr.regime == Regime::Staircase,
-            jobclub: plan.jobclub_range[t],
-            review: plan.review_range[t],
+            offer: plan.offer_mask.get(t).unwrap_or(&NO_OFFERS),
+            active_offers: plan.active_offers,
             protect_now: if followup_on { plan.protect_mask } else { 0 },
             protect_len: r.fu.protect_months as usize,
             mask_now: contact_mask(plan, t),
@@ -956,8 +958,6 @@ fn ly_step<const IV: bool>(
 ) {
     // Local copies: see `Rules`.
     let (r, m, mut c) = (&{ *r }, &{ *m }, *counts);
-    let (jc0, jc1) = m.jobclub;
-    let (rv0, rv1) = m.review;
     let mut i = 0;
     while i < ly.len() {
         let p = &mut ly[i];
@@ -965,10 +965,8 @@ fn ly_step<const IV: bool>(
             join_cohort(p, &m.ly_tag, m.t);
         }
         p.flex_history <<= 1;
-        let dd = p.dur as u32;
-        let in_jobclub = dd >= jc0 && dd < jc1;
-        let in_review = dd >= rv0 && dd < rv1;
         let d = idx(p.dur);
+        let offers = m.offer[d];
         let g = (p.flags & F_REHAB != 0) as usize;
         let frail = if r.frailty_find {
             p.frailty as f64
@@ -993,10 +991,11 @@ fn ly_step<const IV: bool>(
             work = (work * e.work_share).min(1.0);
         }
         if r.pricing {
-            price_ly(r, m, p, in_jobclub || in_review, work, &mut c);
+            price_ly(r, m, p, offers & m.active_offers != 0, work, &mut c);
         }
-        c.jobclub += in_jobclub as u32;
-        c.review += in_review as u32;
+        if offers != 0 {
+            count_offers(offers, &mut c);
+        }
         p.cap_months = p.cap_months.saturating_add(1);
 
         let (pf, px) = competing(find.min(1.0), exit);
@@ -1026,7 +1025,8 @@ fn ly_step<const IV: bool>(
 }
 
 /// Step 3, pricing: a month of LY and its refusion, from the state at the
-/// start of the month (`in_offer`: in the jobclub or the review); the
+/// start of the month (`in_offer`: in an active offer such as the jobclub
+/// or the review); the
 /// benefit weeks grow. With ordinary paid hours while on the benefit, the
 /// month is priced at its expectation: a share `work` of it has the
 /// earnings, which cut the benefit (docs/model.md, "The scheme's states").
@@ -1831,11 +1831,13 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
                 .zip(&pr.intervention_contact)
                 .map(|(&n, &price)| n as f64 * price)
                 .sum::<f64>();
-    let measures = contacts as f64 * pr.per_contact
-        + c.jobclub as f64 * pr.jobclub
-        + c.review as f64 * pr.review
-        + c.mentor as f64 * pr.mentor_month
-        + interventions;
+    // Summed in this order (offers in the plan's order) so that a v1 file
+    // gives the sums it gave when the jobclub and the review were fields.
+    let mut measures = contacts as f64 * pr.per_contact;
+    for (&n, &price) in c.offers.iter().zip(&pr.offers) {
+        measures += n as f64 * price;
+    }
+    let measures = measures + c.mentor as f64 * pr.mentor_month + interventions;
     row[mx::PARTICIPANTS] = c.iv.months.iter().sum::<u32>() as f64;
     row[mx::PROGRAMME_STOCK] = c.programme_stock as f64;
     row[mx::PROGRAMME_ENTRIES] = m.arrived.programme_entries as f64;
@@ -1869,6 +1871,18 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
         + measures
         - taxable * tax.income_rate;
 }
+
+/// Counts a participant-month in each offer of `bits`.
+#[inline(never)]
+fn count_offers(mut bits: u8, c: &mut Counts) {
+    while bits != 0 {
+        c.offers[bits.trailing_zeros() as usize] += 1;
+        bits &= bits - 1;
+    }
+}
+
+/// No LY offer in any spell month.
+static NO_OFFERS: [u8; MAX_TABLE] = [0; MAX_TABLE];
 
 #[inline(always)]
 fn tally_ly(p: &mut Person, c: &mut Counts) {
@@ -1973,8 +1987,8 @@ struct Counts {
     exits_flex: u32,
     hours_up: u32,
     hours_down: u32,
-    jobclub: u32,
-    review: u32,
+    /// Participant-months of each LY offer.
+    offers: [u32; MAX_OFFERS],
     mentor: u32,
     /// Contacts due next month.
     next: Due,

@@ -167,6 +167,10 @@ impl Interventions {
                 from: v.from,
                 to: v.to,
             };
+            // Interventions without places are the plan's tables
+            // ([`crate::sim::standing`]): they take nobody here, and keep
+            // their index so that the others keep theirs.
+            let standing = v.entry != crate::model::states::IvEntry::Eligible;
             let (open, all) = match v.state {
                 InterventionState::Ly => (&mut out.ly_open, &mut out.ly_all),
                 InterventionState::Flex => (&mut out.flex_open, &mut out.flex_all),
@@ -174,10 +178,12 @@ impl Interventions {
                 // `ProgrammeIv`); they never meet a person.
                 InterventionState::Programme => (&mut out.programme_open, &mut out.programme_all),
             };
-            *all |= bit;
+            if !standing {
+                *all |= bit;
+            }
             out.limited |= v.places.is_some() && v.state != InterventionState::Programme;
             for (t, o) in open.iter_mut().enumerate() {
-                if window.contains(s.month(t)) {
+                if !standing && window.contains(s.month(t)) {
                     *o |= bit;
                 }
             }

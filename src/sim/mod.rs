@@ -9,3 +9,4 @@ pub mod plan;
 pub mod population;
 pub mod quantity;
 pub mod rng;
+pub mod standing;

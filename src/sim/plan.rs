@@ -7,6 +7,7 @@
 use crate::model::money::{self, Discrete, Regime};
 use crate::model::scenario::{step_value, Scenario, Staffing, Step};
 use crate::model::states::{shares_at, CohortState, Entry, Shares, StateDef, MAX_EXIT_STATES};
+use crate::sim::standing::{Offer, Standing, MAX_OFFERS};
 
 /// Duration tables run to this many months; longer durations use the last.
 pub const MAX_TABLE: usize = 256;
@@ -40,8 +41,9 @@ pub struct Plan {
     pub scenario: Scenario,
     pub seed: u64,
     pub months: usize,
-    /// `find[t][g]`: base find probability × policy multipliers at duration
-    /// `d`, for people without (`g = 0`) and with (`g = 1`) the rehab meeting.
+    /// `find[t][g]`: base find probability × the offers' multipliers at
+    /// duration `d`, for people without (`g = 0`) and with (`g = 1`) the
+    /// visitation intervention (the rehab meeting).
     pub find: Vec<[Table; 2]>,
     pub ly_exit: Table,
     pub dismissal: Table,
@@ -60,9 +62,14 @@ pub struct Plan {
     pub grant_consultants: Vec<f64>,
     pub followup_on: Vec<bool>,
     pub rehab_on: Vec<bool>,
-    /// Spell months in an active offer (jobclub or review) in month `t`.
-    pub jobclub_range: Vec<(u32, u32)>,
-    pub review_range: Vec<(u32, u32)>,
+    /// `offer_mask[t][d]`: bit `i` set when offer `i` on LY
+    /// ([`Standing::offers`]) acts on spell month `d` in month `t` (empty
+    /// without offers); `active_offers`: the bits of the active offers.
+    pub offer_mask: Vec<[u8; MAX_TABLE]>,
+    pub active_offers: u8,
+    /// The interventions without places (the v1 policies among them),
+    /// compiled.
+    pub standing: Standing,
     /// Bit `k` set: a contact at job month `k`.
     pub contact_mask: u64,
     /// Bit `k` set: dismissal is reduced at job month `k`.
@@ -118,8 +125,8 @@ pub struct MonthPrices {
     pub staff_municipal: f64,
     pub staff_grant: f64,
     pub per_contact: f64,
-    pub jobclub: f64,
-    pub review: f64,
+    /// Each LY offer's price per participant-month.
+    pub offers: [f64; MAX_OFFERS],
     pub mentor_month: f64,
     /// Wages of a 2013-rules flexjob per month by current hours.
     pub wage: [f64; money::HOURS_ROWS],
@@ -200,7 +207,7 @@ impl Plan {
     pub fn new(scenario: &Scenario) -> Plan {
         let s = scenario.clone();
         let months = s.horizon_months as usize;
-        let p = &s.policy;
+        let standing = Standing::new(&s);
         let len = MAX_TABLE;
         let base_find = table(&s.ly.find_job, len);
         let mut find = Vec::with_capacity(months);
@@ -208,61 +215,73 @@ impl Plan {
         let mut grant_consultants = Vec::with_capacity(months);
         let mut followup_on = Vec::with_capacity(months);
         let mut rehab_on = Vec::with_capacity(months);
-        let mut jobclub_range = Vec::with_capacity(months);
-        let mut review_range = Vec::with_capacity(months);
+        let mut offer_mask = Vec::new();
         for t in 0..months {
             let m = s.month(t);
-            let jc = p.jobclub.enabled && p.jobclub.window().contains(m);
-            let rv = p.three_month_review.enabled && p.three_month_review.window().contains(m);
-            let jr = if jc { (0, p.jobclub.months) } else { (0, 0) };
-            let rs = p.three_month_review.start_month;
-            let rr = if rv {
-                (rs, rs + p.three_month_review.months)
-            } else {
-                (0, 0)
-            };
+            let in_force: Vec<&Offer> = standing
+                .offers
+                .iter()
+                .filter(|o| o.window.contains(m))
+                .collect();
             let mut g0 = base_find.clone();
             for (d, v) in g0.iter_mut().enumerate() {
-                let d = d as u32;
-                if d >= jr.0 && d < jr.1 {
-                    *v *= p.jobclub.effect;
-                }
-                if d >= rr.0 && d < rr.1 {
-                    *v *= p.three_month_review.effect;
+                for o in &in_force {
+                    if o.covers(d as u32) {
+                        *v *= o.find_job;
+                    }
                 }
             }
-            // The rehab effect belongs to the person (visitated while the
-            // meeting was in place), so it applies whatever month it is now.
+            if !standing.offers.is_empty() {
+                let mut mask = [0u8; MAX_TABLE];
+                for (i, o) in standing.offers.iter().enumerate() {
+                    if o.window.contains(m) {
+                        for (d, b) in mask.iter_mut().enumerate() {
+                            *b |= (o.covers(d as u32) as u8) << i;
+                        }
+                    }
+                }
+                offer_mask.push(mask);
+            }
+            // The visitation effect belongs to the person (entered while
+            // it was in force), so it applies whatever month it is now.
             let mut g1 = g0.clone();
-            if p.rehab_meeting.enabled {
-                for v in g1.iter_mut().take(p.rehab_meeting.months as usize) {
-                    *v *= p.rehab_meeting.effect;
+            if let Some(vi) = &standing.visitation {
+                for (d, v) in g1.iter_mut().enumerate() {
+                    if d as u32 >= vi.min && d as u32 <= vi.max {
+                        *v *= vi.find_job;
+                    }
                 }
             }
             find.push([g0, g1]);
             let (c, g) = s.consultants(t);
             consultants.push(c);
             grant_consultants.push(g);
-            followup_on.push(p.followup.enabled && p.followup.window().contains(m));
-            rehab_on.push(p.rehab_meeting.enabled && p.rehab_meeting.window().contains(m));
-            jobclub_range.push(jr);
-            review_range.push(rr);
+            let fu = &standing.followup;
+            followup_on.push(fu.enabled && fu.window().contains(m));
+            rehab_on.push(
+                standing
+                    .visitation
+                    .as_ref()
+                    .is_some_and(|v| v.window.contains(m)),
+            );
         }
+        let fu = &standing.followup;
         let mut contact_mask = 0u64;
         let mut protect_mask = 0u64;
-        for &k in &p.followup.schedule {
+        for &k in &fu.schedule {
             if k < 64 {
                 contact_mask |= 1 << k;
             }
-            for j in k..k + p.followup.protect_months {
+            for j in k..k + fu.protect_months {
                 if j < 64 {
                     protect_mask |= 1 << j;
                 }
             }
         }
-        let screening = if p.screening.enabled {
-            let from = p.screening.window().from.unwrap_or(s.start);
-            let to = p.screening.window().to.unwrap_or(from);
+        let sc = &standing.screening;
+        let screening = if sc.enabled {
+            let from = sc.window().from.unwrap_or(s.start);
+            let to = sc.window().to.unwrap_or(from);
             let first = s.start.months_until(from) as i64;
             Some((first, (from.months_until(to) as i64 + 1).max(1)))
         } else {
@@ -270,7 +289,7 @@ impl Plan {
         };
         let exit_states = s.exit_states();
         let prices = (0..months)
-            .map(|t| month_prices(&s, &exit_states, t))
+            .map(|t| month_prices(&s, &standing, &exit_states, t))
             .collect();
         let raw_dismissal = table(&s.flex.dismissal, len);
         let raw_flex_exit = table(&s.flex.exit, len);
@@ -314,8 +333,8 @@ impl Plan {
             grant_consultants,
             followup_on,
             rehab_on,
-            jobclub_range,
-            review_range,
+            offer_mask,
+            active_offers: standing.active_bits(),
             contact_mask,
             protect_mask,
             screening,
@@ -332,6 +351,7 @@ impl Plan {
             ),
             pricing: true,
             next_event: s.sampling == crate::model::scenario::Sampling::NextEvent,
+            standing,
             scenario: s,
         }
     }
@@ -369,7 +389,12 @@ fn index(s: &Scenario, year: i32) -> f64 {
     m.law_year(year).dp_max / m.law_year(s.start.year()).dp_max
 }
 
-fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPrices {
+fn month_prices(
+    s: &Scenario,
+    standing: &Standing,
+    exits: &[(String, StateDef)],
+    t: usize,
+) -> MonthPrices {
     let m = &s.money;
     let month = s.month(t);
     let year = month.year();
@@ -423,7 +448,7 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
             }
         }
     }
-    let me = &m.measures;
+    let cp = &standing.contact_prices;
     let work_wage = benefit.map_or(0.0, |b| {
         money::earnings(wage, b.work_hours.min(money::FULL_TIME_HOURS as f64)) * deflate
     });
@@ -441,25 +466,39 @@ fn month_prices(s: &Scenario, exits: &[(String, StateDef)], t: usize) -> MonthPr
         regime,
         staff_municipal,
         staff_grant,
-        per_contact: me.per_contact * idx * deflate,
-        jobclub: me.jobclub_per_participant_month * idx * deflate,
-        review: me.review_per_participant_month * idx * deflate,
-        mentor_month: me.mentor_per_week * money::WEEKS_PER_MONTH * idx * deflate,
+        per_contact: cp.per_contact * idx * deflate,
+        offers: {
+            let mut v = [0.0; MAX_OFFERS];
+            for (p, o) in v.iter_mut().zip(&standing.offers) {
+                *p = (o.cost_per_month + o.cost_per_week * money::WEEKS_PER_MONTH) * idx * deflate;
+            }
+            v
+        },
+        mentor_month: (cp.per_protected_month + cp.per_protected_week * money::WEEKS_PER_MONTH)
+            * idx
+            * deflate,
         wage: wages,
         exit_cost,
         exit_earnings,
         intervention: {
             let mut v = [0.0; crate::model::states::MAX_INTERVENTIONS];
+            // Standing interventions are priced with the offers and the
+            // contacts above.
             for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
-                v[i] =
-                    (iv.cost_per_month + iv.cost_per_week * money::WEEKS_PER_MONTH) * idx * deflate;
+                if iv.entry == crate::model::states::IvEntry::Eligible {
+                    v[i] = (iv.cost_per_month + iv.cost_per_week * money::WEEKS_PER_MONTH)
+                        * idx
+                        * deflate;
+                }
             }
             v
         },
         intervention_contact: {
             let mut v = [0.0; crate::model::states::MAX_INTERVENTIONS];
             for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
-                v[i] = iv.cost_per_contact * idx * deflate;
+                if iv.entry == crate::model::states::IvEntry::Eligible {
+                    v[i] = iv.cost_per_contact * idx * deflate;
+                }
             }
             v
         },

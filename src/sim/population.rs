@@ -288,7 +288,7 @@ impl<'a> Factory<'a> {
             (1u32 << tenure) - 1
         };
         if let Some((first, len)) = self.plan.screening {
-            if start <= s.policy.screening.max_start_hours {
+            if start <= self.plan.standing.screening.max_start_hours {
                 let t = first + (d.u(A_SCREEN) * len as f64) as i64;
                 if (0..self.plan.months as i64).contains(&t) {
                     p.screen_t = t as u16;
@@ -328,9 +328,10 @@ pub fn start_job(p: &mut Person, plan: &Plan, u: f64, v: f64) {
     p.start_hours = start;
     p.hours = start;
     let share = if p.flags & F_REHAB != 0 {
-        s.policy
-            .rehab_meeting
-            .agreement_share
+        plan.standing
+            .visitation
+            .as_ref()
+            .map_or(0.0, |v| v.agreement_share)
             .max(s.hours.agreement_share)
     } else {
         s.hours.agreement_share
