@@ -150,33 +150,6 @@ fn asleep(plan: &Plan) -> usize {
     pop.asleep()
 }
 
-/// Every metric of every replication of `a` and `b`, and every cohort
-/// figure, is the same to the bit in the months before `months`
-/// (`usize::MAX`: all of them).
-fn same_to_the_bit(what: &str, a: &[Replication], b: &[Replication], months: usize) {
-    assert_eq!(a.len(), b.len());
-    for (rep, (x, y)) in a.iter().zip(b).enumerate() {
-        let n = (x.values.len() / metric_names().len()).min(months);
-        for t in 0..n {
-            for name in metric_names() {
-                let (u, v) = (value(x, t, name), value(y, t, name));
-                assert!(
-                    u.to_bits() == v.to_bits(),
-                    "{what}: replication {rep}, month {t}, {name}: {u} against {v}"
-                );
-            }
-        }
-        if months == usize::MAX {
-            let same = x.cohorts.len() == y.cohorts.len()
-                && x.cohorts
-                    .iter()
-                    .zip(&y.cohorts)
-                    .all(|(u, v)| u.to_bits() == v.to_bits());
-            assert!(same, "{what}: replication {rep}: cohort figures differ");
-        }
-    }
-}
-
 /// `rel` with `sets`, run both ways: the same replications to the bit.
 /// Returns the jobs asleep at the end of replication 0 under next-event
 /// sampling.

@@ -94,13 +94,11 @@ pub fn has_effects(s: &Scenario) -> bool {
         ),
     ];
     v1.iter().any(|(on, eff)| *on && *eff)
-        || s.interventions
-            .iter()
-            .any(|v| {
-                [v.find_job, v.exit, v.dismissal, v.hours_up] != [1.0; 4]
-                    || v.hours_up_contact > 0.0
-                    || v.agreement_share > 0.0
-            })
+        || s.interventions.iter().any(|v| {
+            [v.find_job, v.exit, v.dismissal, v.hours_up] != [1.0; 4]
+                || v.hours_up_contact > 0.0
+                || v.agreement_share > 0.0
+        })
 }
 
 /// Each replication's net municipal cost summed over the horizon, with

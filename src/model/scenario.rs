@@ -840,7 +840,10 @@ impl Scenario {
                     v.months,
                     v.places.map_or("unlimited".into(), |p| p.to_string())
                 ),
-                e => format!("no places, entry {}", serde_json::to_string(&e).unwrap_or_default()),
+                e => format!(
+                    "no places, entry {}",
+                    serde_json::to_string(&e).unwrap_or_default()
+                ),
             };
             out.push(format!(
                 "# intervention {} in {}: entry {} to {}, months in state {}..{}, {how}",
@@ -864,7 +867,10 @@ impl Scenario {
                     .to_string(),
             );
             let text = toml::to_string(&List { interventions: &v1 }).unwrap_or_default();
-            out.extend(text.lines().map(|l| format!("#   {l}").trim_end().to_string()));
+            out.extend(
+                text.lines()
+                    .map(|l| format!("#   {l}").trim_end().to_string()),
+            );
         }
         for c in &self.cohorts {
             out.push(format!(

@@ -706,14 +706,14 @@ fn check_entry(c: &mut Checker, at: &str, v: &crate::model::states::Intervention
     let fields = [
         ("months", v.months != 0, entry == IvEntry::Eligible),
         ("places", v.places.is_some(), entry == IvEntry::Eligible),
-        (
-            "min_months",
-            v.min_months != 0,
-            !contacts,
-        ),
+        ("min_months", v.min_months != 0, !contacts),
         ("max_months", v.max_months.is_some(), !contacts),
         ("exit", v.exit != 1.0, entry == IvEntry::Eligible),
-        ("work_share", v.work_share != 1.0, entry == IvEntry::Eligible),
+        (
+            "work_share",
+            v.work_share != 1.0,
+            entry == IvEntry::Eligible,
+        ),
         ("hours_up", v.hours_up != 1.0, entry == IvEntry::Eligible),
         (
             "dismissal",
@@ -836,14 +836,24 @@ fn check_standing(c: &mut Checker, s: &Scenario) {
             ),
         );
     }
-    let one = |c: &mut Checker, what: &str, pick: &dyn Fn(&crate::model::states::Intervention) -> bool| {
-        let found: Vec<&String> = all.iter().filter(|(_, v)| pick(v)).map(|(k, _)| k).collect();
+    let one = |c: &mut Checker,
+               what: &str,
+               pick: &dyn Fn(&crate::model::states::Intervention) -> bool| {
+        let found: Vec<&String> = all
+            .iter()
+            .filter(|(_, v)| pick(v))
+            .map(|(k, _)| k)
+            .collect();
         if found.len() > 1 {
             c.fail(
                 format!("{}.entry", found[1]),
                 format!(
                     "a second {what}: fleksim allows one (here {}); merge them into one",
-                    found.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    found
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
         }
@@ -851,16 +861,16 @@ fn check_standing(c: &mut Checker, s: &Scenario) {
     one(c, "intervention with `entry = \"visitation\"`", &|v| {
         v.entry == IvEntry::Visitation
     });
-    one(c, "intervention in flexjobs with `entry = \"in_force\"`", &|v| {
-        v.state == S::Flex && v.entry == IvEntry::InForce
-    });
+    one(
+        c,
+        "intervention in flexjobs with `entry = \"in_force\"`",
+        &|v| v.state == S::Flex && v.entry == IvEntry::InForce,
+    );
     one(c, "intervention with `entry = \"stock\"`", &|v| {
         v.entry == IvEntry::Stock
     });
-    let contacts: Vec<&(String, &crate::model::states::Intervention)> = all
-        .iter()
-        .filter(|(_, v)| v.state == S::Flex)
-        .collect();
+    let contacts: Vec<&(String, &crate::model::states::Intervention)> =
+        all.iter().filter(|(_, v)| v.state == S::Flex).collect();
     if let [(_, a), (key, b)] = contacts[..] {
         let effects = |v: &crate::model::states::Intervention| {
             (

@@ -413,7 +413,8 @@ fn quiet_thresholds(plan: &Plan, hours_model: bool) -> [u64; 2] {
     let s = &plan.scenario;
     let any = |flags| match hours_model {
         true => {
-            let (up, down) = hour_probabilities(&s.hours, &plan.standing.followup, false, flags, 1.0);
+            let (up, down) =
+                hour_probabilities(&s.hours, &plan.standing.followup, false, flags, 1.0);
             threshold(up + down)
         }
         false => 0,

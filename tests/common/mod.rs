@@ -86,6 +86,33 @@ pub fn metric_names() -> Vec<&'static str> {
     metrics::METRICS.iter().map(|m| m.name).collect()
 }
 
+/// Every metric of every replication of `a` and `b`, and every cohort
+/// figure, is the same to the bit in the months before `months`
+/// (`usize::MAX`: all of them).
+pub fn same_to_the_bit(what: &str, a: &[Replication], b: &[Replication], months: usize) {
+    assert_eq!(a.len(), b.len());
+    for (rep, (x, y)) in a.iter().zip(b).enumerate() {
+        let n = (x.values.len() / metric_names().len()).min(months);
+        for t in 0..n {
+            for name in metric_names() {
+                let (u, v) = (value(x, t, name), value(y, t, name));
+                assert!(
+                    u.to_bits() == v.to_bits(),
+                    "{what}: replication {rep}, month {t}, {name}: {u} against {v}"
+                );
+            }
+        }
+        if months == usize::MAX {
+            let same = x.cohorts.len() == y.cohorts.len()
+                && x.cohorts
+                    .iter()
+                    .zip(&y.cohorts)
+                    .all(|(u, v)| u.to_bits() == v.to_bits());
+            assert!(same, "{what}: replication {rep}: cohort figures differ");
+        }
+    }
+}
+
 /// The value of a metric in month `t` of one replication.
 pub fn value(r: &Replication, t: usize, name: &str) -> f64 {
     r.get(t, metric(name))
