@@ -488,15 +488,22 @@ fn huge_policy_durations_are_refused_or_honoured() {
     ) {
         Err(e) => assert!(e.to_string().contains("policy.three_month_review.months")),
         Ok(s) => {
+            // The review is the plan's second offer (after the jobclub):
+            // in force from its start month to the longest spell.
             let p = plan(&s);
+            let bit = 1u8 << 1;
             let t = p
-                .review_range
+                .offer_mask
                 .iter()
-                .position(|r| r.1 > r.0)
+                .position(|m| m.iter().any(|b| b & bit != 0))
                 .expect("the review is never in force");
-            let (from, to) = p.review_range[t];
-            assert_eq!(from, s.policy.three_month_review.start_month);
-            assert!(to > from + 100, "review range {from}..{to} in month {t}");
+            let from = s.policy.three_month_review.start_month as usize;
+            let mask = &p.offer_mask[t];
+            assert_eq!(mask[from - 1] & bit, 0, "the review before its start month");
+            assert!(
+                mask[from..].iter().all(|b| b & bit != 0),
+                "the review ends before the longest spell in month {t}"
+            );
         }
     }
     match try_load(

@@ -10,7 +10,7 @@
 
 mod common;
 use common::*;
-use fleksim::engine::{simulate_with, Population, Replication};
+use fleksim::engine::{simulate_with, Population};
 use fleksim::Plan;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 

@@ -203,6 +203,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let m = Model::load(&a.scenario.scenario, &a.scenario.sets)?;
             print!("{}", m.resolved_toml()?);
             print!("\n{}", m.base.v2_form());
+            print!("{}", crate::model::presets::v2_form(&m.base));
             if m.is_uncertain() {
                 eprintln!("{} uncertain parameter(s):", m.params.len());
                 for p in &m.params {

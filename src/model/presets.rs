@@ -18,6 +18,7 @@
 
 use crate::model::scenario::{Scenario, Window};
 use crate::model::states::{Intervention, InterventionState, IvEntry};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// At most this many interventions on LY with `entry = "in_force"`, the
@@ -71,7 +72,7 @@ pub fn policy_interventions(s: &Scenario) -> Vec<Intervention> {
     let offer = |name: &str, window, from: u32, months: u32, effect, price| {
         let mut v = blank(name, ly, window, IvEntry::InForce);
         v.min_months = from;
-        v.max_months = Some(from + months - 1);
+        v.max_months = Some(from.saturating_add(months - 1));
         v.find_job = effect;
         v.cost_per_month = price;
         v.active_offer = true;
@@ -160,4 +161,30 @@ pub fn windows(s: &Scenario) -> Vec<Window> {
             Window { from: v.from, to }
         })
         .collect()
+}
+
+/// The scenario's v1 policies as `[[interventions]]`, as TOML comment
+/// lines that follow [`Scenario::v2_form`] in `fleksim validate` (empty
+/// without policies). Pasted in place of `[policy]`, uncommented, they
+/// give the same results.
+pub fn v2_form(s: &Scenario) -> String {
+    let v1 = policy_interventions(s);
+    if v1.is_empty() {
+        return String::new();
+    }
+    #[derive(Serialize)]
+    struct List<'a> {
+        interventions: &'a [Intervention],
+    }
+    let mut out = vec![
+        "# The [policy] sections are these interventions (docs/model.md, \"The v1 \
+         policies as interventions\"); in place of [policy] they give the same results:"
+            .to_string(),
+    ];
+    let text = toml::to_string(&List { interventions: &v1 }).unwrap_or_default();
+    out.extend(
+        text.lines()
+            .map(|l| format!("#   {l}").trim_end().to_string()),
+    );
+    out.join("\n") + "\n"
 }

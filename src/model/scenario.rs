@@ -855,23 +855,6 @@ impl Scenario {
                 v.max_months.map_or("".into(), |m| m.to_string()),
             ));
         }
-        let v1 = crate::model::presets::policy_interventions(self);
-        if !v1.is_empty() {
-            #[derive(Serialize)]
-            struct List<'a> {
-                interventions: &'a [crate::model::states::Intervention],
-            }
-            out.push(
-                "# The [policy] sections are these interventions (docs/model.md, \"The v1 \
-                 policies as interventions\"); in place of [policy] they give the same results:"
-                    .to_string(),
-            );
-            let text = toml::to_string(&List { interventions: &v1 }).unwrap_or_default();
-            out.extend(
-                text.lines()
-                    .map(|l| format!("#   {l}").trim_end().to_string()),
-            );
-        }
         for c in &self.cohorts {
             out.push(format!(
                 "# cohort {}: {} into {}{} from {}{}, followed {} months",

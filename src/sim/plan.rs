@@ -7,7 +7,7 @@
 use crate::model::money::{self, Discrete, Regime};
 use crate::model::scenario::{step_value, Scenario, Staffing, Step};
 use crate::model::states::{shares_at, CohortState, Entry, Shares, StateDef, MAX_EXIT_STATES};
-use crate::sim::standing::{Offer, Standing, MAX_OFFERS};
+use crate::sim::standing::{Standing, MAX_OFFERS};
 
 /// Duration tables run to this many months; longer durations use the last.
 pub const MAX_TABLE: usize = 256;
@@ -218,28 +218,25 @@ impl Plan {
         let mut offer_mask = Vec::new();
         for t in 0..months {
             let m = s.month(t);
-            let in_force: Vec<&Offer> = standing
-                .offers
-                .iter()
-                .filter(|o| o.window.contains(m))
-                .collect();
+            // Each offer in force marks its spell months, and multiplies
+            // job finding there (in the offers' order).
+            let mut mask = [0u8; MAX_TABLE];
+            for (i, o) in standing.offers.iter().enumerate() {
+                if o.window.contains(m) {
+                    for (d, b) in mask.iter_mut().enumerate() {
+                        *b |= (o.covers(d as u32) as u8) << i;
+                    }
+                }
+            }
             let mut g0 = base_find.clone();
-            for (d, v) in g0.iter_mut().enumerate() {
-                for o in &in_force {
-                    if o.covers(d as u32) {
+            for (v, &bits) in g0.iter_mut().zip(&mask) {
+                for (i, o) in standing.offers.iter().enumerate() {
+                    if (bits >> i) & 1 == 1 {
                         *v *= o.find_job;
                     }
                 }
             }
             if !standing.offers.is_empty() {
-                let mut mask = [0u8; MAX_TABLE];
-                for (i, o) in standing.offers.iter().enumerate() {
-                    if o.window.contains(m) {
-                        for (d, b) in mask.iter_mut().enumerate() {
-                            *b |= (o.covers(d as u32) as u8) << i;
-                        }
-                    }
-                }
                 offer_mask.push(mask);
             }
             // The visitation effect belongs to the person (entered while
