@@ -36,6 +36,21 @@ impl Checker {
     }
 
     /// A number of months used in date arithmetic.
+    /// Job months of follow-up contacts: increasing, below 64.
+    fn contact_months(&mut self, key: &str, months: &[u32]) {
+        for (k, w) in months.windows(2).enumerate() {
+            if w[1] <= w[0] {
+                self.fail(
+                    format!("{key}[{}]", k + 1),
+                    "contact months must be increasing",
+                );
+            }
+        }
+        if months.iter().any(|&m| m >= 64) {
+            self.fail(key, "contact months must be below 64");
+        }
+    }
+
     fn months(&mut self, key: &str, v: u32) {
         if v > 1200 {
             self.fail(key, format!("{v} is not allowed: 0 to 1200 months"));
@@ -517,20 +532,7 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
     c.window("policy.rehab_meeting", p.rehab_meeting.window());
     let f = &p.followup;
     c.window("policy.followup", f.window());
-    for (k, w) in f.schedule.windows(2).enumerate() {
-        if w[1] <= w[0] {
-            c.fail(
-                format!("policy.followup.schedule[{}]", k + 1),
-                "contact months must be increasing",
-            );
-        }
-    }
-    if f.schedule.iter().any(|&m| m >= 64) {
-        c.fail(
-            "policy.followup.schedule",
-            "contact months must be below 64",
-        );
-    }
+    c.contact_months("policy.followup.schedule", &f.schedule);
     c.non_negative("policy.followup.hours_per_contact", f.hours_per_contact);
     c.probability("policy.followup.p_up_contact", f.p_up_contact);
     c.non_negative(
@@ -788,20 +790,7 @@ fn check_entry(c: &mut Checker, at: &str, v: &crate::model::states::Intervention
                 "is missing: the job months of the contacts, e.g. [1, 3, 6, 12]",
             );
         }
-        for (k, w) in v.contact_months.windows(2).enumerate() {
-            if w[1] <= w[0] {
-                c.fail(
-                    format!("{at}.contact_months[{}]", k + 1),
-                    "contact months must be increasing",
-                );
-            }
-        }
-        if v.contact_months.iter().any(|&m| m >= 64) {
-            c.fail(
-                format!("{at}.contact_months"),
-                "contact months must be below 64",
-            );
-        }
+        c.contact_months(&format!("{at}.contact_months"), &v.contact_months);
     }
 }
 
