@@ -834,25 +834,48 @@ impl Scenario {
                 ));
                 continue;
             }
+            use crate::model::states::IvEntry;
+            let hours = v
+                .max_start_hours
+                .map_or(String::new(), |h| format!(", jobs started at ≤ {h} hours"));
+            let who = match v.entry {
+                IvEntry::Eligible | IvEntry::InForce | IvEntry::Visitation
+                    if v.state == crate::model::states::InterventionState::Ly
+                        || v.entry == IvEntry::Eligible =>
+                {
+                    format!(
+                        "months in state {}..{}{hours}",
+                        v.min_months,
+                        v.max_months.map_or("".into(), |m| m.to_string())
+                    )
+                }
+                IvEntry::InForce => format!("contacts at job months {:?}{hours}", v.contact_months),
+                _ => format!("one contact each for the initial stock{hours}"),
+            };
             let how = match v.entry {
-                crate::model::states::IvEntry::Eligible => format!(
-                    "{} months, places {}",
+                IvEntry::Eligible => format!(
+                    "people enter {} to {}, {} months, places {}",
+                    when(v.from),
+                    when(v.to),
                     v.months,
                     v.places.map_or("unlimited".into(), |p| p.to_string())
                 ),
-                e => format!(
-                    "no places, entry {}",
-                    serde_json::to_string(&e).unwrap_or_default()
+                IvEntry::InForce => {
+                    format!("in force {} to {}, no places", when(v.from), when(v.to))
+                }
+                IvEntry::Visitation => format!(
+                    "for who enters the scheme {} to {}, no places",
+                    when(v.from),
+                    when(v.to)
                 ),
+                IvEntry::Stock => {
+                    format!("spread over {} to {}, no places", when(v.from), when(v.to))
+                }
             };
             out.push(format!(
-                "# intervention {} in {}: entry {} to {}, months in state {}..{}, {how}",
+                "# intervention {} in {}: {how}; {who}",
                 v.name,
                 format!("{:?}", v.state).to_lowercase(),
-                when(v.from),
-                when(v.to),
-                v.min_months,
-                v.max_months.map_or("".into(), |m| m.to_string()),
             ));
         }
         for c in &self.cohorts {
