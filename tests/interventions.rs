@@ -250,3 +250,66 @@ fn a_contact_interval_of_zero_is_refused() {
         "names the field: {e}"
     );
 }
+
+/// The eligible beyond the places wait (the default) or are not served
+/// (`beyond_places = "not_served"`). With one month of eligibility the two
+/// are the same to the bit (who is not served that month is no longer
+/// eligible the next). With people on LY a year or more eligible, short
+/// places free faster than people newly pass a year: turning the rest
+/// away leaves places empty that the waiting would fill. Never more
+/// participants than places.
+#[test]
+fn the_eligible_beyond_the_places_wait_or_are_not_served() {
+    let iv = |eligibility: &str, beyond: &str| {
+        format!(
+            "[[interventions]]\nname = \"broker\"\nstate = \"ly\"\nfrom = \"2017-01\"\n\
+             {eligibility}\nmonths = 2\nplaces = 60\nfind_job = 1.5\nbeyond_places = \"{beyond}\"\n"
+        )
+    };
+    let once = "min_months = 3\nmax_months = 3";
+    let (p, wait) = with(PROJECT, &iv(once, "wait"), 6);
+    let (_, turned) = with(PROJECT, &iv(once, "not_served"), 6);
+    same_to_the_bit("one month of eligibility", &wait, &turned, usize::MAX);
+    let (_, wait) = with(PROJECT, &iv("min_months = 12", "wait"), 6);
+    let (_, turned) = with(PROJECT, &iv("min_months = 12", "not_served"), 6);
+    let total = |reps: &[Replication]| -> f64 {
+        reps.iter()
+            .flat_map(|r| (0..p.months).map(move |t| value(r, t, "participants")))
+            .sum()
+    };
+    for r in wait.iter().chain(&turned) {
+        for t in 0..p.months {
+            assert!(value(r, t, "participants") <= 60.0, "month {t}");
+        }
+    }
+    // The window's third month: the first 60 have finished; the waiting
+    // long-term stock fills every place, while the turned away may not
+    // come back and only those passing a year now can take one.
+    let third = p
+        .scenario
+        .start
+        .months_until(fleksim::Month::new(2017, 3).expect("month")) as usize;
+    for (a, b) in wait.iter().zip(&turned) {
+        assert_eq!(
+            value(a, third, "participants"),
+            60.0,
+            "waiting fill the places"
+        );
+        let n = value(b, third, "participants");
+        assert!(
+            n < 30.0,
+            "the turned away do not come back: {n} participants"
+        );
+    }
+    assert!(total(&turned) < total(&wait));
+    let e = try_load_str(
+        &(text(PROJECT) + "\n[[interventions]]\nname = \"x\"\nstate = \"ly\"\nmonths = 2\nbeyond_places = \"not_served\"\n"),
+        &[],
+    )
+    .expect_err("refused without places")
+    .to_string();
+    assert!(
+        e.contains("interventions[0].beyond_places") && e.contains("`places`"),
+        "{e}"
+    );
+}

@@ -290,8 +290,7 @@ fn entries_refuse_what_they_do_not_mean() {
         &(text(PROJECT) + "\n" + extra),
         &["policy.screening.enabled=false".into()],
     )
-    .err()
-    .expect("refused")
+    .expect_err("refused")
     .to_string();
     assert!(e.contains("interventions[0].hours_up_contact"), "{e}");
     assert!(e.contains("one set of effects"), "{e}");
@@ -302,8 +301,7 @@ fn entries_refuse_what_they_do_not_mean() {
         })
         .collect();
     let e = try_load_str(&(text(PROJECT) + "\n" + &nine), &[])
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(e.contains("at most 8"), "{e}");
 }

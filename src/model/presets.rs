@@ -58,6 +58,7 @@ fn blank(name: &str, state: InterventionState, window: Window, entry: IvEntry) -
         contact_months: Vec::new(),
         hours_up_contact: 0.0,
         protect_months: 3,
+        beyond_places: Default::default(),
     }
 }
 

@@ -522,6 +522,28 @@ pub struct Intervention {
     pub hours_up_contact: f64,
     #[serde(default = "three_u32", skip_serializing_if = "is_three_u32")]
     pub protect_months: u32,
+    /// With `places`: what happens to an eligible person who finds every
+    /// place taken. `wait` (the default): they take a place in a later
+    /// month of the window if one is free and they are still eligible;
+    /// `not_served`: they are not served in this spell or job (as if they
+    /// had finished it).
+    #[serde(default, skip_serializing_if = "Beyond::is_default")]
+    pub beyond_places: Beyond,
+}
+
+/// What happens to the eligible beyond an intervention's places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Beyond {
+    #[default]
+    Wait,
+    NotServed,
+}
+
+impl Beyond {
+    fn is_default(&self) -> bool {
+        *self == Beyond::Wait
+    }
 }
 
 /// How people come to be in an intervention.

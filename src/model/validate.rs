@@ -780,6 +780,14 @@ fn check_entry(c: &mut Checker, at: &str, v: &crate::model::states::Intervention
             );
         }
     }
+    if v.beyond_places != crate::model::states::Beyond::Wait
+        && !(entry == IvEntry::Eligible && v.places.is_some() && (ly || flex))
+    {
+        c.fail(
+            format!("{at}.beyond_places"),
+            "applies to an intervention with `places` on LY or in flexjobs (`entry = \"eligible\"`): leave it out",
+        );
+    }
     c.probability(&format!("{at}.agreement_share"), v.agreement_share);
     c.probability(&format!("{at}.hours_up_contact"), v.hours_up_contact);
     c.months(&format!("{at}.protect_months"), v.protect_months);

@@ -91,6 +91,9 @@ pub struct Iv {
     /// A contact every this many participation months, and its hours.
     pub every: u16,
     pub hours_per_contact: f64,
+    /// The eligible who find every place taken are not served (else they
+    /// wait).
+    pub not_served: bool,
 }
 
 impl Iv {
@@ -201,6 +204,7 @@ impl Interventions {
                 consultant_hours: v.consultant_hours_per_month,
                 every: v.contact_every_months.clamp(1, u16::MAX as u32) as u16,
                 hours_per_contact: v.consultant_hours_per_contact,
+                not_served: v.beyond_places == crate::model::states::Beyond::NotServed,
             });
         }
         out.flex_next = vec![usize::MAX; months + 1];

@@ -43,8 +43,15 @@ pub fn month(
         let eligible = open & (1 << i) != 0
             && p.dur >= v.min_months
             && p.dur <= v.max_months
-            && p.start_hours <= v.max_start_hours
-            && seats.in_use[i] < v.places;
+            && p.start_hours <= v.max_start_hours;
+        if eligible && seats.in_use[i] >= v.places {
+            if v.not_served {
+                // Turned away: as if finished, so only those listed after
+                // it remain in this spell or job.
+                p.iv = (i as u8 + 1) | DONE;
+            }
+            continue;
+        }
         if eligible {
             seats.take(i, t);
             used.months[i] += 1;
