@@ -230,9 +230,9 @@ fn entries_refuse_what_they_do_not_mean() {
             "entry = \"in_force\"",
         ),
         (
-            iv("state = \"flex\"\nentry = \"in_force\""),
-            "interventions[0].contact_months",
-            "e.g. [1, 3, 6, 12]",
+            iv("state = \"ly\"\nmonths = 2").replace("name = \"x\"", "name = \"jobclub\""),
+            "interventions[0].name",
+            "[policy.jobclub]",
         ),
         (
             iv("state = \"flex\"\nentry = \"in_force\"\ncontact_months = [3, 1]"),
@@ -303,7 +303,10 @@ fn entries_refuse_what_they_do_not_mean() {
     let e = try_load_str(&(text(PROJECT) + "\n" + &nine), &[])
         .expect_err("refused")
         .to_string();
-    assert!(e.contains("at most 8"), "{e}");
+    assert!(
+        e.contains("with `entry = \"in_force\"`") && e.contains("at most 8"),
+        "{e}"
+    );
 }
 
 /// The jobclub and the review against hand-written job-finding steps (an
@@ -359,6 +362,86 @@ fn the_jobclub_and_the_review_act_on_their_spell_months() {
                     "{name} in month {t}"
                 );
             }
+        }
+    }
+}
+
+/// An independent reference for the presets' money and semantics: the
+/// result files of the engine before the v1 policies became interventions
+/// (commit 177d4a7, where `[policy]` had its own mechanism), pinned by
+/// their SHA-256. The project with all five policies, with screening but
+/// no follow-up, and with a review in spell months 250-269 (past the
+/// duration tables' last month) must give them byte for byte. A change
+/// that means to move these results must write the new hashes here and
+/// say why in its notes.
+#[test]
+fn the_policies_give_the_files_they_gave_before_they_were_interventions() {
+    let long = [
+        "horizon_months=420",
+        "ly.find_job=[{from=0,p=0.0005}]",
+        "ly.exit=[{from=0,p=0.0005}]",
+        "policy.three_month_review.start_month=250",
+        "policy.three_month_review.months=20",
+        "policy.three_month_review.to=\"2060-01\"",
+        "policy.jobclub.enabled=false",
+    ];
+    let cases: [(&str, Vec<&str>, u32, [&str; 4]); 3] = [
+        (
+            "all five",
+            vec![],
+            12,
+            [
+                "cb7ccd6efc23f3e0619833f26f1498a9313a1bd3bde8b954ffbf0e0676986fdb",
+                "4c6dcf9e9b64ab6cd8f9f3e6dda8a61c3815fe6872398760057d6a9e110160a9",
+                "06c7ca2625b0bb622e0e699a9cc5170736087038f61a1c36abd6b1772f3d9e2c",
+                "d1ce3102ba11e647d6ca00178d4ce5a0ecaa9f13e4b4bcef562ce811530e08f9",
+            ],
+        ),
+        (
+            "screening without follow-up",
+            vec!["policy.followup.enabled=false"],
+            12,
+            [
+                "a43d00bc343faaa8855f809260328193a9b61577343e0e815f9837705a136176",
+                "c51bbf70d3974bae8b0797dd6f238d931105b98fdfb2d6f25f0a94ddb29f8ec7",
+                "7f2b02125b40459ca449cad174145e204fd586c164746887c21f60b7321948b1",
+                "0a34c84eb2619d8c35bbb47ec93c3a5c231f56794951a17df2f4b2ece6976d81",
+            ],
+        ),
+        (
+            "a review past month 255",
+            long.to_vec(),
+            4,
+            [
+                "52326dd97af95b0229fe7ea95bd342a8ef8ea9baa729d25a14726a3be0467fb7",
+                "abe44388a0a8bccb06ac548b3b67f0a336b5402917d60c2ababb8c5c9445d1d8",
+                "fbf7da5f86626cacdbcd5982a5720040c7a32a55c6921f9bf0d8faa621a3f149",
+                "0989b5f8f46fa3a81810fb60b3cdc83dfc1bd79ceedab58b0174b25e1fda4e74",
+            ],
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (k, (what, sets, reps, hashes)) in cases.iter().enumerate() {
+        let out = dir.path().join(format!("case{k}"));
+        let mut cmd = fleksim();
+        cmd.args(["run", PROJECT, "--quiet", "--replications"])
+            .arg(reps.to_string())
+            .arg("--out")
+            .arg(&out);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        cmd.assert().success();
+        for (file, want) in ["monthly.csv", "budget.csv", "payer.csv", "summary.csv"]
+            .iter()
+            .zip(hashes)
+        {
+            let bytes = std::fs::read(out.join(file)).expect("result file");
+            assert_eq!(
+                fleksim::hash::sha256_hex(&bytes),
+                *want,
+                "{what}: {file} is not the file of 177d4a7"
+            );
         }
     }
 }

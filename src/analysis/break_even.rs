@@ -77,24 +77,10 @@ pub fn scale_effects(s: &Scenario, m: f64) -> Scenario {
 
 /// Whether the scenario has any effect the multiplier scales.
 pub fn has_effects(s: &Scenario) -> bool {
-    let p = &s.policy;
-    let v1 = [
-        (p.jobclub.enabled, p.jobclub.effect != 1.0),
-        (
-            p.three_month_review.enabled,
-            p.three_month_review.effect != 1.0,
-        ),
-        (
-            p.rehab_meeting.enabled,
-            p.rehab_meeting.effect != 1.0 || p.rehab_meeting.agreement_share > 0.0,
-        ),
-        (
-            p.followup.enabled,
-            p.followup.dismissal_multiplier != 1.0 || p.followup.p_up_contact > 0.0,
-        ),
-    ];
-    v1.iter().any(|(on, eff)| *on && *eff)
-        || s.interventions.iter().any(|v| {
+    crate::model::presets::policy_interventions(s)
+        .iter()
+        .chain(&s.interventions)
+        .any(|v| {
             [v.find_job, v.exit, v.dismissal, v.hours_up] != [1.0; 4]
                 || v.hours_up_contact > 0.0
                 || v.agreement_share > 0.0

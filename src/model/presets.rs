@@ -147,20 +147,30 @@ pub fn standing(s: &Scenario) -> Vec<Intervention> {
     out
 }
 
-/// Every intervention of `s` with the window in which it acts: the v1
-/// policies' and the scenario's own. A place taken on the window's last
-/// month runs `months` more.
+/// Every intervention of `s` with the window in which it acts: each
+/// enabled v1 policy's (a jobclub or review of 0 months included, as v1
+/// counted them) and the scenario's own. A place taken on the window's
+/// last month runs `months` more.
 pub fn windows(s: &Scenario) -> Vec<Window> {
-    policy_interventions(s)
-        .iter()
-        .chain(&s.interventions)
-        .map(|v| {
-            let to = match v.entry {
-                IvEntry::Eligible => v.to.map(|t| t.plus(v.months as i32 - 1)),
-                _ => v.to,
-            };
-            Window { from: v.from, to }
-        })
+    let p = &s.policy;
+    let v1 = [
+        (p.jobclub.enabled, p.jobclub.window()),
+        (p.three_month_review.enabled, p.three_month_review.window()),
+        (p.rehab_meeting.enabled, p.rehab_meeting.window()),
+        (p.followup.enabled, p.followup.window()),
+        (p.screening.enabled, p.screening.window()),
+    ];
+    let own = s.interventions.iter().map(|v| {
+        let to = match v.entry {
+            IvEntry::Eligible => v.to.map(|t| t.plus(v.months as i32 - 1)),
+            _ => v.to,
+        };
+        Window { from: v.from, to }
+    });
+    v1.into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, w)| w)
+        .chain(own)
         .collect()
 }
 

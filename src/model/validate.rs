@@ -792,12 +792,6 @@ fn check_entry(c: &mut Checker, at: &str, v: &crate::model::states::Intervention
     c.probability(&format!("{at}.hours_up_contact"), v.hours_up_contact);
     c.months(&format!("{at}.protect_months"), v.protect_months);
     if flex && entry == IvEntry::InForce {
-        if v.contact_months.is_empty() {
-            c.fail(
-                format!("{at}.contact_months"),
-                "is missing: the job months of the contacts, e.g. [1, 3, 6, 12]",
-            );
-        }
         c.contact_months(&format!("{at}.contact_months"), &v.contact_months);
     }
 }
@@ -819,6 +813,17 @@ fn check_standing(c: &mut Checker, s: &Scenario) {
     for (k, v) in s.interventions.iter().enumerate() {
         if v.entry != IvEntry::Eligible {
             all.push((format!("interventions[{k}]"), v));
+        }
+    }
+    for (k, v) in s.interventions.iter().enumerate() {
+        if v1.iter().any(|p| p.name == v.name) {
+            c.fail(
+                format!("interventions[{k}].name"),
+                format!(
+                    "`{}` is the name of the enabled [policy.{}] as an intervention: choose another",
+                    v.name, v.name
+                ),
+            );
         }
     }
     let offers = all
@@ -869,19 +874,19 @@ fn check_standing(c: &mut Checker, s: &Scenario) {
     let contacts: Vec<&(String, &crate::model::states::Intervention)> =
         all.iter().filter(|(_, v)| v.state == S::Flex).collect();
     if let [(_, a), (key, b)] = contacts[..] {
-        let effects = |v: &crate::model::states::Intervention| {
-            (
-                v.hours_up_contact,
-                v.dismissal,
-                v.protect_months,
-                v.cost_per_contact,
-                v.cost_per_week,
-                v.cost_per_month,
-            )
-        };
-        if effects(a) != effects(b) {
+        let differs = [
+            ("hours_up_contact", a.hours_up_contact != b.hours_up_contact),
+            ("dismissal", a.dismissal != b.dismissal),
+            ("protect_months", a.protect_months != b.protect_months),
+            ("cost_per_contact", a.cost_per_contact != b.cost_per_contact),
+            ("cost_per_week", a.cost_per_week != b.cost_per_week),
+            ("cost_per_month", a.cost_per_month != b.cost_per_month),
+        ]
+        .into_iter()
+        .find(|(_, d)| *d);
+        if let Some((field, _)) = differs {
             c.fail(
-                format!("{key}.hours_up_contact"),
+                format!("{key}.{field}"),
                 "a follow-up and a screening contact have one set of effects and prices in fleksim: give both the same hours_up_contact, dismissal, protect_months, cost_per_contact, cost_per_week and cost_per_month (a v1 [policy.screening] takes [policy.followup]'s)",
             );
         }

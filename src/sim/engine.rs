@@ -967,7 +967,11 @@ fn ly_step<const IV: bool>(
         }
         p.flex_history <<= 1;
         let d = idx(p.dur);
-        let offers = m.offer[d];
+        let offers = if d < MAX_TABLE - 1 {
+            m.offer[d]
+        } else {
+            long_spell_offers(r.plan, m.t, p.dur)
+        };
         let g = (p.flags & F_REHAB != 0) as usize;
         let frail = if r.frailty_find {
             p.frailty as f64
@@ -1880,6 +1884,19 @@ fn count_offers(mut bits: u8, c: &mut Counts) {
         c.offers[bits.trailing_zeros() as usize] += 1;
         bits &= bits - 1;
     }
+}
+
+/// The offers a spell of `dur` months is in during month `t`, for spells
+/// at or past the duration tables' last month.
+#[cold]
+fn long_spell_offers(plan: &Plan, t: usize, dur: u16) -> u8 {
+    let in_force = plan.offers_in_force.get(t).copied().unwrap_or(0);
+    plan.standing
+        .offers
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| (in_force >> i) & 1 == 1 && o.covers(dur as u32))
+        .fold(0, |bits, (i, _)| bits | (1 << i))
 }
 
 /// No LY offer in any spell month.

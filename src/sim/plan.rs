@@ -67,6 +67,11 @@ pub struct Plan {
     /// without offers); `active_offers`: the bits of the active offers.
     pub offer_mask: Vec<[u8; MAX_TABLE]>,
     pub active_offers: u8,
+    /// The bits of the offers in force in month `t` (empty without
+    /// offers): for spells past the table's last month, whose offers are
+    /// found from [`crate::sim::standing::Offer::covers`] (a duration
+    /// table stops at `MAX_TABLE - 1` months; an offer's months do not).
+    pub offers_in_force: Vec<u8>,
     /// The interventions without places (the v1 policies among them),
     /// compiled.
     pub standing: Standing,
@@ -216,13 +221,16 @@ impl Plan {
         let mut followup_on = Vec::with_capacity(months);
         let mut rehab_on = Vec::with_capacity(months);
         let mut offer_mask = Vec::new();
+        let mut offers_in_force = Vec::new();
         for t in 0..months {
             let m = s.month(t);
             // Each offer in force marks its spell months, and multiplies
             // job finding there (in the offers' order).
             let mut mask = [0u8; MAX_TABLE];
+            let mut in_force = 0u8;
             for (i, o) in standing.offers.iter().enumerate() {
                 if o.window.contains(m) {
+                    in_force |= 1 << i;
                     for (d, b) in mask.iter_mut().enumerate() {
                         *b |= (o.covers(d as u32) as u8) << i;
                     }
@@ -238,6 +246,7 @@ impl Plan {
             }
             if !standing.offers.is_empty() {
                 offer_mask.push(mask);
+                offers_in_force.push(in_force);
             }
             // The visitation effect belongs to the person (entered while
             // it was in force), so it applies whatever month it is now.
@@ -331,6 +340,7 @@ impl Plan {
             followup_on,
             rehab_on,
             offer_mask,
+            offers_in_force,
             active_offers: standing.active_bits(),
             contact_mask,
             protect_mask,
