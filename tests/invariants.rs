@@ -343,6 +343,8 @@ fn overrides() -> impl Strategy<Value = Vec<String>> {
         0.0..6.0f64,
     )
         .prop_map(|(find, exit, dis, fexit, frailty)| {
+            // A shape is 0 (no frailty) or 0.001 to 1000 (validate).
+            let frailty = if frailty < 1e-3 { 0.0 } else { frailty };
             vec![
                 format!("ly.find_job={find}"),
                 format!("ly.exit={exit}"),
