@@ -465,12 +465,24 @@ pub fn ly_class_shares(rf: &Refusion) -> [f64; 4] {
 
 /// A discrete distribution over whole numbers, drawn by inverting its
 /// cumulative distribution: the compiled form of a band list (each band's
-/// share spread evenly over its values).
+/// share spread evenly over its values). A guide table (Chen and Asau's
+/// method) starts the search near the answer, so a draw costs a lookup and
+/// a step or two of scan instead of a binary search, with the same value
+/// for every `u`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discrete {
     cum: Vec<f64>,
     values: Vec<u32>,
+    /// `guide[k]`: how many cumulative shares are at most `k / GUIDE`, the
+    /// first index the answer for any `u` in `[k / GUIDE, (k + 1) / GUIDE)`
+    /// can have.
+    guide: Box<[u32; GUIDE]>,
 }
+
+/// Cells of [`Discrete`]'s guide table: a power of two, so that `u ·
+/// GUIDE` and `k / GUIDE` are exact and the cell of `u` never starts past
+/// its answer.
+const GUIDE: usize = 256;
 
 impl Discrete {
     /// From `(from, to, share)` bands; shares are normalised.
@@ -491,13 +503,24 @@ impl Discrete {
                 values.push(v);
             }
         }
-        Discrete { cum, values }
+        let mut guide = Box::new([0u32; GUIDE]);
+        for (k, g) in guide.iter_mut().enumerate() {
+            let lo = k as f64 / GUIDE as f64;
+            *g = cum.partition_point(|&c| c <= lo) as u32;
+        }
+        Discrete { cum, values, guide }
     }
 
-    /// The value for a uniform number `u` in [0, 1).
+    /// The value for a uniform number `u` in [0, 1): the first value whose
+    /// cumulative share exceeds `u` (the last value if rounding leaves
+    /// none).
     #[inline]
     pub fn sample(&self, u: f64) -> u32 {
-        let i = self.cum.partition_point(|&c| c <= u);
+        let k = ((u * GUIDE as f64) as usize).min(GUIDE - 1);
+        let mut i = self.guide[k] as usize;
+        while i < self.cum.len() && self.cum[i] <= u {
+            i += 1;
+        }
         match self.values.get(i) {
             Some(v) => *v,
             None => self.values.last().copied().unwrap_or(0),
@@ -508,6 +531,42 @@ impl Discrete {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The guide table gives the binary search's value for every `u`: at
+    /// and around each cumulative share, and on a fine grid, for bands with
+    /// zero shares, one value, and many values.
+    #[test]
+    fn the_guide_table_gives_the_binary_searchs_value() {
+        let cases = [
+            vec![(1, 5, 0.15), (6, 10, 0.3), (11, 15, 0.0), (16, 37, 0.55)],
+            vec![(7, 7, 1.0)],
+            vec![(0, 0, 0.0), (1, 1, 0.0), (2, 600, 1.0)],
+            vec![(0, 9, 0.999), (10, 10, 0.001)],
+        ];
+        for bands in cases {
+            let d = Discrete::from_bands(bands.iter().copied());
+            let reference = |u: f64| {
+                let i = d.cum.partition_point(|&c| c <= u);
+                d.values
+                    .get(i)
+                    .copied()
+                    .unwrap_or(*d.values.last().unwrap())
+            };
+            let mut us: Vec<f64> = (0..100_000).map(|i| i as f64 / 100_000.0).collect();
+            for &c in &d.cum {
+                us.extend(
+                    [c, c.next_down(), c.next_up()]
+                        .into_iter()
+                        .filter(|u| (0.0..1.0).contains(u)),
+                );
+            }
+            us.extend((0..GUIDE).map(|k| k as f64 / GUIDE as f64));
+            us.push(1.0f64.next_down());
+            for u in us {
+                assert_eq!(d.sample(u), reference(u), "u = {u:e}, bands {bands:?}");
+            }
+        }
+    }
 
     #[test]
     fn staircase_splits_a_crossing_month() {

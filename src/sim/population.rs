@@ -84,13 +84,14 @@ pub struct Person {
 
 /// Fixed-position attribute draws of one person: draw `k` is the `k`-th
 /// number of the person's attribute sequence, computed only when asked, so
-/// adding an attribute never moves another.
+/// adding an attribute never moves another. Holds where the person's
+/// attribute sequence starts ([`rng::sequence_start`]).
 struct Draws(u64);
 
 impl Draws {
     #[inline]
     fn u(&self, k: usize) -> f64 {
-        rng::nth_uniform(self.0, Purpose::Attributes, k as u64)
+        rng::nth_uniform_from(self.0, k as u64)
     }
 }
 
@@ -152,7 +153,7 @@ impl<'a> Factory<'a> {
 
     fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
         let b = rng::base(self.plan.seed, self.rep, key(group, index));
-        let d = Draws(b);
+        let d = Draws(rng::sequence_start(b, Purpose::Attributes));
         // The frailty has a stream of its own (a Gamma draw takes a varying
         // number of uniforms).
         let frailty = match &self.gamma {

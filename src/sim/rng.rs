@@ -95,7 +95,19 @@ pub fn stream_from(base: u64, purpose: Purpose) -> Xoshiro256PlusPlus {
 /// position and adding one never moves another.
 #[inline]
 pub fn nth_uniform(base: u64, purpose: Purpose, k: u64) -> f64 {
-    let start = splitmix64(base ^ purpose as u64);
+    nth_uniform_from(sequence_start(base, purpose), k)
+}
+
+/// Where the fixed-position draws of `(base, purpose)` start: worked out
+/// once for a person whose attributes take several ([`nth_uniform_from`]).
+#[inline]
+pub fn sequence_start(base: u64, purpose: Purpose) -> u64 {
+    splitmix64(base ^ purpose as u64)
+}
+
+/// [`nth_uniform`] from the start of its sequence.
+#[inline]
+pub fn nth_uniform_from(start: u64, k: u64) -> f64 {
     let x = splitmix64(start.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
     (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }

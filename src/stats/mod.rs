@@ -48,7 +48,12 @@ const DIGEST_RANK_ERROR: f64 = 0.005;
 /// time in replication order.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    buf: Vec<Vec<f64>>,
+    /// The values of the block not yet folded, one row of `cells` values
+    /// per replication (a push appends a row in one copy).
+    buf: Vec<f64>,
+    /// Replications in `buf`.
+    rows: usize,
+    cells: usize,
     digests: Vec<Option<TDigest>>,
     mean: Vec<f64>,
     m2: Vec<f64>,
@@ -60,7 +65,9 @@ pub struct Accumulator {
 impl Accumulator {
     pub fn new(cells: usize) -> Accumulator {
         Accumulator {
-            buf: vec![Vec::new(); cells],
+            buf: Vec::new(),
+            rows: 0,
+            cells,
             digests: vec![None; cells],
             mean: vec![0.0; cells],
             m2: vec![0.0; cells],
@@ -79,24 +86,37 @@ impl Accumulator {
     pub fn push(&mut self, values: impl IntoIterator<Item = f64>) {
         // A full block is folded only when more values come, so that up to
         // EXACT_REPLICATIONS values stay exact.
-        if self
-            .buf
-            .first()
-            .is_some_and(|b| b.len() == EXACT_REPLICATIONS)
-        {
+        if self.cells > 0 && self.rows == EXACT_REPLICATIONS {
             self.fold();
         }
         self.n += 1;
         let n = self.n as f64;
-        for (c, v) in values.into_iter().enumerate().take(self.buf.len()) {
+        let start = self.buf.len();
+        self.buf.extend(values.into_iter().take(self.cells));
+        // A short row is filled with NaN so rows stay aligned (callers
+        // give every cell).
+        self.buf.resize(start + self.cells, f64::NAN);
+        self.rows += 1;
+        let row = &self.buf[start..];
+        for (c, &v) in row.iter().enumerate() {
             // Welford's update: mean and sum of squared deviations.
             let d = v - self.mean[c];
             self.mean[c] += d / n;
             self.m2[c] += d * (v - self.mean[c]);
             self.below[c] += (v < 0.0) as u32;
             self.above[c] += (v > 0.0) as u32;
-            self.buf[c].push(v);
         }
+    }
+
+    /// The values of cell `c` in the block not yet folded, in replication
+    /// order.
+    fn column(&self, c: usize) -> Vec<f64> {
+        self.buf
+            .iter()
+            .skip(c)
+            .step_by(self.cells)
+            .copied()
+            .collect()
     }
 
     /// Share of replications with a value below zero (`lower`) or above
@@ -109,13 +129,16 @@ impl Accumulator {
     }
 
     fn fold(&mut self) {
-        for (buf, digest) in self.buf.iter_mut().zip(self.digests.iter_mut()) {
-            let values = std::mem::take(buf);
+        for c in 0..self.cells {
+            let values = self.column(c);
+            let digest = &mut self.digests[c];
             let d = digest
                 .take()
                 .unwrap_or_else(|| TDigest::new_with_size(DIGEST_SIZE));
             *digest = Some(d.merge_unsorted(values));
         }
+        self.buf.clear();
+        self.rows = 0;
     }
 
     /// Mean of each cell (the mean of [`Accumulator::finish`], without the
@@ -136,10 +159,13 @@ impl Accumulator {
         if !exact {
             self.fold();
         }
-        let Accumulator {
-            buf, digests, mean, ..
-        } = self;
-        buf.into_par_iter()
+        let columns: Vec<Vec<f64>> = match exact {
+            true => (0..self.cells).map(|c| self.column(c)).collect(),
+            false => vec![Vec::new(); self.cells],
+        };
+        let Accumulator { digests, mean, .. } = self;
+        columns
+            .into_par_iter()
             .zip(digests)
             .zip(mean)
             .map(|((values, digest), mean)| match digest {
