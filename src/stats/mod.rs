@@ -305,6 +305,11 @@ pub fn horizon_values(plan: &Plan, r: &Replication) -> Vec<f64> {
     let months = plan.months;
     let rate = plan.scenario.money.discount_rate;
     let mut out = Vec::with_capacity(2 * mx::N + 1);
+    // The discount divisor of each month, worked out once for all money
+    // metrics.
+    let divisor: Vec<f64> = (0..months)
+        .map(|t| (1.0 + rate).powf(t as f64 / 12.0))
+        .collect();
     for (i, m) in METRICS.iter().enumerate() {
         let series = (0..months).map(|t| r.get(t, i));
         match m.kind {
@@ -315,9 +320,7 @@ pub fn horizon_values(plan: &Plan, r: &Replication) -> Vec<f64> {
             Kind::Flow => {
                 out.push(series.sum());
                 if m.money {
-                    let npv = (0..months)
-                        .map(|t| r.get(t, i) / (1.0 + rate).powf(t as f64 / 12.0))
-                        .sum();
+                    let npv = (0..months).map(|t| r.get(t, i) / divisor[t]).sum();
                     out.push(npv);
                 }
             }
