@@ -123,7 +123,8 @@ fn geometric(ln_q: Option<f64>, u: f64) -> u32 {
 /// Creates people for one replication.
 pub struct Factory<'a> {
     plan: &'a Plan,
-    rep: u64,
+    /// [`rng::replication_mix`] of the plan's seed and `rep`.
+    mix: u64,
     gamma: Option<Gamma<f64>>,
     ln_q_ly: Option<f64>,
     ln_q_tenure: Option<f64>,
@@ -143,7 +144,7 @@ impl<'a> Factory<'a> {
         let i = &plan.scenario.initial;
         Factory {
             plan,
-            rep,
+            mix: rng::replication_mix(plan.seed, rep),
             gamma,
             ln_q_ly: ln_q(i.ly_long_extra_mean),
             ln_q_tenure: ln_q(i.tenure_mean_months),
@@ -152,7 +153,7 @@ impl<'a> Factory<'a> {
     }
 
     fn base(&self, group: Group, index: u64, arrival: Month) -> (Person, Draws) {
-        let b = rng::base(self.plan.seed, self.rep, key(group, index));
+        let b = rng::base_from(self.mix, key(group, index));
         let d = Draws(rng::sequence_start(b, Purpose::Attributes));
         // The frailty has a stream of its own (a Gamma draw takes a varying
         // number of uniforms).

@@ -73,9 +73,20 @@ pub fn splitmix64(mut z: u64) -> u64 {
 /// are derived.
 #[inline]
 pub fn base(seed: u64, replication: u64, key: u64) -> u64 {
-    let mut h = splitmix64(seed);
-    h = splitmix64(h ^ replication);
-    splitmix64(h ^ key)
+    base_from(replication_mix(seed, replication), key)
+}
+
+/// The part of [`base`] that only `(seed, replication)` decide: worked out
+/// once for all the people of a replication.
+#[inline]
+pub fn replication_mix(seed: u64, replication: u64) -> u64 {
+    splitmix64(splitmix64(seed) ^ replication)
+}
+
+/// [`base`] from its [`replication_mix`].
+#[inline]
+pub fn base_from(mix: u64, key: u64) -> u64 {
+    splitmix64(mix ^ key)
 }
 
 /// The seed of the stream `(seed, replication, key, purpose)`.
