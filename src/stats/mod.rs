@@ -93,8 +93,10 @@ impl Accumulator {
         let n = self.n as f64;
         let start = self.buf.len();
         self.buf.extend(values.into_iter().take(self.cells));
-        // A short row is filled with NaN so rows stay aligned (callers
-        // give every cell).
+        // Every caller gives every cell; were a row ever short, its missing
+        // cells would read NaN (which the CSV writers refuse), not shift
+        // the rows after it.
+        debug_assert_eq!(self.buf.len() - start, self.cells, "a short row");
         self.buf.resize(start + self.cells, f64::NAN);
         self.rows += 1;
         let row = &self.buf[start..];
