@@ -467,8 +467,8 @@ pub fn ly_class_shares(rf: &Refusion) -> [f64; 4] {
 /// cumulative distribution: the compiled form of a band list (each band's
 /// share spread evenly over its values). A guide table (Chen and Asau's
 /// method) starts the search near the answer, so a draw costs a lookup and
-/// a step or two of scan instead of a binary search, with the same value
-/// for every `u`.
+/// a step or two of scan instead of a binary search, with the binary
+/// search's value for every `u ≥ 0` (the engine's uniforms are in [0, 1)).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discrete {
     cum: Vec<f64>,

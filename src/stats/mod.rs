@@ -161,16 +161,13 @@ impl Accumulator {
         if !exact {
             self.fold();
         }
-        let columns: Vec<Vec<f64>> = match exact {
-            true => (0..self.cells).map(|c| self.column(c)).collect(),
-            false => vec![Vec::new(); self.cells],
-        };
-        let Accumulator { digests, mean, .. } = self;
-        columns
+        // Each cell's values are gathered by the task that summarises it,
+        // so only the cells in flight are copied out of the block.
+        let this = &self;
+        (0..self.cells)
             .into_par_iter()
-            .zip(digests)
-            .zip(mean)
-            .map(|((values, digest), mean)| match digest {
+            .map(|c| (c, &this.digests[c], this.mean[c]))
+            .map(|(c, digest, mean)| match digest {
                 Some(d) if !exact => {
                     let q = |p: f64| d.estimate_quantile(p).unwrap_or(f64::NAN);
                     Summary {
@@ -182,7 +179,7 @@ impl Accumulator {
                 }
                 _ => Summary {
                     mean,
-                    ..summarize(values)
+                    ..summarize(this.column(c))
                 },
             })
             .collect()
