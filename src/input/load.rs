@@ -6,7 +6,7 @@
 //! The value is TOML (`15`, `true`, `[1, 3]`, `[{from=0,p=0.07}]`); a value
 //! that is not TOML is taken as a string, so `--set start=2017-01` works.
 
-use crate::model::error::{Problem, ScenarioError, SerializeError};
+use crate::model::error::{code_list, Problem, ScenarioError, SerializeError};
 use crate::model::scenario::Scenario;
 use toml::{Table, Value};
 
@@ -73,14 +73,7 @@ fn describe(path: &str, message: &str) -> Problem {
         };
         return Problem {
             key: full,
-            message: format!(
-                "unknown key.{hint} Allowed here: {}.",
-                expected
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            message: format!("unknown key.{hint} Allowed here: {}.", code_list(&expected)),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -184,10 +177,9 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
                         return Ok(());
                     }
                     let hint = nearest(k, t.keys().map(String::as_str));
-                    let keys: Vec<String> = t.keys().map(|k| format!("`{k}`")).collect();
                     return Err(err(format!(
                         "no key `{here}` in the scenario.{hint} Keys here: {}.",
-                        keys.join(", ")
+                        code_list(t.keys())
                     )));
                 }
                 node = match t.get_mut(k) {

@@ -16,7 +16,7 @@
 
 use crate::input::load;
 use crate::input::posterior::{self, Joint, Shared};
-use crate::model::error::{Problem, ScenarioError, SerializeError};
+use crate::model::error::{code_list, Problem, ScenarioError, SerializeError};
 use crate::model::scenario::Scenario;
 use crate::model::validate;
 use crate::sim::rng::{self, Purpose};
@@ -99,10 +99,7 @@ impl Dist {
             if k != "dist" && !keys.contains(&k.as_str()) {
                 return Err(format!(
                     "unknown key `{k}` for a {kind} distribution: allowed {}",
-                    keys.iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    code_list(keys)
                 ));
             }
         }

@@ -3,6 +3,16 @@
 
 use std::fmt;
 
+/// Names written as code in a message: each in backticks, joined by
+/// commas (`` `a`, `b` ``), as every "allowed …" list of the errors is.
+pub fn code_list<T: fmt::Display>(names: impl IntoIterator<Item = T>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One problem found while checking a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {

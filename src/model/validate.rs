@@ -2,7 +2,7 @@
 //! problem names its key and what is allowed; all problems are reported at
 //! once.
 
-use crate::model::error::Problem;
+use crate::model::error::{code_list, Problem};
 use crate::model::limits as L;
 use crate::model::month::Month;
 use crate::model::scenario::{Band, Scenario, Step, Window};
@@ -35,7 +35,6 @@ impl Checker {
         }
     }
 
-    /// A number of months used in date arithmetic.
     /// Job months of follow-up contacts: increasing, below 64.
     fn contact_months(&mut self, key: &str, months: &[u32]) {
         for (k, w) in months.windows(2).enumerate() {
@@ -51,6 +50,7 @@ impl Checker {
         }
     }
 
+    /// A number of months used in date arithmetic.
     fn months(&mut self, key: &str, v: u32) {
         if v > 1200 {
             self.fail(key, format!("{v} is not allowed: 0 to 1200 months"));
@@ -851,11 +851,7 @@ fn check_standing(c: &mut Checker, s: &Scenario) {
                 format!("{}.entry", found[1]),
                 format!(
                     "a second {what}: fleksim allows one (here {}); merge them into one",
-                    found
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    code_list(&found)
                 ),
             );
         }
@@ -963,15 +959,7 @@ fn check_kpis(c: &mut Checker, s: &Scenario) {
         if !UNITS.contains(&kpi.unit.as_str()) {
             c.fail(
                 format!("{at}.unit"),
-                format!(
-                    "`{}` is not a unit: allowed {}",
-                    kpi.unit,
-                    UNITS
-                        .iter()
-                        .map(|u| format!("`{u}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                format!("`{}` is not a unit: allowed {}", kpi.unit, code_list(UNITS)),
             );
         }
     }
@@ -1062,11 +1050,7 @@ fn check_cohorts(c: &mut Checker, s: &Scenario) {
                 format!("{at}.intervention"),
                 format!(
                     "must name one of the scenario's [[interventions]]: {}",
-                    s.interventions
-                        .iter()
-                        .map(|v| format!("`{}`", v.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    code_list(s.interventions.iter().map(|v| &v.name))
                 ),
             ),
             (_, Some(_)) => c.fail(
@@ -1306,7 +1290,7 @@ fn check_states(c: &mut Checker, s: &Scenario) {
                         &field,
                         format!(
                             "is not a declared exit state: declare [states.{name}] with kind = \"exit\", or use one of {}",
-                            known.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            code_list(&known)
                         ),
                     );
                 }
@@ -1587,18 +1571,13 @@ fn is_programme(s: &Scenario, name: &str) -> bool {
 
 /// What a key naming a programme state may name.
 fn programme_choice(s: &Scenario) -> String {
-    let names: Vec<String> = s
-        .states
-        .iter()
-        .filter(|(n, _)| is_programme(s, n))
-        .map(|(n, _)| format!("`{n}`"))
-        .collect();
+    let mut names = s.states.keys().filter(|n| is_programme(s, n)).peekable();
     format!(
         "must name one of the scenario's programme states: {}",
-        if names.is_empty() {
+        if names.peek().is_none() {
             "none is declared (add [states.NAME] with kind = \"programme\")".to_string()
         } else {
-            names.join(", ")
+            code_list(names)
         }
     )
 }
@@ -1623,13 +1602,13 @@ fn check_end_to(
         let field = format!("{key}.end_to.{to}");
         let known = to == TO_LY || to == TO_FLEX || to == GONE || s.states.contains_key(to);
         if !known {
-            let declared: Vec<String> = s.states.keys().map(|n| format!("`{n}`")).collect();
+            let declared = code_list(s.states.keys());
             c.fail(
                 &field,
                 format!(
                     "is not a place a course can end: `{TO_LY}` (a flexjob visitation), `{TO_FLEX}` (a flexjob), `{GONE}`{}{}",
                     if declared.is_empty() { "" } else { " or a declared state: " },
-                    declared.join(", ")
+                    declared
                 ),
             );
         }

@@ -18,7 +18,7 @@ use super::files::{self, parse_month, read_csv, read_json, Field};
 pub use super::files::{Provenance, Quantiles};
 use super::scenario_info::scenario_info;
 pub use super::scenario_info::{union_windows, ScenarioInfo};
-use crate::model::error::InputError;
+use crate::model::error::{code_list, InputError};
 use crate::model::month::Month;
 use serde::Deserialize;
 use serde_json::Value;
@@ -555,7 +555,7 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
         return Err(err(format!(
             "`{}` has no rows for the metric `{missing}`: the report needs {} (as `fleksim run` writes them)",
             path.display(),
-            CHARTED.map(|m| format!("`{m}`")).join(", ")
+            code_list(CHARTED)
         )));
     }
     let mut years: BTreeMap<i32, BudgetYear> = BTreeMap::new();

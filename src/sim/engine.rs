@@ -999,7 +999,7 @@ fn ly_step<const IV: bool>(
             price_ly(r, m, p, offers & m.active_offers != 0, work, &mut c);
         }
         if offers != 0 {
-            count_offers(offers, &mut c);
+            count_offers(offers, &mut c.offers);
         }
         p.cap_months = p.cap_months.saturating_add(1);
 
@@ -1877,11 +1877,13 @@ fn write_row(r: &Rules, m: &MonthCtx, c: &Counts, row: &mut [f64]) {
         - taxable * tax.income_rate;
 }
 
-/// Counts a participant-month in each offer of `bits`.
+/// Counts a participant-month in each offer of `bits`. It takes the
+/// counters of the offers alone, so that the loop's other counts stay in
+/// registers (see `Rules`).
 #[inline(never)]
-fn count_offers(mut bits: u8, c: &mut Counts) {
+fn count_offers(mut bits: u8, offers: &mut [u32; MAX_OFFERS]) {
     while bits != 0 {
-        c.offers[bits.trailing_zeros() as usize] += 1;
+        offers[bits.trailing_zeros() as usize] += 1;
         bits &= bits - 1;
     }
 }

@@ -413,6 +413,11 @@ fn month_prices(
         1.0
     };
     let idx = index(s, year);
+    // A cost per participant-month and per participant-week as one monthly
+    // price in this month's kroner.
+    let monthly = |per_month: f64, per_week: f64| {
+        (per_month + per_week * money::WEEKS_PER_MONTH) * idx * deflate
+    };
     let wage = m.wage_per_hour * idx;
     let (benefit, _) = crate::model::states::scheme(&s.states);
     let ordinary =
@@ -477,13 +482,11 @@ fn month_prices(
         offers: {
             let mut v = [0.0; MAX_OFFERS];
             for (p, o) in v.iter_mut().zip(&standing.offers) {
-                *p = (o.cost_per_month + o.cost_per_week * money::WEEKS_PER_MONTH) * idx * deflate;
+                *p = monthly(o.cost_per_month, o.cost_per_week);
             }
             v
         },
-        mentor_month: (cp.per_protected_month + cp.per_protected_week * money::WEEKS_PER_MONTH)
-            * idx
-            * deflate,
+        mentor_month: monthly(cp.per_protected_month, cp.per_protected_week),
         wage: wages,
         exit_cost,
         exit_earnings,
@@ -493,9 +496,7 @@ fn month_prices(
             // contacts above.
             for (i, iv) in s.interventions.iter().enumerate().take(v.len()) {
                 if iv.entry == crate::model::states::IvEntry::Eligible {
-                    v[i] = (iv.cost_per_month + iv.cost_per_week * money::WEEKS_PER_MONTH)
-                        * idx
-                        * deflate;
+                    v[i] = monthly(iv.cost_per_month, iv.cost_per_week);
                 }
             }
             v

@@ -16,6 +16,7 @@
 //! denominator is 0); for a cohort, the share of its members in the state
 //! that many months after entry. Pure functions: no IO.
 
+use crate::model::error::code_list;
 use crate::model::metrics::{self as mx, Kind, METRICS};
 use crate::model::month::Month;
 use crate::sim::engine::Replication;
@@ -47,24 +48,19 @@ pub fn parse_quantity(text: &str, plan: &Plan) -> Result<Quantity, String> {
         let co = &plan.cohorts;
         let (name, state) = rest.split_once(':').unwrap_or((rest, ""));
         let Some(cohort) = co.list.iter().position(|c| c.name == name) else {
-            let names: Vec<String> = co.list.iter().map(|c| format!("`{}`", c.name)).collect();
             return Err(format!(
                 "the scenario has no cohort `{name}`; its cohorts: {}",
-                if names.is_empty() {
+                if co.list.is_empty() {
                     "none (add [[cohorts]])".to_string()
                 } else {
-                    names.join(", ")
+                    code_list(co.list.iter().map(|c| &c.name))
                 }
             ));
         };
         let Some(state) = co.states.iter().position(|s| s == state) else {
             return Err(format!(
                 "unknown state `{state}` in `{text}`: allowed {}",
-                co.states
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                code_list(&co.states)
             ));
         };
         return Ok(Quantity::Cohort { cohort, state });

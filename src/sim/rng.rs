@@ -91,13 +91,13 @@ pub fn base_from(mix: u64, key: u64) -> u64 {
 
 /// The seed of the stream `(seed, replication, key, purpose)`.
 pub fn stream_seed(seed: u64, replication: u64, key: u64, purpose: Purpose) -> u64 {
-    splitmix64(base(seed, replication, key) ^ purpose as u64)
+    sequence_start(base(seed, replication, key), purpose)
 }
 
 /// The stream of `purpose` from a [`base`] hash.
 #[inline]
 pub fn stream_from(base: u64, purpose: Purpose) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix64(base ^ purpose as u64))
+    Xoshiro256PlusPlus::seed_from_u64(sequence_start(base, purpose))
 }
 
 /// Fixed-position draws: the `k`-th number of the SplitMix64 sequence that
@@ -109,8 +109,10 @@ pub fn nth_uniform(base: u64, purpose: Purpose, k: u64) -> f64 {
     nth_uniform_from(sequence_start(base, purpose), k)
 }
 
-/// Where the fixed-position draws of `(base, purpose)` start: worked out
-/// once for a person whose attributes take several ([`nth_uniform_from`]).
+/// The seed of `purpose` from a [`base`] hash: the seed of its stream
+/// ([`stream_from`]) and where its fixed-position draws start
+/// ([`nth_uniform_from`]; worked out once for a person whose attributes
+/// take several).
 #[inline]
 pub fn sequence_start(base: u64, purpose: Purpose) -> u64 {
     splitmix64(base ^ purpose as u64)
