@@ -403,6 +403,16 @@ struct Rules<'a> {
     contact_done: u16,
     screen_months: usize,
     quiet: [u64; 2],
+    /// The job month from which the 2013-rules and the old-rules chance of
+    /// leaving stay the same ([`flat_from`]).
+    flex_flat: usize,
+    old_flat: usize,
+}
+
+/// The first index from which `table` holds one value to its end.
+fn flat_from(table: &[u64; MAX_TABLE]) -> usize {
+    let last = table[MAX_TABLE - 1];
+    table.iter().rposition(|&x| x != last).map_or(0, |i| i + 1)
 }
 
 /// The thresholds of any hours change a job asleep faces each month,
@@ -475,6 +485,8 @@ impl<'a> Rules<'a> {
             contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
             screen_months: (fu.protect_months as usize).max(1),
             quiet: quiet_thresholds(plan, hours_model),
+            flex_flat: flat_from(&plan.flex_leave_thr),
+            old_flat: flat_from(&plan.old_leave_thr),
         }
     }
 }
@@ -1004,11 +1016,11 @@ fn ly_step<const IV: bool>(
         p.cap_months = p.cap_months.saturating_add(1);
 
         let (pf, px) = competing(find.min(1.0), exit);
-        let u = uniform(&mut p.events);
+        let u = p.events.uniform();
         if u < pf {
             participation::leave(&r.plan.interventions, p, places);
-            let a = uniform(&mut p.hours_rng);
-            let b = uniform(&mut p.hours_rng);
+            let a = p.hours_rng.uniform();
+            let b = p.hours_rng.uniform();
             start_job(p, r.plan, a, b);
             c.hires += 1;
             c.hires_le10h += (p.start_hours <= 10) as u32;
@@ -1504,44 +1516,67 @@ fn fall_asleep(r: &Rules, t: usize, pop: &mut Population, due_asleep: &mut [Due]
 #[inline]
 fn next_event(r: &Rules, p: &mut Person, next: usize, bound: usize) -> usize {
     if p.state == OLD {
-        return scan::<false>(p, r.old_leave_thr, 0, next, bound);
+        return scan::<false>(p, (r.old_leave_thr, r.old_flat), 0, next, bound);
     }
     let any = r.quiet[(p.flags & F_AGREEMENT != 0) as usize];
+    let leave = (r.flex_leave_thr, r.flex_flat);
     match r.hours_model {
-        true => scan::<true>(p, r.flex_leave_thr, any, next, bound),
-        false => scan::<false>(p, r.flex_leave_thr, any, next, bound),
+        true => scan::<true>(p, leave, any, next, bound),
+        false => scan::<false>(p, leave, any, next, bound),
     }
 }
 
-/// [`next_event`]'s loop, on copies of the streams: `HOURS` whether the
-/// job draws hours in each month it stays, `any` the threshold of an hours
-/// change.
+/// [`next_event`]'s loop: `HOURS` whether the job draws hours in each
+/// month it stays, `any` the threshold of an hours change, `leave` the
+/// table of leaving by job month and where it turns flat. It reads each
+/// month's numbers before drawing them ([`rng::Xoshiro::peek`]), and draws
+/// them only for a month that decides nothing.
 #[inline(always)]
 fn scan<const HOURS: bool>(
     p: &mut Person,
-    leave: &[u64; MAX_TABLE],
+    (leave, flat): (&[u64; MAX_TABLE], usize),
     any: u64,
     next: usize,
     bound: usize,
 ) -> usize {
-    let (mut events, mut hours) = (p.events.clone(), p.hours_rng.clone());
-    let mut d = p.dur as usize;
+    let d = p.dur as usize;
     let mut tt = next;
-    while tt < bound {
-        let (e0, h0) = (events.clone(), hours.clone());
-        let left = events.next_u64() < leave[d.min(MAX_TABLE - 1)];
-        let changed = HOURS && hours.next_u64() < any;
-        if left | changed {
-            // This month's numbers are the loop's to draw.
-            (events, hours) = (e0, h0);
-            break;
+    // Job months `d + (tt - next)` before the table turns flat, then the
+    // flat part with its one threshold.
+    let steps_end = bound.min(next + flat.saturating_sub(d));
+    while tt < steps_end {
+        if quiet_month::<HOURS>(p, leave[d + (tt - next)], any) {
+            tt += 1;
+        } else {
+            return tt;
         }
-        d += 1;
-        tt += 1;
     }
-    p.events = events;
-    p.hours_rng = hours;
+    let thr = leave[MAX_TABLE - 1];
+    while tt < bound {
+        if quiet_month::<HOURS>(p, thr, any) {
+            tt += 1;
+        } else {
+            return tt;
+        }
+    }
     tt
+}
+
+/// One month of [`scan`]: whether the month's numbers decide nothing
+/// (then they are drawn), or decide something (then they are left for the
+/// loop that wakes the job).
+#[inline(always)]
+fn quiet_month<const HOURS: bool>(p: &mut Person, leave: u64, any: u64) -> bool {
+    let left = p.events.peek() < leave;
+    let changed = HOURS && p.hours_rng.peek() < any;
+    if left | changed {
+        return false;
+    }
+    p.events.step();
+    if HOURS {
+        p.hours_rng.step();
+    }
+    true
 }
 
 /// What a month counts as it goes: the counters, and two histograms of the
@@ -2081,8 +2116,8 @@ mod tests {
     #[test]
     fn the_refusion_cap_restarts_after_nine_months_across_jobs() {
         let mut p = Person {
-            events: rng::stream_from(1, Purpose::Events),
-            hours_rng: rng::stream_from(1, Purpose::Hours),
+            events: rng::person_stream(1, Purpose::Events),
+            hours_rng: rng::person_stream(1, Purpose::Hours),
             frailty: 1.0,
             weeks: 60.0,
             cap_months: 12,

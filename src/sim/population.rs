@@ -11,8 +11,7 @@ use crate::model::money::WEEKS_PER_MONTH;
 use crate::model::month::Month;
 use crate::model::scenario::ceiling_factor;
 use crate::sim::plan::Plan;
-use crate::sim::rng::{self, key, uniform, Group, Purpose};
-use rand::rngs::Xoshiro256PlusPlus;
+use crate::sim::rng::{self, key, Group, Purpose};
 use rand_distr::{Distribution, Gamma};
 
 /// State of a person (docs/model.md "Who is simulated"). `gone` people are
@@ -47,8 +46,8 @@ pub const NO_SCREEN: u16 = u16::MAX;
 /// One person. Kept compact: the engine walks all of them every month.
 #[derive(Debug, Clone)]
 pub struct Person {
-    pub events: Xoshiro256PlusPlus,
-    pub hours_rng: Xoshiro256PlusPlus,
+    pub events: rng::Xoshiro,
+    pub hours_rng: rng::Xoshiro,
     /// Mean-1 job-finding frailty.
     pub frailty: f32,
     /// Weeks on public benefits so far (staircase refusion).
@@ -183,8 +182,8 @@ impl<'a> Factory<'a> {
             0
         };
         let p = Person {
-            events: rng::stream_from(b, Purpose::Events),
-            hours_rng: rng::stream_from(b, Purpose::Hours),
+            events: rng::person_stream(b, Purpose::Events),
+            hours_rng: rng::person_stream(b, Purpose::Hours),
             frailty,
             weeks: self.plan.prior_weeks_dist.sample(d.u(A_WEEKS)) as f32,
             cap_months: 0,
@@ -235,8 +234,8 @@ impl<'a> Factory<'a> {
         if self.plan.rehab_on[t] {
             p.flags |= F_REHAB;
         }
-        let u = uniform(&mut p.hours_rng);
-        let v = uniform(&mut p.hours_rng);
+        let u = p.hours_rng.uniform();
+        let v = p.hours_rng.uniform();
         start_job(&mut p, self.plan, u, v);
         p
     }

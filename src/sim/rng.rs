@@ -130,6 +130,70 @@ pub fn stream(seed: u64, replication: u64, key: u64, purpose: Purpose) -> Xoshir
     Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, replication, key, purpose))
 }
 
+/// A person's stream: xoshiro256++ seeded as `rand`'s
+/// `Xoshiro256PlusPlus::seed_from_u64` seeds it, giving the same numbers
+/// (a unit test checks both), with its state open so that the engine can
+/// read the next number without drawing it ([`Xoshiro::peek`]) when it
+/// looks ahead through a sleeping job's months (the engine's `scan`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Xoshiro {
+    s: [u64; 4],
+}
+
+impl Xoshiro {
+    /// The stream seeded from `seed` by SplitMix64, four words.
+    #[inline]
+    pub fn seed(seed: u64) -> Xoshiro {
+        let mut s = [0; 4];
+        for (i, w) in s.iter_mut().enumerate() {
+            *w = splitmix64(seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        }
+        Xoshiro { s }
+    }
+
+    /// The number the next [`Xoshiro::next_u64`] returns, without drawing it.
+    #[inline(always)]
+    pub fn peek(&self) -> u64 {
+        self.s[0]
+            .wrapping_add(self.s[3])
+            .rotate_left(23)
+            .wrapping_add(self.s[0])
+    }
+
+    /// Moves the stream on by one number (the one [`Xoshiro::peek`] shows).
+    #[inline(always)]
+    pub fn step(&mut self) {
+        let t = self.s[1] << 17;
+        self.s[2] ^= self.s[0];
+        self.s[3] ^= self.s[1];
+        self.s[1] ^= self.s[2];
+        self.s[0] ^= self.s[3];
+        self.s[2] ^= t;
+        self.s[3] = self.s[3].rotate_left(45);
+    }
+
+    /// The next number.
+    #[inline(always)]
+    pub fn next_u64(&mut self) -> u64 {
+        let x = self.peek();
+        self.step();
+        x
+    }
+
+    /// The next number as a uniform in [0, 1) ([`uniform`]'s mapping).
+    #[inline(always)]
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// A person's stream of `purpose` from a [`base`] hash: the numbers of
+/// [`stream_from`].
+#[inline]
+pub fn person_stream(base: u64, purpose: Purpose) -> Xoshiro {
+    Xoshiro::seed(sequence_start(base, purpose))
+}
+
 /// A uniform number in [0, 1) with 53 random bits.
 #[inline(always)]
 pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
@@ -267,6 +331,32 @@ mod tests {
         let mut r = stream(SEED, 5, key(Group::Replication, 4), Purpose::Arrivals);
         assert_eq!(r.next_u64(), 0x988E_21E6_2E95_EBAE);
         assert_eq!(uniform(&mut r).to_bits(), 0x3FE9_E98F_EDAA_05D6);
+    }
+
+    /// A person's stream gives `rand`'s numbers for the same seed, and
+    /// `peek` shows the number `next_u64` then draws.
+    #[test]
+    fn person_streams_are_rands_xoshiro() {
+        let b = base(SEED, 0, KEY);
+        for (purpose, _, first) in STREAMS {
+            let mut r = person_stream(b, purpose);
+            let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+            assert_eq!(got, first, "person_stream {purpose:?}");
+        }
+        for seed in [0, 1, u64::MAX, 0x9E37_79B9_7F4A_7C15, 12345] {
+            let mut ours = Xoshiro::seed(seed);
+            let mut theirs = Xoshiro256PlusPlus::seed_from_u64(seed);
+            for _ in 0..1000 {
+                let shown = ours.peek();
+                assert_eq!(shown, ours.peek(), "peek draws nothing");
+                let x = ours.next_u64();
+                assert_eq!(x, shown);
+                assert_eq!(x, theirs.next_u64(), "seed {seed}");
+            }
+            let mut a = Xoshiro::seed(seed);
+            let mut b = Xoshiro256PlusPlus::seed_from_u64(seed);
+            assert_eq!(a.uniform().to_bits(), uniform(&mut b).to_bits());
+        }
     }
 
     /// Fixed-position draws of every purpose (the engine uses `Attributes`
