@@ -482,7 +482,7 @@ pub struct Discrete {
 /// Cells of [`Discrete`]'s guide table: a power of two, so that `u ·
 /// GUIDE` and `k / GUIDE` are exact and the cell of `u` never starts past
 /// its answer.
-const GUIDE: usize = 256;
+const GUIDE: usize = 1024;
 
 impl Discrete {
     /// From `(from, to, share)` bands; shares are normalised.
@@ -503,10 +503,16 @@ impl Discrete {
                 values.push(v);
             }
         }
+        // One pass: the shares do not decrease, so each cell's count
+        // starts from the last cell's.
         let mut guide = Box::new([0u32; GUIDE]);
+        let mut i = 0;
         for (k, g) in guide.iter_mut().enumerate() {
             let lo = k as f64 / GUIDE as f64;
-            *g = cum.partition_point(|&c| c <= lo) as u32;
+            while i < cum.len() && cum[i] <= lo {
+                i += 1;
+            }
+            *g = i as u32;
         }
         Discrete { cum, values, guide }
     }

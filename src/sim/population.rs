@@ -114,7 +114,8 @@ fn ln_q(mean: f64) -> Option<f64> {
 /// Geometric number of months by inversion, from [`ln_q`].
 fn geometric(ln_q: Option<f64>, u: f64) -> u32 {
     match ln_q {
-        Some(l) => ((1.0 - u).ln() / l).floor().clamp(0.0, 600.0) as u32,
+        // Truncation is the floor here: the clamp leaves no negative value.
+        Some(l) => ((1.0 - u).ln() / l).clamp(0.0, 600.0) as u32,
         None => 0,
     }
 }
