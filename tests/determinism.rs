@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use fleksim::population::{Factory, Person};
 use fleksim::Plan;
-use rand::Rng;
 
 const FILES: [&str; 4] = [
     "monthly.csv",
