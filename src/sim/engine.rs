@@ -1406,8 +1406,9 @@ fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
         // The first month from `next` with follow-up in force at a job
         // month of a contact or protection.
         let plan = r.plan;
-        let mut d = p.dur as usize;
-        let mut tt = next;
+        // Straight to the first month with follow-up in force.
+        let mut tt = plan.followup_from[next.min(plan.months)];
+        let mut d = p.dur as usize + (tt - next);
         while d < r.contact_done as usize && tt < plan.months && tt < wake {
             if plan.followup_on[tt] && (r.touch_mask >> d) & 1 == 1 {
                 wake = tt;

@@ -61,6 +61,9 @@ pub struct Plan {
     pub consultants: Vec<f64>,
     pub grant_consultants: Vec<f64>,
     pub followup_on: Vec<bool>,
+    /// `followup_from[t]`: the first month from `t` with follow-up in
+    /// force (`months` if none); `months + 1` entries.
+    pub followup_from: Vec<usize>,
     pub rehab_on: Vec<bool>,
     /// `offer_mask[t][d]`: bit `i` set when offer `i` on LY
     /// ([`Standing::offers`]) acts on spell month `d` in month `t` (empty
@@ -337,6 +340,7 @@ impl Plan {
             find,
             consultants,
             grant_consultants,
+            followup_from: first_from(&followup_on),
             followup_on,
             rehab_on,
             offer_mask,
@@ -367,6 +371,16 @@ impl Plan {
     pub fn regime(&self, t: usize) -> Regime {
         self.prices[t].regime
     }
+}
+
+/// For each month, the first month from it at which `on` holds (`on.len()`
+/// if none), and one more entry for the month after the last.
+fn first_from(on: &[bool]) -> Vec<usize> {
+    let mut from = vec![on.len(); on.len() + 1];
+    for t in (0..on.len()).rev() {
+        from[t] = if on[t] { t } else { from[t + 1] };
+    }
+    from
 }
 
 fn hours_dist(bands: &[crate::model::scenario::Band]) -> Discrete {
@@ -715,6 +729,14 @@ impl Cohorts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_from_finds_the_next_month_on() {
+        let on = [false, true, false, false, true, false];
+        assert_eq!(first_from(&on), vec![1, 1, 4, 4, 4, 6, 6]);
+        assert_eq!(first_from(&[false, false]), vec![2, 2, 2]);
+        assert_eq!(first_from(&[]), vec![0]);
+    }
 
     /// Wage plus subsidy never exceeds the full-time wage; at full time the
     /// subsidy is 0 (DOMAIN.md, "Flex subsidy").
