@@ -503,7 +503,7 @@ impl Discrete {
                 values.push(v);
             }
         }
-        // One pass: the shares do not decrease, so each cell's count
+        // One pass: the cumulative shares do not decrease, so each cell's count
         // starts from the last cell's.
         let mut guide = Box::new([0u32; GUIDE]);
         let mut i = 0;

@@ -1,6 +1,8 @@
 //! Random number streams.
 //!
-//! Every stream is a `Xoshiro256PlusPlus` seeded from a SplitMix64 mix of
+//! Every stream is a xoshiro256++ generator (rand's `Xoshiro256PlusPlus`,
+//! or for a person's `Events` and `Hours` streams [`Xoshiro`], which gives
+//! the same numbers) seeded from a SplitMix64 mix of
 //! `(seed, replication, key, purpose)`. The key names a person (by group and
 //! arrival index within the group) or a replication-level quantity (by month),
 //! so two scenarios run with the same seed give the same person the same
