@@ -404,15 +404,9 @@ struct Rules<'a> {
     screen_months: usize,
     quiet: [u64; 2],
     /// The job month from which the 2013-rules and the old-rules chance of
-    /// leaving stay the same ([`flat_from`]).
+    /// leaving stay the same (the plan's `flex_leave_flat`, `old_leave_flat`).
     flex_flat: usize,
     old_flat: usize,
-}
-
-/// The first index from which `table` holds one value to its end.
-fn flat_from(table: &[u64; MAX_TABLE]) -> usize {
-    let last = table[MAX_TABLE - 1];
-    table.iter().rposition(|&x| x != last).map_or(0, |i| i + 1)
 }
 
 /// The thresholds of any hours change a job asleep faces each month,
@@ -485,8 +479,8 @@ impl<'a> Rules<'a> {
             contact_done: (64 - (plan.contact_mask | plan.protect_mask).leading_zeros()) as u16,
             screen_months: (fu.protect_months as usize).max(1),
             quiet: quiet_thresholds(plan, hours_model),
-            flex_flat: flat_from(&plan.flex_leave_thr),
-            old_flat: flat_from(&plan.old_leave_thr),
+            flex_flat: plan.flex_leave_flat,
+            old_flat: plan.old_leave_flat,
         }
     }
 }
@@ -1273,7 +1267,7 @@ fn change_hours<const IV: bool>(
         return;
     }
     let (up, down) = hour_probabilities(h, r.fu, contact, p.flags, up_mult);
-    move_hours(r, p, c, unit(y), y < t_up, (up, down));
+    move_hours(r, p, c, rng::unit(y), y < t_up, (up, down));
 }
 
 /// An hours change of `p` (docs/model.md, "Hours"): `v` in `[0, up +
@@ -1404,9 +1398,9 @@ fn sleep_until(r: &Rules, p: &Person, t: usize) -> Option<usize> {
     }
     if p.start_hours <= r.max_start {
         // The first month from `next` with follow-up in force at a job
-        // month of a contact or protection.
+        // month of a contact or protection, looked for from the first
+        // month with follow-up in force.
         let plan = r.plan;
-        // Straight to the first month with follow-up in force.
         let mut tt = plan.followup_from[next.min(plan.months)];
         let mut d = p.dur as usize + (tt - next);
         while d < r.contact_done as usize && tt < plan.months && tt < wake {
@@ -1949,12 +1943,6 @@ fn tally_ly(p: &mut Person, c: &mut Counts) {
     if p.category != 0 && (p.flex_history & 0x3FFFF).count_ones() >= 9 {
         p.category = 0;
     }
-}
-
-/// A 64-bit draw as a number in [0, 1).
-#[inline]
-fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Probabilities of an hours increase and decrease this month.

@@ -55,6 +55,10 @@ pub struct Plan {
     pub flex_leave_thr: Box<[u64; MAX_TABLE]>,
     pub old_dismissal_thr: Box<[u64; MAX_TABLE]>,
     pub old_leave_thr: Box<[u64; MAX_TABLE]>,
+    /// The job month from which `flex_leave_thr` and `old_leave_thr` hold
+    /// one value to their end ([`flat_from`]).
+    pub flex_leave_flat: usize,
+    pub old_leave_flat: usize,
     /// Flex dismissal and exit before scaling to a sum ≤ 1 (for multipliers).
     pub raw_dismissal: Table,
     pub raw_flex_exit: Table,
@@ -307,6 +311,8 @@ impl Plan {
             &table(s.old_rules_dismissal(), len),
             &table(s.old_rules_exit(), len),
         );
+        let flex_leave_thr = thresholds(&dismissal, Some(&flex_exit));
+        let old_leave_thr = thresholds(&old_dismissal, Some(&old_exit));
         Plan {
             ly_route: Route::new(&s.ly.exit_to, &exit_states),
             flex_route: Route::new(&s.flex.exit_to, &exit_states),
@@ -325,9 +331,11 @@ impl Plan {
                 .collect(),
             exit_states,
             dismissal_thr: thresholds(&dismissal, None),
-            flex_leave_thr: thresholds(&dismissal, Some(&flex_exit)),
+            flex_leave_flat: flat_from(&flex_leave_thr),
+            flex_leave_thr,
             old_dismissal_thr: thresholds(&old_dismissal, None),
-            old_leave_thr: thresholds(&old_dismissal, Some(&old_exit)),
+            old_leave_flat: flat_from(&old_leave_thr),
+            old_leave_thr,
             ly_exit: table(&s.ly.exit, len),
             dismissal,
             flex_exit,
@@ -394,6 +402,12 @@ fn scaled(a: &Table, b: &Table) -> (Table, Table) {
         (x[d], y[d]) = competing(a[d], b[d]);
     }
     (x, y)
+}
+
+/// The first index from which `table` holds one value to its end.
+fn flat_from(table: &[u64; MAX_TABLE]) -> usize {
+    let last = table[MAX_TABLE - 1];
+    table.iter().rposition(|&x| x != last).map_or(0, |i| i + 1)
 }
 
 fn thresholds(a: &Table, b: Option<&Table>) -> Box<[u64; MAX_TABLE]> {

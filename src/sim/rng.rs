@@ -123,7 +123,14 @@ pub fn sequence_start(base: u64, purpose: Purpose) -> u64 {
 /// [`nth_uniform`] from the start of its sequence.
 #[inline]
 pub fn nth_uniform_from(start: u64, k: u64) -> f64 {
-    let x = splitmix64(start.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+    unit(splitmix64(
+        start.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+    ))
+}
+
+/// A 64-bit number as a uniform in [0, 1): its top 53 bits.
+#[inline(always)]
+pub fn unit(x: u64) -> f64 {
     (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -182,10 +189,10 @@ impl Xoshiro {
         x
     }
 
-    /// The next number as a uniform in [0, 1) ([`uniform`]'s mapping).
+    /// The next number as a uniform in [0, 1) ([`unit`]).
     #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        unit(self.next_u64())
     }
 }
 
@@ -199,7 +206,7 @@ pub fn person_stream(base: u64, purpose: Purpose) -> Xoshiro {
 /// A uniform number in [0, 1) with 53 random bits.
 #[inline(always)]
 pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    unit(rng.next_u64())
 }
 
 #[cfg(test)]

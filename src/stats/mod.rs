@@ -166,19 +166,18 @@ impl Accumulator {
         let this = &self;
         (0..self.cells)
             .into_par_iter()
-            .map(|c| (c, &this.digests[c], this.mean[c]))
-            .map(|(c, digest, mean)| match digest {
+            .map(|c| match &this.digests[c] {
                 Some(d) if !exact => {
                     let q = |p: f64| d.estimate_quantile(p).unwrap_or(f64::NAN);
                     Summary {
-                        mean,
+                        mean: this.mean[c],
                         p05: q(0.05),
                         p50: q(0.5),
                         p95: q(0.95),
                     }
                 }
                 _ => Summary {
-                    mean,
+                    mean: this.mean[c],
                     ..summarize(this.column(c))
                 },
             })
