@@ -19,7 +19,7 @@ pub struct CalibrateArgs {
     /// Calibration file (TOML; docs/calibration.md).
     pub calibration: PathBuf,
     /// Output folder [default: results/<calibration name>/].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores); results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]

@@ -31,7 +31,7 @@ pub struct CompareArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::model::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/compare-<baseline name>/].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// Months at which to report differences (`YYYY-MM`, repeatable)
     /// [default: the months of the baseline's KPIs measured in one month

@@ -80,7 +80,7 @@ pub struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::model::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/<scenario name>/].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores); results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]
@@ -273,4 +273,11 @@ fn run_command(a: RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Parses an `--out` path: clap refuses one that is not valid UTF-8 before
+/// this is called (exit 2), so a folder is never written under a name other
+/// than the one given (with a replacement character in it).
+pub fn path_arg(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text))
 }

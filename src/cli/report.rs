@@ -19,7 +19,7 @@ pub struct ReportArgs {
     /// The HTML file to write [default: report.html in the first DIR]. An
     /// existing file is replaced only if it is a report fleksim wrote; an
     /// input, a folder or a link out of its folder is refused.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// Language of labels and numbers: `en` (1,234.5) or `da` (1.234,5).
     #[arg(long, default_value = "en", value_name = "en|da")]

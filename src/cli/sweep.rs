@@ -42,7 +42,7 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]
     pub threads: usize,
     /// Output folder [default: results/<sweep name>/].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// No progress bar and no summary on stderr.
     #[arg(long)]
@@ -76,7 +76,7 @@ pub struct MergeArgs {
     /// Folder holding the shards (part-K-of-N/).
     pub dir: PathBuf,
     /// Where to write the merged files [default: DIR].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// No summary on stderr.
     #[arg(long)]
@@ -107,6 +107,7 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     let out = out_dir(&sweep, &a.out);
     output::claim(&out)?;
     if let Some(n) = a.emit_slurm {
+        at_most_one_shard_a_point(n, sweep.points, "--emit-slurm")?;
         let d = slurm::Resources::default();
         let res = slurm::Resources {
             cpus: a.cpus_per_task.unwrap_or(d.cpus),
@@ -127,6 +128,9 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
+    if let Some(s) = shard {
+        at_most_one_shard_a_point(s.count, sweep.points, "the shard count")?;
+    }
     // Every point of this shard is tried before any is run: a bad value
     // fails in a second, not after hours. The memory check takes the
     // heaviest point, with two points per thread in flight.
@@ -184,6 +188,19 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Refuses more shards than points: every shard runs at least one point
+/// (a shard without one would be an empty part that `merge` must wait for).
+fn at_most_one_shard_a_point(shards: u64, points: u64, what: &str) -> anyhow::Result<()> {
+    if shards > points {
+        return Err(InputError(format!(
+            "{what} {shards} is more shards than the sweep has points ({points}): allowed 1 to \
+             {points}"
+        ))
+        .into());
     }
     Ok(())
 }

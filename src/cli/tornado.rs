@@ -34,7 +34,7 @@ pub struct TornadoArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(..=crate::model::limits::MAX_SEED))]
     pub seed: Option<u64>,
     /// Output folder [default: results/tornado-<scenario name>/].
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::path_arg)]
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores); results do not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::model::limits::threads_arg)]

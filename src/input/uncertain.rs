@@ -32,6 +32,17 @@ const Q_MAX: f64 = 1.0 - 1.0 / (1u64 << 53) as f64;
 /// z of the 95th percentile of the standard normal.
 const Z95: f64 = 1.644_853_626_951_472_2;
 
+/// Keys that every replication of a run shares, so that no distribution,
+/// posterior column or calibration parameter may vary them: the run's
+/// months and the number and streams of its replications.
+pub const SHARED_KEYS: &[&str] = &["seed", "replications", "horizon_months", "start"];
+
+/// The largest shape of a `gamma`, and of each of a `beta`'s two shapes: a
+/// distribution more concentrated than this is a fixed number (its 90 %
+/// interval is within 0.2 % of its mean), and its quantiles would take
+/// unbounded time to compute.
+const MAX_SHAPE: f64 = 1e6;
+
 /// A parameter distribution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "dist", rename_all = "lowercase")]
@@ -174,6 +185,15 @@ impl Dist {
                 if !(0.0 < mean && mean < 1.0) || sd <= 0.0 || k <= 0.0 {
                     return bad("allowed 0 < `mean` < 1 and 0 < `sd`² < mean·(1 − mean)");
                 }
+                if mean * k > MAX_SHAPE || (1.0 - mean) * k > MAX_SHAPE {
+                    let least = 1.0001
+                        * (mean * (1.0 - mean) / (MAX_SHAPE / mean.max(1.0 - mean) + 1.0)).sqrt();
+                    return Err(format!(
+                        "`sd` {} is so small that the distribution is a fixed number: allowed \
+                         `sd` ≥ {least:.3e} for this mean (or give the number itself)",
+                        crate::model::limits::show(sd)
+                    ));
+                }
                 Beta::new(mean * k, (1.0 - mean) * k)
                     .map_err(|e| e.to_string())?
                     .inverse_cdf(q)
@@ -181,6 +201,12 @@ impl Dist {
             Dist::Gamma { shape, scale } => {
                 if shape <= 0.0 || scale <= 0.0 {
                     return bad("allowed `shape` > 0 and `scale` > 0");
+                }
+                if shape > MAX_SHAPE {
+                    return bad(
+                        "allowed `shape` ≤ 1000000: a larger shape is a fixed number (give the \
+                         number itself)",
+                    );
                 }
                 Gamma::new(shape, 1.0 / scale)
                     .map_err(|e| e.to_string())?
@@ -483,6 +509,13 @@ impl Model {
         Ok(model)
     }
 
+    /// Whether the key at `path` takes whole numbers only (a fraction near
+    /// `near` there does not deserialize): by the key's type, not by the
+    /// range of values it allows.
+    pub fn takes_whole_numbers(&self, path: &str, near: f64) -> bool {
+        is_integer_key(&self.template, path, near, &self.file)
+    }
+
     /// Whether any value is uncertain.
     pub fn is_uncertain(&self) -> bool {
         !self.params.is_empty()
@@ -505,6 +538,21 @@ impl Model {
             return Err(invalid(problems));
         }
         let mut problems = Vec::new();
+        for p in self
+            .params
+            .iter()
+            .filter(|p| SHARED_KEYS.contains(&p.path.as_str()))
+        {
+            problems.push(Problem {
+                key: p.path.clone(),
+                message: "it cannot be uncertain (a distribution or a posterior column): every \
+                          replication of a run shares it; give one value"
+                    .into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
         for (i, p) in self.params.iter().enumerate() {
             // The limits (counts, rates, money) against the smallest and
             // largest value a draw can actually take: the quantiles of the

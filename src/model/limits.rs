@@ -98,9 +98,16 @@ pub const MAX_SEED: u64 = i64::MAX as u64;
 /// moves between states (a `Person` is about 96 bytes).
 pub const BYTES_PER_PERSON: u64 = 256;
 
-/// A number for a message: plain when short, `1e308` when huge.
+/// The largest size of a number in a results file. Money in DKK over a
+/// horizon (a municipality's whole budget over decades is about 1e11) and
+/// counts of people never come near it; a larger value is a damaged file,
+/// and would overflow a chart's range (`report` refuses it, `merge` too).
+pub const MAX_ABS_VALUE: f64 = 1e15;
+
+/// A number for a message: plain when short, `1e308` when huge and
+/// `1e-300` when tiny.
 pub fn show(v: f64) -> String {
-    if v.abs() >= 1e12 {
+    if v.abs() >= 1e12 || (v != 0.0 && v.abs() < 1e-9) {
         format!("{v:e}")
     } else {
         format!("{v}")

@@ -391,7 +391,13 @@ pub fn check_rules(s: &Scenario) -> Vec<Problem> {
         );
     }
     if s.start < Month::new(1990, 1).unwrap_or(s.start) {
-        c.fail("start", "is before 1990-01: allowed 1990-01 or later");
+        c.fail("start", "is before 1990-01: allowed 1990-01 to 2200-12");
+    }
+    if s.start > Month::new(2200, 12).unwrap_or(s.start) {
+        c.fail(
+            "start",
+            format!("{} is after 2200-12: allowed 1990-01 to 2200-12", s.start),
+        );
     }
     c.non_negative(
         "inflow.visitations_per_month",
@@ -944,6 +950,25 @@ fn check_kpis(c: &mut Checker, s: &Scenario) {
                 );
             }
         }
+        // What a results file can hold: a share from 0 to 1, a count or an
+        // amount of at most `MAX_ABS_VALUE` in size.
+        let max = L::MAX_ABS_VALUE;
+        for (key, v) in [("target", Some(kpi.target)), ("start", kpi.start)] {
+            let Some(v) = v.filter(|v| v.is_finite()) else {
+                continue;
+            };
+            if kpi.unit == "share" && !(0.0..=1.0).contains(&v) {
+                c.fail(
+                    format!("{at}.{key}"),
+                    format!("{} is not allowed for a share: 0 to 1", L::show(v)),
+                );
+            } else if v.abs() > max {
+                c.fail(
+                    format!("{at}.{key}"),
+                    format!("{} is not allowed: at most {max:e} in size", L::show(v)),
+                );
+            }
+        }
         if !kpi.target.is_finite() {
             c.fail(
                 format!("{at}.target"),
@@ -1230,12 +1255,15 @@ fn check_states(c: &mut Checker, s: &Scenario) {
                 );
             }
         }
-        c.non_negative(&format!("{key}.monthly_cost"), d.monthly_cost);
-        c.at_most(
-            &format!("{key}.monthly_cost"),
-            d.monthly_cost,
-            L::MAX_AMOUNT_DKK,
-        );
+        // A missing cost (NaN) is said once, above.
+        if !d.monthly_cost.is_nan() {
+            c.non_negative(&format!("{key}.monthly_cost"), d.monthly_cost);
+            c.at_most(
+                &format!("{key}.monthly_cost"),
+                d.monthly_cost,
+                L::MAX_AMOUNT_DKK,
+            );
+        }
         c.probability(&format!("{key}.refusion"), d.refusion);
         c.probability(&format!("{key}.leave"), d.leave);
         if name == GONE && d.leave > 0.0 {
@@ -1411,6 +1439,24 @@ fn check_money(c: &mut Checker, s: &Scenario) {
     c.non_negative("money.wage_per_hour", m.wage_per_hour);
     if !(-0.5..=1.0).contains(&m.indexation) {
         c.fail("money.indexation", "allowed a yearly rate from -0.5 to 1");
+    } else {
+        // Amounts indexed over the horizon must stay amounts a results
+        // file holds (at most `MAX_ABS_VALUE`): at most a hundredfold.
+        let years = s.horizon_months as f64 / 12.0;
+        let growth = (1.0 + m.indexation).powf(years);
+        if growth > 100.0 {
+            c.fail(
+                "money.indexation",
+                format!(
+                    "{} a year over {} months multiplies amounts by {}: allowed at most a \
+                     hundredfold over the horizon (at most {:.4} a year here)",
+                    m.indexation,
+                    s.horizon_months,
+                    L::show(growth.round()),
+                    100f64.powf(1.0 / years) - 1.0
+                ),
+            );
+        }
     }
     if !(0.0..=1.0).contains(&m.discount_rate) {
         c.fail("money.discount_rate", "allowed a yearly rate from 0 to 1");
@@ -1422,7 +1468,7 @@ fn check_money(c: &mut Checker, s: &Scenario) {
         );
     }
     for (k, l) in m.law.iter().enumerate() {
-        c.non_negative(&format!("money.law[{k}].dp_max"), l.dp_max);
+        c.positive(&format!("money.law[{k}].dp_max"), l.dp_max);
         c.non_negative(&format!("money.law[{k}].subsidy_max"), l.subsidy_max);
         c.non_negative(&format!("money.law[{k}].threshold"), l.threshold);
     }

@@ -34,11 +34,7 @@ pub fn parse_month(path: &Path, row: usize, text: &str) -> Result<Month, InputEr
 /// MB even for long horizons, so anything larger is not one of them.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The largest size of a number in a results file. Money in DKK over a
-/// horizon (a municipality's whole budget over decades is about 1e11) and
-/// counts of people never come near it; a larger value is a damaged file,
-/// and would overflow a chart's range.
-pub const MAX_ABS_VALUE: f64 = 1e15;
+pub use crate::model::limits::MAX_ABS_VALUE;
 
 /// Every results folder's manifest.
 pub const MANIFEST: &str = "manifest.json";
@@ -145,6 +141,9 @@ pub fn existing_inputs(dir: &Path) -> Vec<PathBuf> {
 struct Capped<R> {
     inner: R,
     left: u64,
+    /// The last byte read: fleksim ends every file it writes with a newline,
+    /// so a file that ends without one was cut short.
+    last: Option<u8>,
 }
 
 impl<R: Read> Read for Capped<R> {
@@ -161,6 +160,9 @@ impl<R: Read> Read for Capped<R> {
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let read = self.inner.read(&mut buf[..n])?;
         self.left -= read as u64;
+        if read > 0 {
+            self.last = Some(buf[read - 1]);
+        }
         Ok(read)
     }
 }
@@ -191,6 +193,7 @@ fn open_input(path: &Path, hint: &str) -> Result<Capped<std::fs::File>, InputErr
     Ok(Capped {
         inner: file,
         left: MAX_INPUT_BYTES,
+        last: None,
     })
 }
 
@@ -374,6 +377,13 @@ pub fn read_csv_where<T: DeserializeOwned>(
         if keep(&row) {
             rows.push(row);
         }
+    }
+    if reader.into_inner().last != Some(b'\n') {
+        return Err(err(format!(
+            "`{}` ends in the middle of a line: the file was cut short; write it again with the \
+             command that made it",
+            path.display()
+        )));
     }
     Ok(rows)
 }

@@ -100,9 +100,25 @@ pub fn parse_when(text: &str, q: &Quantity, plan: &Plan) -> Result<When, String>
     let start = plan.scenario.start;
     let months = plan.months;
     if let Quantity::Cohort { cohort, .. } = q {
-        let follow = plan.cohorts.list[*cohort].follow;
-        return match text.trim().parse::<usize>() {
-            Ok(k) if k <= follow => Ok(When::SinceEntry(k)),
+        let c = &plan.cohorts.list[*cohort];
+        let follow = c.follow;
+        // Months since entry that some member is seen at: the first
+        // entrants are the first to reach them.
+        let seen = months.checked_sub(c.first + 1);
+        return match (text.trim().parse::<usize>(), seen) {
+            (_, None) => Err(format!(
+                "the cohort enters from {}, after the last simulated month {}: nobody is \
+                 followed",
+                start.plus(c.first as i32),
+                start.plus(months as i32 - 1)
+            )),
+            (Ok(k), Some(seen)) if k <= follow && k > seen => Err(format!(
+                "`{k}` months after entry is not simulated: the cohort's first entrants ({}) \
+                 are followed to {}, the last simulated month; allowed 0 to {seen}",
+                start.plus(c.first as i32),
+                start.plus(months as i32 - 1)
+            )),
+            (Ok(k), Some(_)) if k <= follow => Ok(When::SinceEntry(k)),
             _ => Err(format!(
                 "a cohort share is measured in months since entry, a whole number 0 to {follow} \
                  (the months the cohort is followed), not `{text}`"

@@ -466,6 +466,15 @@ fn parameters(
                 format!("key `parameters.{key}` cannot be fitted: it is the calibration's own"),
             ));
         }
+        if crate::input::uncertain::SHARED_KEYS.contains(&key.as_str()) {
+            return Err(input(
+                file,
+                format!(
+                    "key `parameters.{key}` cannot be fitted: every evaluation simulates the same \
+                     months (set it in `set` or the base scenario instead)"
+                ),
+            ));
+        }
         if model.params.iter().any(|p| p.path == key) {
             return Err(input(
                 file,
@@ -527,12 +536,10 @@ fn parameters(
                 ))
             }
         };
-        // Whole-number keys refuse a fraction.
+        // Whole-number keys refuse a fraction (by their type: a prior whose
+        // values a probability refuses is not made whole by rounding).
         let (lo, hi) = (prior.quantile(0.001), prior.quantile(0.999));
-        let mid = (lo + hi) / 2.0;
-        let frac = if mid.fract() == 0.0 { mid + 0.5 } else { mid };
-        let integer = try_value(&key, Value::Float(frac).to_string()).is_err()
-            && try_value(&key, (mid.round() as i64).to_string()).is_ok();
+        let integer = model.takes_whole_numbers(&key, (lo + hi) / 2.0);
         let p = Parameter {
             path: key.clone(),
             prior,

@@ -199,7 +199,7 @@ pub fn calibrate(
     let started = std::time::Instant::now();
     let identity = output::Identity::new(cal)?;
     crate::output::folder::check_target(out, crate::output::folder::FolderKind::Calibration)?;
-    let resumed = output::read_checkpoint(out, &identity);
+    let resumed = output::read_checkpoint(out, &identity, cal.parameters.len());
     let resumed_after = resumed.as_ref().map(|(s, _)| s.history.len() as u32 - 1);
     let prior_elapsed = resumed.as_ref().map_or(0.0, |(_, e)| *e);
     let priors: Vec<&dyn PriorFn> = cal.parameters.iter().map(|p| p as &dyn PriorFn).collect();

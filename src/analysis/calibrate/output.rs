@@ -80,9 +80,11 @@ fn fig(x: f64) -> std::io::Result<String> {
     })
 }
 
-/// The checkpoint of the folder at `out`, if it is this calibration's:
-/// its state and the seconds already spent.
-pub fn read_checkpoint(out: &Path, id: &Identity) -> Option<(State, f64)> {
+/// The checkpoint of the folder at `out`, if it is this calibration's (of
+/// `parameters` parameters) and holds only what a calibration writes: its
+/// state and the seconds already spent. Anything else (a broken or edited
+/// file) is not resumed: the calibration starts afresh.
+pub fn read_checkpoint(out: &Path, id: &Identity, parameters: usize) -> Option<(State, f64)> {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).ok()?).ok()?;
     let same = manifest.get("kind")?.as_str()? == "calibration"
@@ -93,7 +95,17 @@ pub fn read_checkpoint(out: &Path, id: &Identity) -> Option<(State, f64)> {
     }
     let state: State =
         serde_json::from_slice(&std::fs::read(out.join("checkpoint.json")).ok()?).ok()?;
-    if state.history.is_empty() {
+    let sane = state.population.iter().all(|p| {
+        p.theta.len() == parameters
+            && p.theta.iter().all(|x| x.is_finite())
+            && p.weight.is_finite()
+            && p.weight >= 0.0
+            && !p.distance.is_nan()
+    }) && state
+        .history
+        .iter()
+        .all(|g| !g.tolerance.is_nan() && g.ess.is_finite());
+    if state.history.is_empty() || state.population.is_empty() || !sane {
         return None;
     }
     let elapsed = manifest.get("elapsed_seconds")?.as_f64().unwrap_or(0.0);

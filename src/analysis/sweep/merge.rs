@@ -13,6 +13,7 @@ use super::manifest::{read_part, FinalTiming, PartManifest, ShardInfo, SweepInfo
 use super::output::{final_manifest_bytes, Hashing, Staging, DATA_FILES};
 use super::shard;
 use crate::model::error::InputError;
+use crate::model::limits::MAX_ABS_VALUE;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -140,6 +141,10 @@ struct Rows {
     path: PathBuf,
     reader: BufReader<File>,
     pending: Option<(u64, String)>,
+    /// The header's columns, which every row must have.
+    columns: Vec<String>,
+    /// Lines read so far, the header included.
+    line: u64,
 }
 
 impl Rows {
@@ -150,6 +155,8 @@ impl Rows {
             path: path.clone(),
             reader: BufReader::with_capacity(1 << 16, f),
             pending: None,
+            columns: header.trim_end().split(',').map(str::to_string).collect(),
+            line: 1,
         };
         let mut first = String::new();
         rows.reader
@@ -172,9 +179,11 @@ impl Rows {
             .reader
             .read_line(&mut line)
             .map_err(|e| InputError(format!("`{}`: {e}", self.path.display())))?;
+        self.line += 1;
         self.pending = if n == 0 {
             None
         } else {
+            self.check(&line)?;
             let id = line
                 .split(',')
                 .next()
@@ -188,6 +197,38 @@ impl Rows {
                 })?;
             Some((id, line))
         };
+        Ok(())
+    }
+
+    /// A row has the header's columns, and every number in it is one a
+    /// sweep writes: finite, and at most `MAX_ABS_VALUE` in size (a part
+    /// whose hash was forged must not bring NaN into the merged files).
+    fn check(&self, line: &str) -> Result<(), InputError> {
+        let fields: Vec<&str> = line.trim_end().split(',').collect();
+        let bad = |m: String| {
+            InputError(format!(
+                "`{}` line {}: {m}; the part is damaged: run its shard again",
+                self.path.display(),
+                self.line
+            ))
+        };
+        if fields.len() != self.columns.len() {
+            return Err(bad(format!(
+                "{} fields where the header has {} columns",
+                fields.len(),
+                self.columns.len()
+            )));
+        }
+        for (text, column) in fields.iter().zip(&self.columns) {
+            if let Ok(x) = text.parse::<f64>() {
+                if !x.is_finite() || x.abs() > MAX_ABS_VALUE {
+                    return Err(bad(format!(
+                        "column `{column}`: `{text}` is not a value fleksim writes (finite \
+                         numbers of at most {MAX_ABS_VALUE:e} in size)"
+                    )));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -270,7 +311,9 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
         let counts: Vec<u64> = parts.iter().map(|p| p.manifest.shard.count).collect();
         let n = counts[0];
         let which = if counts.iter().all(|&c| c == n) {
-            let absent: Vec<String> = (0..n)
+            // Only the shards below the number of points hold any (shard
+            // `k` holds the points `u` with `u mod n = k`).
+            let absent: Vec<String> = (0..n.min(points))
                 .filter(|k| !parts.iter().any(|p| p.manifest.shard.index == *k))
                 .map(|k| format!("part-{k}-of-{n}"))
                 .collect();
@@ -283,9 +326,12 @@ fn owners(parts: &[Part], dir: &Path, points: u64) -> anyhow::Result<Vec<u32>> {
                     .to_string(),
                 _ => "K".to_string(),
             };
+            let named = match absent.len() {
+                0..=10 => absent.join(", "),
+                more => format!("{}, … ({more} parts)", absent[..10].join(", ")),
+            };
             format!(
-                "missing {}: run `fleksim sweep {}{} --shard-index {k} --shard-count {n} --out {}`{}",
-                absent.join(", "),
+                "missing {named}: run `fleksim sweep {}{} --shard-index {k} --shard-count {n} --out {}`{}",
                 sweep_file(parts),
                 super::slurm::shell_tail(&parts[0].manifest.sweep.flags),
                 dir.display(),

@@ -76,16 +76,23 @@ pub fn parse_time(v: &str) -> Result<String, String> {
         None => (None, v),
     };
     let parts: Vec<&str> = rest.split(':').collect();
+    let value = |p: &str| p.parse::<u32>().unwrap_or(u32::MAX);
+    // Minutes and seconds after the first field below 60, hours after
+    // days below 24.
+    let in_range =
+        parts.iter().skip(1).all(|p| value(p) < 60) && (days.is_none() || value(parts[0]) < 24);
     let ok = days.is_none_or(num)
         && parts.len() <= 3
         && parts.iter().all(|p| num(p))
+        && in_range
         && v.bytes().any(|b| (b'1'..=b'9').contains(&b));
     if ok {
         Ok(v.to_string())
     } else {
         Err(format!(
             "`{v}` is not a time limit Slurm takes: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or \
-             D-HH:MM:SS, above zero (e.g. 01:00:00)"
+             D-HH:MM:SS, above zero, with minutes and seconds below 60 and hours after days \
+             below 24 (e.g. 01:00:00)"
         ))
     }
 }
@@ -331,7 +338,20 @@ mod tests {
         for ok in ["30", "30:00", "01:00:00", "2-00", "2-12:00", "1-00:00:00"] {
             assert_eq!(parse_time(ok).as_deref(), Ok(ok));
         }
-        for bad in ["", "0", "00:00:00", "1:2:3:4", "x", "1-", "-1", "1h"] {
+        for bad in [
+            "",
+            "0",
+            "00:00:00",
+            "1:2:3:4",
+            "x",
+            "1-",
+            "-1",
+            "1h",
+            "99:99:99",
+            "10:60",
+            "1-24",
+            "1-12:60:00",
+        ] {
             assert!(parse_time(bad).is_err(), "{bad}");
         }
         for ok in ["debug", "short,long", "gpu_a100", "p.1-x"] {

@@ -1,0 +1,564 @@
+//! Inputs found by adversarial testing of the command line (4 December
+//! 2026) that panicked, hung, or let NaN through with exit 0, and the
+//! neighbouring ones that gave a wrong or misleading answer: each is now
+//! refused with exit 2, a message naming the key and what is allowed, in
+//! time.
+
+mod common;
+
+use common::{fleksim, refused, succeeds, write_file};
+use std::path::Path;
+use std::time::Duration;
+
+/// A plain scenario of one year (the tester's shared input).
+const BASE: &str = r#"
+name = "base"
+start = "2016-09"
+horizon_months = 12
+replications = 5
+seed = 1
+[inflow]
+visitations_per_month = 15.0
+direct_per_month = 10.0
+[initial]
+ly = 334
+flex = 1934
+old_rules = 0
+[ly]
+find_job = [{ from = 0, p = 0.065 }]
+exit = [{ from = 0, p = 0.013 }]
+frailty_shape = 0.0
+[flex]
+dismissal = [{ from = 0, p = 0.0057 }]
+exit = [{ from = 0, p = 0.009 }]
+[staffing]
+consultants = 13
+elasticity = 0.0
+"#;
+
+fn cmd(dir: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut c = fleksim();
+    c.current_dir(dir)
+        .args(args)
+        .timeout(Duration::from_secs(60));
+    c
+}
+
+#[test]
+fn keys_every_replication_shares_cannot_be_uncertain_or_fitted() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // A posterior column of the horizon or the replications.
+    for key in ["horizon_months", "replications", "seed", "start"] {
+        let value = if key == "start" { "2016-09" } else { "12" };
+        write_file(
+            dir.path(),
+            "post.csv",
+            &format!("weight,{key}\n1,{value}\n1,{value}\n"),
+        );
+        write_file(
+            dir.path(),
+            "p.toml",
+            &format!("{BASE}\n[uncertainty.posterior]\nfile = \"post.csv\"\n"),
+        );
+        refused(cmd(dir.path(), &["validate", "p.toml"]), &["p.toml"]);
+    }
+    write_file(
+        dir.path(),
+        "post.csv",
+        "weight,horizon_months\n1,12\n1,24\n",
+    );
+    refused(
+        cmd(dir.path(), &["validate", "p.toml"]),
+        &["horizon_months", "cannot be uncertain"],
+    );
+    // A calibration parameter: it panicked (an index past the shorter
+    // horizon).
+    write_file(
+        dir.path(),
+        "c.toml",
+        r#"
+name = "cal"
+scenario = "base.toml"
+seed = 1
+particles = 4
+initial_points = 8
+generations = 2
+replications = { start = 1, max = 2 }
+quantile = 0.5
+max_evaluations = 40
+[parameters]
+"horizon_months" = [6, 12]
+[[targets]]
+metric = "ly_stock"
+month = "2017-01/2017-06"
+value = 334
+lower = 300
+upper = 370
+"#,
+    );
+    refused(
+        cmd(
+            dir.path(),
+            &["calibrate", "c.toml", "--threads", "1", "--quiet"],
+        ),
+        &["parameters.horizon_months", "cannot be fitted"],
+    );
+    assert!(!dir.path().join("results").exists());
+}
+
+#[test]
+fn distributions_too_narrow_to_compute_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // Each took minutes or never ended in the quantiles' search.
+    for (set, needle) in [
+        (
+            r#"staffing.elasticity={dist="gamma",shape=1e16,scale=1e-16}"#,
+            "allowed `shape` ≤ 1000000",
+        ),
+        (
+            r#"ly.find_job[0].p={dist="beta",mean=0.999999999999,sd=1e-13}"#,
+            "is so small that the distribution is a fixed number",
+        ),
+        (
+            r#"staffing.elasticity={dist="beta",mean=0.5,sd=1e-150}"#,
+            "allowed `sd` ≥ 3.536e-4",
+        ),
+    ] {
+        let err = refused(
+            cmd(dir.path(), &["validate", "base.toml", "--set", set]),
+            &[needle],
+        );
+        assert!(err.len() < 600, "a short message: {err}");
+    }
+    // At the limit: computed, and at once.
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "validate",
+            "base.toml",
+            "--set",
+            r#"staffing.elasticity={dist="gamma",shape=1e6,scale=1e-6}"#,
+        ],
+    ));
+}
+
+#[test]
+fn a_sweep_has_at_most_one_shard_a_point() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    write_file(
+        dir.path(),
+        "s.toml",
+        r#"
+name = "sw"
+scenario = "base.toml"
+replications = 2
+seed = 1
+metrics = ["ly_share", "net_municipal_cost"]
+[axes]
+"staffing.consultants" = { from = 13, to = 15, step = 1 }
+"policy.jobclub.enabled" = [true, false]
+"#,
+    );
+    // `merge` then hung listing 2^64 missing parts.
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "sweep",
+                "s.toml",
+                "--shard-index",
+                "0",
+                "--shard-count",
+                "18446744073709551615",
+                "--quiet",
+                "--out",
+                "sh",
+            ],
+        ),
+        &["more shards than the sweep has points (6): allowed 1 to 6"],
+    );
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "sweep",
+                "s.toml",
+                "--emit-slurm",
+                "7",
+                "--quiet",
+                "--out",
+                "sl",
+            ],
+        ),
+        &["--emit-slurm 7", "allowed 1 to 6"],
+    );
+    assert!(!dir.path().join("sh").exists() && !dir.path().join("sl").exists());
+    // Missing parts are named, the shards that hold points only.
+    for k in ["0", "2"] {
+        succeeds(cmd(
+            dir.path(),
+            &[
+                "sweep",
+                "s.toml",
+                "--shard-index",
+                k,
+                "--shard-count",
+                "6",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                "m",
+            ],
+        ));
+    }
+    refused(
+        cmd(dir.path(), &["merge", "m"]),
+        &[
+            "4 of 6 points",
+            "missing part-1-of-6, part-3-of-6, part-4-of-6, part-5-of-6",
+        ],
+    );
+}
+
+/// `sha256sum`'s hex digest of `bytes`, as a part's manifest holds it.
+fn sha256(bytes: &[u8]) -> String {
+    fleksim::model::hash::sha256_hex(bytes)
+}
+
+#[test]
+fn merge_refuses_a_part_with_numbers_a_sweep_never_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    write_file(
+        dir.path(),
+        "s.toml",
+        r#"
+name = "sw"
+scenario = "base.toml"
+replications = 2
+seed = 1
+metrics = ["ly_share", "net_municipal_cost"]
+[axes]
+"staffing.consultants" = [13, 14]
+"#,
+    );
+    for k in ["0", "1"] {
+        succeeds(cmd(
+            dir.path(),
+            &[
+                "sweep",
+                "s.toml",
+                "--shard-index",
+                k,
+                "--shard-count",
+                "2",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                "m",
+            ],
+        ));
+    }
+    let part = dir.path().join("m/part-0-of-2");
+    let results = std::fs::read_to_string(part.join("results.csv")).unwrap();
+    let manifest = std::fs::read_to_string(part.join("manifest.json")).unwrap();
+    let good = sha256(results.as_bytes());
+    assert!(
+        manifest.contains(&good),
+        "the manifest holds the file's hash"
+    );
+    // Each forged with a matching hash, as a hand edit would be.
+    for (forged, needle) in [
+        ("NaN", "`NaN` is not a value fleksim writes"),
+        ("inf", "`inf` is not a value fleksim writes"),
+        ("1e300", "`1e300` is not a value fleksim writes"),
+        ("1,2", "8 fields where the header has 7 columns"),
+    ] {
+        let mut lines: Vec<String> = results.lines().map(str::to_string).collect();
+        let mut fields: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        fields[3] = forged.to_string();
+        lines[2] = fields.join(",");
+        let text = lines.join("\n") + "\n";
+        std::fs::write(part.join("results.csv"), &text).unwrap();
+        std::fs::write(
+            part.join("manifest.json"),
+            manifest.replace(&good, &sha256(text.as_bytes())),
+        )
+        .unwrap();
+        refused(
+            cmd(dir.path(), &["merge", "m"]),
+            &["part-0-of-2/results.csv` line 3", needle],
+        );
+        assert!(!dir.path().join("m/results.csv").exists(), "nothing merged");
+    }
+}
+
+#[test]
+fn money_and_months_that_gave_nan_or_a_wrong_answer_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // A law year with no maximum benefit: NaN in the results, exit 1.
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "run",
+                "base.toml",
+                "--set",
+                "money.law=[{year=2016,dp_max=0,subsidy_max=0,threshold=0}]",
+                "--quiet",
+                "--out",
+                "rr",
+            ],
+        ),
+        &["money.law[0].dp_max", "a number > 0"],
+    );
+    assert!(!dir.path().join("rr").exists());
+    // A start that `validate` took and `run` refused, naming `kpis`.
+    refused(
+        cmd(
+            dir.path(),
+            &["validate", "base.toml", "--set", "start=9999-12"],
+        ),
+        &["key `start`", "allowed 1990-01 to 2200-12"],
+    );
+    // A cohort share never observed was reported as 0 % and "met".
+    let cohort = |month: &str| {
+        format!(
+            "{}\n[[cohorts]]\nname = \"c1\"\nstate = \"ly\"\nfrom = \"{month}\"\nto = \"{month}\"\n\
+             months = 12\n[[kpis]]\nname = \"k1\"\nlabel = \"in a job 12 months after\"\n\
+             value = \"cohort:c1:flex\"\nat = \"12\"\ntarget = 0.13\ngoal = \"at_most\"\n",
+            BASE.replace("horizon_months = 12", "horizon_months = 24")
+        )
+    };
+    write_file(dir.path(), "k.toml", &cohort("2018-08"));
+    refused(
+        cmd(dir.path(), &["validate", "k.toml"]),
+        &[
+            "kpis[0].at",
+            "`12` months after entry is not simulated",
+            "allowed 0 to 0",
+        ],
+    );
+    write_file(dir.path(), "k.toml", &cohort("2017-08"));
+    succeeds(cmd(dir.path(), &["validate", "k.toml"]));
+}
+
+#[test]
+fn results_a_report_would_call_damaged_are_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // 30 % a year for a hundred years: amounts past what a results file holds.
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "validate",
+                "base.toml",
+                "--set",
+                "money.indexation=0.3",
+                "--set",
+                "horizon_months=1200",
+            ],
+        ),
+        &["money.indexation", "allowed at most a hundredfold"],
+    );
+    succeeds(cmd(
+        dir.path(),
+        &["validate", "base.toml", "--set", "money.indexation=0.3"],
+    ));
+    // KPI targets a results file cannot hold, or no share can reach.
+    let kpi = |target: &str, unit: &str| {
+        format!(
+            "{BASE}\n[[kpis]]\nname = \"k\"\nlabel = \"LY share\"\nvalue = \"ly_share\"\n\
+             at = \"2017-06\"\ntarget = {target}\ngoal = \"at_most\"\nunit = \"{unit}\"\n"
+        )
+    };
+    for (target, unit, needle) in [
+        ("-1", "share", "for a share: 0 to 1"),
+        ("1.5", "share", "for a share: 0 to 1"),
+        ("1e300", "DKK", "at most 1e15 in size"),
+    ] {
+        write_file(dir.path(), "k.toml", &kpi(target, unit));
+        refused(
+            cmd(dir.path(), &["validate", "k.toml"]),
+            &["kpis[0].target", needle],
+        );
+    }
+    write_file(dir.path(), "k.toml", &kpi("0.13", "share"));
+    succeeds(cmd(dir.path(), &["validate", "k.toml"]));
+}
+
+#[test]
+fn a_calibration_prior_beyond_its_keys_range_is_refused_not_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    let cal = |prior: &str| {
+        format!(
+            "name = \"cal\"\nscenario = \"base.toml\"\nseed = 1\nparticles = 4\n\
+             initial_points = 8\ngenerations = 1\nreplications = {{ start = 1, max = 1 }}\n\
+             quantile = 0.5\nmax_evaluations = 20\n[parameters]\n{prior}\n[[targets]]\n\
+             metric = \"ly_stock\"\nmonth = \"2017-01/2017-06\"\nvalue = 334\nlower = 300\n\
+             upper = 370\n"
+        )
+    };
+    // A probability from 1.2 to 1.5 was taken for a whole number (1).
+    for prior in [
+        r#""ly.find_job[0].p" = [1.2, 1.5]"#,
+        r#""ly.find_job[0].p" = [0.5, 1.5]"#,
+    ] {
+        write_file(dir.path(), "c.toml", &cal(prior));
+        refused(
+            cmd(
+                dir.path(),
+                &[
+                    "calibrate",
+                    "c.toml",
+                    "--threads",
+                    "1",
+                    "--quiet",
+                    "--out",
+                    "o",
+                ],
+            ),
+            &[
+                "parameters.\"ly.find_job[0].p\"",
+                "which the scenario refuses",
+            ],
+        );
+        assert!(!dir.path().join("o").exists());
+    }
+    // A whole-number key stays one (people).
+    write_file(dir.path(), "c.toml", &cal(r#""initial.ly" = [300, 360]"#));
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "calibrate",
+            "c.toml",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    ));
+    let posterior = std::fs::read_to_string(dir.path().join("o/posterior.csv")).unwrap();
+    for row in posterior.lines().skip(1) {
+        let v: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
+        assert_eq!(v.fract(), 0.0, "people are whole: {row}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_out_path_that_is_not_utf8_is_refused_not_renamed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    let mut c = cmd(dir.path(), &["run", "base.toml", "--quiet", "--out"]);
+    c.arg(OsStr::from_bytes(b"out\xffdir"));
+    refused(c, &["UTF-8"]);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only base.toml"
+    );
+}
+
+#[test]
+fn an_edited_checkpoint_is_not_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    let cal = |generations: u32| {
+        format!(
+            "name = \"cal\"\nscenario = \"base.toml\"\nseed = 1\nparticles = 4\n\
+             initial_points = 8\ngenerations = {generations}\n\
+             replications = {{ start = 1, max = 1 }}\nquantile = 0.5\nmax_evaluations = 40\n\
+             [parameters]\n\"ly.find_job[0].p\" = [0.03, 0.1]\n[[targets]]\n\
+             metric = \"ly_stock\"\nmonth = \"2017-01/2017-06\"\nvalue = 334\nlower = 300\n\
+             upper = 370\n"
+        )
+    };
+    write_file(dir.path(), "c.toml", &cal(1));
+    let run = || {
+        cmd(
+            dir.path(),
+            &[
+                "calibrate",
+                "c.toml",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                "o",
+            ],
+        )
+    };
+    succeeds(run());
+    let checkpoint = dir.path().join("o/checkpoint.json");
+    let text = std::fs::read_to_string(&checkpoint).unwrap();
+    assert!(text.contains("\"weight\":"), "{text}");
+    // Every weight NaN (its bits), as the tester wrote it: this ended in
+    // "bug: a result is NaN" (exit 1).
+    let nan = f64::NAN.to_bits().to_string();
+    let mut edited = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("\"weight\":") {
+        let start = i + "\"weight\":".len();
+        edited.push_str(&rest[..start]);
+        let digits = rest[start..].bytes().take_while(u8::is_ascii_digit).count();
+        edited.push_str(&nan);
+        rest = &rest[start + digits..];
+    }
+    edited.push_str(rest);
+    assert_ne!(edited, text);
+    std::fs::write(&checkpoint, edited).unwrap();
+    write_file(dir.path(), "c.toml", &cal(2));
+    succeeds(run());
+    let posterior = std::fs::read_to_string(dir.path().join("o/posterior.csv")).unwrap();
+    assert!(!posterior.contains("NaN"), "{posterior}");
+}
+
+#[test]
+fn report_refuses_a_results_file_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "run",
+            "base.toml",
+            "--quiet",
+            "--threads",
+            "1",
+            "--out",
+            "r",
+        ],
+    ));
+    let monthly = dir.path().join("r/monthly.csv");
+    let bytes = std::fs::read(&monthly).unwrap();
+    // Cut inside the last value of a line, as the tester did: the rows
+    // still parse, and the page showed two months and a wrong last value.
+    let long_number_ends = |n: usize| {
+        bytes[n] == b'\n'
+            && bytes[n - 5..n]
+                .iter()
+                .all(|b| b.is_ascii_digit() || *b == b'.')
+    };
+    let cut = (bytes.len() / 4..bytes.len())
+        .find(|&n| long_number_ends(n))
+        .expect("a line ending in a number of five characters or more")
+        - 2;
+    std::fs::write(&monthly, &bytes[..cut]).unwrap();
+    refused(
+        cmd(dir.path(), &["report", "r", "--out", "page.html"]),
+        &["monthly.csv` ends in the middle of a line: the file was cut short"],
+    );
+    assert!(!dir.path().join("page.html").exists());
+}
