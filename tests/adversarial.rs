@@ -48,30 +48,28 @@ fn cmd(dir: &Path, args: &[&str]) -> assert_cmd::Command {
 fn keys_every_replication_shares_cannot_be_uncertain_or_fitted() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
-    // A posterior column of the horizon or the replications.
-    for key in ["horizon_months", "replications", "seed", "start"] {
-        let value = if key == "start" { "2016-09" } else { "12" };
-        write_file(
-            dir.path(),
-            "post.csv",
-            &format!("weight,{key}\n1,{value}\n1,{value}\n"),
-        );
+    // A posterior column of the horizon, the replications, the seed, or
+    // the months a cohort is followed (`start`, a month, cannot be a
+    // number in the first place).
+    let cohort = "[[cohorts]]\nname = \"c1\"\nstate = \"ly\"\nfrom = \"2016-10\"\n\
+                  to = \"2016-12\"\nmonths = 6\n";
+    for key in [
+        "horizon_months",
+        "replications",
+        "seed",
+        "cohorts[0].months",
+    ] {
+        write_file(dir.path(), "post.csv", &format!("weight,{key}\n1,6\n1,9\n"));
         write_file(
             dir.path(),
             "p.toml",
-            &format!("{BASE}\n[uncertainty.posterior]\nfile = \"post.csv\"\n"),
+            &format!("{BASE}\n{cohort}\n[uncertainty.posterior]\nfile = \"post.csv\"\n"),
         );
-        refused(cmd(dir.path(), &["validate", "p.toml"]), &["p.toml"]);
+        refused(
+            cmd(dir.path(), &["validate", "p.toml"]),
+            &[&format!("key `{key}`"), "cannot be uncertain"],
+        );
     }
-    write_file(
-        dir.path(),
-        "post.csv",
-        "weight,horizon_months\n1,12\n1,24\n",
-    );
-    refused(
-        cmd(dir.path(), &["validate", "p.toml"]),
-        &["horizon_months", "cannot be uncertain"],
-    );
     // A calibration parameter: it panicked (an index past the shorter
     // horizon).
     write_file(
@@ -119,7 +117,7 @@ fn distributions_too_narrow_to_compute_are_refused_at_once() {
         ),
         (
             r#"ly.find_job[0].p={dist="beta",mean=0.999999999999,sd=1e-13}"#,
-            "is so small that the distribution is a fixed number",
+            "too concentrated to compute",
         ),
         (
             r#"staffing.elasticity={dist="beta",mean=0.5,sd=1e-150}"#,
@@ -222,6 +220,74 @@ metrics = ["ly_share", "net_municipal_cost"]
             "missing part-1-of-6, part-3-of-6, part-4-of-6, part-5-of-6",
         ],
     );
+    // Many missing parts: ten named, and how many.
+    let twelve = std::fs::read_to_string(dir.path().join("s.toml"))
+        .unwrap()
+        .replace("to = 15", "to = 18");
+    write_file(dir.path(), "s12.toml", &twelve);
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "sweep",
+            "s12.toml",
+            "--shard-index",
+            "0",
+            "--shard-count",
+            "12",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            "m12",
+        ],
+    ));
+    refused(
+        cmd(dir.path(), &["merge", "m12"]),
+        &["11 of 12 points", "part-10-of-12, … (11 parts)"],
+    );
+}
+
+#[test]
+fn merge_takes_axis_values_that_are_lists() {
+    // Quoted fields with commas in `points.csv`: a plain split miscounted
+    // them as damage.
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    write_file(
+        dir.path(),
+        "s.toml",
+        r#"
+name = "sw"
+scenario = "base.toml"
+replications = 2
+seed = 1
+metrics = ["ly_share"]
+[axes]
+"ly.find_job" = [[{ from = 0, p = 0.06 }], [{ from = 0, p = 0.08 }]]
+"#,
+    );
+    for k in ["0", "1"] {
+        succeeds(cmd(
+            dir.path(),
+            &[
+                "sweep",
+                "s.toml",
+                "--shard-index",
+                k,
+                "--shard-count",
+                "2",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                "m",
+            ],
+        ));
+    }
+    let points = std::fs::read_to_string(dir.path().join("m/part-0-of-2/points.csv")).unwrap();
+    assert!(points.contains('"'), "a quoted axis value: {points}");
+    succeeds(cmd(dir.path(), &["merge", "m"]));
+    assert!(dir.path().join("m/results.csv").exists());
 }
 
 /// `sha256sum`'s hex digest of `bytes`, as a part's manifest holds it.
@@ -372,6 +438,21 @@ fn results_a_report_would_call_damaged_are_refused_before_the_run() {
         dir.path(),
         &["validate", "base.toml", "--set", "money.indexation=0.3"],
     ));
+    // Law amounts indexed from the table to a start far from it.
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "validate",
+                "base.toml",
+                "--set",
+                "start=2200-01",
+                "--set",
+                "money.indexation=0.1",
+            ],
+        ),
+        &["money.indexation", "a hundredfold the table's latest year"],
+    );
     // KPI targets a results file cannot hold, or no share can reach.
     let kpi = |target: &str, unit: &str| {
         format!(
@@ -379,17 +460,23 @@ fn results_a_report_would_call_damaged_are_refused_before_the_run() {
              at = \"2017-06\"\ntarget = {target}\ngoal = \"at_most\"\nunit = \"{unit}\"\n"
         )
     };
-    for (target, unit, needle) in [
-        ("-1", "share", "for a share: 0 to 1"),
-        ("1.5", "share", "for a share: 0 to 1"),
-        ("1e300", "DKK", "at most 1e15 in size"),
+    for (value, target, unit, needle) in [
+        ("ly_share", "-1", "share", "`ly_share` is a share, 0 to 1"),
+        ("ly_share", "1.5", "share", "`ly_share` is a share, 0 to 1"),
+        ("flex_stock/ly_stock", "-1", "share", "0 or more"),
+        ("ly_stock", "1e300", "people", "at most 1e15 in size"),
     ] {
-        write_file(dir.path(), "k.toml", &kpi(target, unit));
+        let text = kpi(target, unit).replace("\"ly_share\"", &format!("\"{value}\""));
+        write_file(dir.path(), "k.toml", &text);
         refused(
             cmd(dir.path(), &["validate", "k.toml"]),
             &["kpis[0].target", needle],
         );
     }
+    // A ratio of sums may exceed 1.
+    let ratio = kpi("2.5", "share").replace("\"ly_share\"", "\"flex_stock/ly_stock\"");
+    write_file(dir.path(), "k.toml", &ratio);
+    succeeds(cmd(dir.path(), &["validate", "k.toml"]));
     write_file(dir.path(), "k.toml", &kpi("0.13", "share"));
     succeeds(cmd(dir.path(), &["validate", "k.toml"]));
 }

@@ -34,13 +34,24 @@ const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// Keys that every replication of a run shares, so that no distribution,
 /// posterior column or calibration parameter may vary them: the run's
-/// months and the number and streams of its replications.
+/// months and the number and streams of its replications (and, by
+/// [`is_shared_key`], the months each cohort is followed: the size of the
+/// cohort results).
 pub const SHARED_KEYS: &[&str] = &["seed", "replications", "horizon_months", "start"];
 
+/// Whether `path` is a key every replication shares ([`SHARED_KEYS`], or a
+/// cohort's `months`).
+pub fn is_shared_key(path: &str) -> bool {
+    SHARED_KEYS.contains(&path)
+        || path
+            .strip_prefix("cohorts[")
+            .and_then(|rest| rest.split_once("].months"))
+            .is_some_and(|(n, tail)| tail.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The largest shape of a `gamma`, and of each of a `beta`'s two shapes: a
-/// distribution more concentrated than this is a fixed number (its 90 %
-/// interval is within 0.2 % of its mean), and its quantiles would take
-/// unbounded time to compute.
+/// distribution more concentrated than this (a gamma's 90 % interval within
+/// 0.2 % of its mean) would take unbounded time to compute its quantiles.
 const MAX_SHAPE: f64 = 1e6;
 
 /// A parameter distribution.
@@ -189,8 +200,9 @@ impl Dist {
                     let least = 1.0001
                         * (mean * (1.0 - mean) / (MAX_SHAPE / mean.max(1.0 - mean) + 1.0)).sqrt();
                     return Err(format!(
-                        "`sd` {} is so small that the distribution is a fixed number: allowed \
-                         `sd` ≥ {least:.3e} for this mean (or give the number itself)",
+                        "`sd` {} makes the distribution too concentrated to compute (both \
+                         beta shapes at most 1000000): allowed `sd` ≥ {least:.3e} for this \
+                         mean, or give the number itself",
                         crate::model::limits::show(sd)
                     ));
                 }
@@ -538,11 +550,7 @@ impl Model {
             return Err(invalid(problems));
         }
         let mut problems = Vec::new();
-        for p in self
-            .params
-            .iter()
-            .filter(|p| SHARED_KEYS.contains(&p.path.as_str()))
-        {
+        for p in self.params.iter().filter(|p| is_shared_key(&p.path)) {
             problems.push(Problem {
                 key: p.path.clone(),
                 message: "it cannot be uncertain (a distribution or a posterior column): every \

@@ -957,10 +957,29 @@ fn check_kpis(c: &mut Checker, s: &Scenario) {
             let Some(v) = v.filter(|v| v.is_finite()) else {
                 continue;
             };
-            if kpi.unit == "share" && !(0.0..=1.0).contains(&v) {
+            // A share proper (a share metric, a cohort's share) is 0 to 1; a
+            // ratio of sums (`unit = "share"`, the default) may exceed 1.
+            let share = kpi.value.starts_with("cohort:")
+                || crate::model::metrics::METRICS.iter().any(|m| {
+                    m.name == kpi.value.trim() && m.kind == crate::model::metrics::Kind::Share
+                });
+            if share && !(0.0..=1.0).contains(&v) {
                 c.fail(
                     format!("{at}.{key}"),
-                    format!("{} is not allowed for a share: 0 to 1", L::show(v)),
+                    format!(
+                        "{} is not allowed: `{}` is a share, 0 to 1",
+                        L::show(v),
+                        kpi.value
+                    ),
+                );
+            } else if kpi.unit == "share" && v < 0.0 {
+                c.fail(
+                    format!("{at}.{key}"),
+                    format!(
+                        "{} is not allowed for `unit = \"share\"` (the default): a share or \
+                         ratio of people or money, 0 or more",
+                        L::show(v)
+                    ),
                 );
             } else if v.abs() > max {
                 c.fail(
@@ -1456,6 +1475,29 @@ fn check_money(c: &mut Checker, s: &Scenario) {
                     100f64.powf(1.0 / years) - 1.0
                 ),
             );
+        } else {
+            // The law amounts of years the table does not hold are indexed
+            // from its nearest year: at most a hundredfold its latest too.
+            let latest = crate::model::money::LAW_TABLE
+                .last()
+                .map_or(0.0, |l| l.dp_max);
+            for month in [s.start, s.end()] {
+                let dp_max = m.law_year(month.year()).dp_max;
+                if dp_max > 100.0 * latest {
+                    c.fail(
+                        "money.indexation",
+                        format!(
+                            "{} a year, indexed from the law table to {}, makes the maximum \
+                             benefit {} DKK a month: allowed at most a hundredfold the table's \
+                             latest year; choose a smaller rate or a start nearer the table",
+                            m.indexation,
+                            month.year(),
+                            L::show(dp_max.round())
+                        ),
+                    );
+                    break;
+                }
+            }
         }
     }
     if !(0.0..=1.0).contains(&m.discount_rate) {

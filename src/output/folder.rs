@@ -705,7 +705,13 @@ fn exists(path: &Path) -> bool {
 /// `link/` is checked as the link `link`); `.`, `..` and a path ending in
 /// them refused.
 pub fn normalize(target: &Path) -> Result<PathBuf, OutputError> {
-    let text = target.to_string_lossy();
+    let Some(text) = target.to_str() else {
+        return Err(refused(
+            target,
+            "the path is not valid UTF-8; give a folder name in UTF-8 (fleksim would otherwise \
+             write under a different name)",
+        ));
+    };
     let trimmed = text.trim_end_matches(std::path::MAIN_SEPARATOR);
     let sep = std::path::MAIN_SEPARATOR;
     if [".", ".."].contains(&trimmed)

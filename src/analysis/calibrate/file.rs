@@ -466,12 +466,13 @@ fn parameters(
                 format!("key `parameters.{key}` cannot be fitted: it is the calibration's own"),
             ));
         }
-        if crate::input::uncertain::SHARED_KEYS.contains(&key.as_str()) {
+        if crate::input::uncertain::is_shared_key(&key) {
             return Err(input(
                 file,
                 format!(
                     "key `parameters.{key}` cannot be fitted: every evaluation simulates the same \
-                     months (set it in `set` or the base scenario instead)"
+                     months and follows cohorts as long (set it in `set` or the base scenario \
+                     instead)"
                 ),
             ));
         }

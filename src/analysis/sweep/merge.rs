@@ -155,7 +155,10 @@ impl Rows {
             path: path.clone(),
             reader: BufReader::with_capacity(1 << 16, f),
             pending: None,
-            columns: header.trim_end().split(',').map(str::to_string).collect(),
+            columns: fields(header.trim_end())
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             line: 1,
         };
         let mut first = String::new();
@@ -204,7 +207,7 @@ impl Rows {
     /// sweep writes: finite, and at most `MAX_ABS_VALUE` in size (a part
     /// whose hash was forged must not bring NaN into the merged files).
     fn check(&self, line: &str) -> Result<(), InputError> {
-        let fields: Vec<&str> = line.trim_end().split(',').collect();
+        let fields = fields(line.trim_end());
         let bad = |m: String| {
             InputError(format!(
                 "`{}` line {}: {m}; the part is damaged: run its shard again",
@@ -258,6 +261,26 @@ impl Rows {
         }
         Ok(())
     }
+}
+
+/// The fields of a CSV line as a sweep writes it: split at the commas
+/// outside double quotes (an axis value that is a TOML list or table is
+/// quoted, commas and all).
+fn fields(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                out.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&line[start..]);
+    out
 }
 
 /// Which part holds each point; refuses duplicates, gaps and points that
