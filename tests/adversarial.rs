@@ -144,21 +144,10 @@ fn distributions_too_narrow_to_compute_are_refused_at_once() {
 
 #[test]
 fn a_sweep_has_at_most_one_shard_a_point() {
-    let dir = tempfile::tempdir().unwrap();
-    write_file(dir.path(), "base.toml", BASE);
-    write_file(
-        dir.path(),
-        "s.toml",
-        r#"
-name = "sw"
-scenario = "base.toml"
-replications = 2
-seed = 1
-metrics = ["ly_share", "net_municipal_cost"]
-[axes]
-"staffing.consultants" = { from = 13, to = 15, step = 1 }
-"policy.jobclub.enabled" = [true, false]
-"#,
+    let dir = with_sweep(
+        r#"["ly_share", "net_municipal_cost"]"#,
+        r#""staffing.consultants" = { from = 13, to = 15, step = 1 }
+"policy.jobclub.enabled" = [true, false]"#,
     );
     // `merge` then hung listing 2^64 missing parts.
     refused(
@@ -195,24 +184,7 @@ metrics = ["ly_share", "net_municipal_cost"]
     );
     assert!(!dir.path().join("sh").exists() && !dir.path().join("sl").exists());
     // Missing parts are named, the shards that hold points only.
-    for k in ["0", "2"] {
-        succeeds(cmd(
-            dir.path(),
-            &[
-                "sweep",
-                "s.toml",
-                "--shard-index",
-                k,
-                "--shard-count",
-                "6",
-                "--threads",
-                "1",
-                "--quiet",
-                "--out",
-                "m",
-            ],
-        ));
-    }
+    run_shards(dir.path(), "s.toml", &["0", "2"], "6", "m");
     refused(
         cmd(dir.path(), &["merge", "m"]),
         &[
@@ -225,22 +197,7 @@ metrics = ["ly_share", "net_municipal_cost"]
         .unwrap()
         .replace("to = 15", "to = 18");
     write_file(dir.path(), "s12.toml", &twelve);
-    succeeds(cmd(
-        dir.path(),
-        &[
-            "sweep",
-            "s12.toml",
-            "--shard-index",
-            "0",
-            "--shard-count",
-            "12",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            "m12",
-        ],
-    ));
+    run_shards(dir.path(), "s12.toml", &["0"], "12", "m12");
     refused(
         cmd(dir.path(), &["merge", "m12"]),
         &["11 of 12 points", "part-10-of-12, … (11 parts)"],
@@ -251,43 +208,90 @@ metrics = ["ly_share", "net_municipal_cost"]
 fn merge_takes_axis_values_that_are_lists() {
     // Quoted fields with commas in `points.csv`: a plain split miscounted
     // them as damage.
+    let dir = with_sweep(
+        r#"["ly_share"]"#,
+        r#""ly.find_job" = [[{ from = 0, p = 0.06 }], [{ from = 0, p = 0.08 }]]"#,
+    );
+    run_shards(dir.path(), "s.toml", &["0", "1"], "2", "m");
+    let points = std::fs::read_to_string(dir.path().join("m/part-0-of-2/points.csv")).unwrap();
+    assert!(points.contains('"'), "a quoted axis value: {points}");
+    succeeds(cmd(dir.path(), &["merge", "m"]));
+    assert!(dir.path().join("m/results.csv").exists());
+}
+
+/// A small calibration of the base scenario (`c.toml`): the LY stock of
+/// its first months, with these `[parameters]` lines.
+fn calibration(parameters: &str, generations: u32) -> String {
+    format!(
+        "name = \"cal\"\nscenario = \"base.toml\"\nseed = 1\nparticles = 4\n\
+         initial_points = 8\ngenerations = {generations}\n\
+         replications = {{ start = 1, max = 1 }}\nquantile = 0.5\nmax_evaluations = 40\n\
+         [parameters]\n{parameters}\n[[targets]]\nmetric = \"ly_stock\"\n\
+         month = \"2017-01/2017-06\"\nvalue = 334\nlower = 300\nupper = 370\n"
+    )
+}
+
+/// `calibrate c.toml` into `o`.
+fn calibrate(dir: &Path) -> assert_cmd::Command {
+    cmd(
+        dir,
+        &[
+            "calibrate",
+            "c.toml",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    )
+}
+
+/// `validate base.toml` with these `--set`s, refused with every needle.
+fn refused_validate(dir: &Path, sets: &[&str], needles: &[&str]) -> String {
+    let mut args = vec!["validate", "base.toml"];
+    for set in sets {
+        args.extend(["--set", set]);
+    }
+    refused(cmd(dir, &args), needles)
+}
+
+/// A folder with the base scenario and a sweep file `s.toml` over it
+/// (two replications a point) with these metrics and axes.
+fn with_sweep(metrics: &str, axes: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
     write_file(
         dir.path(),
         "s.toml",
-        r#"
-name = "sw"
-scenario = "base.toml"
-replications = 2
-seed = 1
-metrics = ["ly_share"]
-[axes]
-"ly.find_job" = [[{ from = 0, p = 0.06 }], [{ from = 0, p = 0.08 }]]
-"#,
+        &format!(
+            "name = \"sw\"\nscenario = \"base.toml\"\nreplications = 2\nseed = 1\n\
+             metrics = {metrics}\n[axes]\n{axes}\n"
+        ),
     );
-    for k in ["0", "1"] {
+    dir
+}
+
+/// Runs the shards `shards` of `count` of the sweep file `file` into `out`.
+fn run_shards(dir: &Path, file: &str, shards: &[&str], count: &str, out: &str) {
+    for k in shards {
         succeeds(cmd(
-            dir.path(),
+            dir,
             &[
                 "sweep",
-                "s.toml",
+                file,
                 "--shard-index",
                 k,
                 "--shard-count",
-                "2",
+                count,
                 "--threads",
                 "1",
                 "--quiet",
                 "--out",
-                "m",
+                out,
             ],
         ));
     }
-    let points = std::fs::read_to_string(dir.path().join("m/part-0-of-2/points.csv")).unwrap();
-    assert!(points.contains('"'), "a quoted axis value: {points}");
-    succeeds(cmd(dir.path(), &["merge", "m"]));
-    assert!(dir.path().join("m/results.csv").exists());
 }
 
 /// `sha256sum`'s hex digest of `bytes`, as a part's manifest holds it.
@@ -297,39 +301,11 @@ fn sha256(bytes: &[u8]) -> String {
 
 #[test]
 fn merge_refuses_a_part_with_numbers_a_sweep_never_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    write_file(dir.path(), "base.toml", BASE);
-    write_file(
-        dir.path(),
-        "s.toml",
-        r#"
-name = "sw"
-scenario = "base.toml"
-replications = 2
-seed = 1
-metrics = ["ly_share", "net_municipal_cost"]
-[axes]
-"staffing.consultants" = [13, 14]
-"#,
+    let dir = with_sweep(
+        r#"["ly_share", "net_municipal_cost"]"#,
+        r#""staffing.consultants" = [13, 14]"#,
     );
-    for k in ["0", "1"] {
-        succeeds(cmd(
-            dir.path(),
-            &[
-                "sweep",
-                "s.toml",
-                "--shard-index",
-                k,
-                "--shard-count",
-                "2",
-                "--threads",
-                "1",
-                "--quiet",
-                "--out",
-                "m",
-            ],
-        ));
-    }
+    run_shards(dir.path(), "s.toml", &["0", "1"], "2", "m");
     let part = dir.path().join("m/part-0-of-2");
     let results = std::fs::read_to_string(part.join("results.csv")).unwrap();
     let manifest = std::fs::read_to_string(part.join("manifest.json")).unwrap();
@@ -420,18 +396,9 @@ fn results_a_report_would_call_damaged_are_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
     // 30 % a year for a hundred years: amounts past what a results file holds.
-    refused(
-        cmd(
-            dir.path(),
-            &[
-                "validate",
-                "base.toml",
-                "--set",
-                "money.indexation=0.3",
-                "--set",
-                "horizon_months=1200",
-            ],
-        ),
+    refused_validate(
+        dir.path(),
+        &["money.indexation=0.3", "horizon_months=1200"],
         &["money.indexation", "allowed at most a hundredfold"],
     );
     succeeds(cmd(
@@ -439,18 +406,9 @@ fn results_a_report_would_call_damaged_are_refused_before_the_run() {
         &["validate", "base.toml", "--set", "money.indexation=0.3"],
     ));
     // Law amounts indexed from the table to a start far from it.
-    refused(
-        cmd(
-            dir.path(),
-            &[
-                "validate",
-                "base.toml",
-                "--set",
-                "start=2200-01",
-                "--set",
-                "money.indexation=0.1",
-            ],
-        ),
+    refused_validate(
+        dir.path(),
+        &["start=2200-01", "money.indexation=0.1"],
         &["money.indexation", "a hundredfold the table's latest year"],
     );
     // KPI targets a results file cannot hold, or no share can reach.
@@ -485,15 +443,7 @@ fn results_a_report_would_call_damaged_are_refused_before_the_run() {
 fn a_calibration_prior_beyond_its_keys_range_is_refused_not_rounded() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
-    let cal = |prior: &str| {
-        format!(
-            "name = \"cal\"\nscenario = \"base.toml\"\nseed = 1\nparticles = 4\n\
-             initial_points = 8\ngenerations = 1\nreplications = {{ start = 1, max = 1 }}\n\
-             quantile = 0.5\nmax_evaluations = 20\n[parameters]\n{prior}\n[[targets]]\n\
-             metric = \"ly_stock\"\nmonth = \"2017-01/2017-06\"\nvalue = 334\nlower = 300\n\
-             upper = 370\n"
-        )
-    };
+    let cal = |prior: &str| calibration(prior, 1);
     // A probability from 1.2 to 1.5 was taken for a whole number (1).
     for prior in [
         r#""ly.find_job[0].p" = [1.2, 1.5]"#,
@@ -501,18 +451,7 @@ fn a_calibration_prior_beyond_its_keys_range_is_refused_not_rounded() {
     ] {
         write_file(dir.path(), "c.toml", &cal(prior));
         refused(
-            cmd(
-                dir.path(),
-                &[
-                    "calibrate",
-                    "c.toml",
-                    "--threads",
-                    "1",
-                    "--quiet",
-                    "--out",
-                    "o",
-                ],
-            ),
+            calibrate(dir.path()),
             &[
                 "parameters.\"ly.find_job[0].p\"",
                 "which the scenario refuses",
@@ -522,18 +461,7 @@ fn a_calibration_prior_beyond_its_keys_range_is_refused_not_rounded() {
     }
     // A whole-number key stays one (people).
     write_file(dir.path(), "c.toml", &cal(r#""initial.ly" = [300, 360]"#));
-    succeeds(cmd(
-        dir.path(),
-        &[
-            "calibrate",
-            "c.toml",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            "o",
-        ],
-    ));
+    succeeds(calibrate(dir.path()));
     let posterior = std::fs::read_to_string(dir.path().join("o/posterior.csv")).unwrap();
     for row in posterior.lines().skip(1) {
         let v: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
@@ -562,31 +490,9 @@ fn an_out_path_that_is_not_utf8_is_refused_not_renamed() {
 fn an_edited_checkpoint_is_not_resumed() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
-    let cal = |generations: u32| {
-        format!(
-            "name = \"cal\"\nscenario = \"base.toml\"\nseed = 1\nparticles = 4\n\
-             initial_points = 8\ngenerations = {generations}\n\
-             replications = {{ start = 1, max = 1 }}\nquantile = 0.5\nmax_evaluations = 40\n\
-             [parameters]\n\"ly.find_job[0].p\" = [0.03, 0.1]\n[[targets]]\n\
-             metric = \"ly_stock\"\nmonth = \"2017-01/2017-06\"\nvalue = 334\nlower = 300\n\
-             upper = 370\n"
-        )
-    };
+    let cal = |generations| calibration(r#""ly.find_job[0].p" = [0.03, 0.1]"#, generations);
     write_file(dir.path(), "c.toml", &cal(1));
-    let run = || {
-        cmd(
-            dir.path(),
-            &[
-                "calibrate",
-                "c.toml",
-                "--threads",
-                "1",
-                "--quiet",
-                "--out",
-                "o",
-            ],
-        )
-    };
+    let run = || calibrate(dir.path());
     succeeds(run());
     let checkpoint = dir.path().join("o/checkpoint.json");
     let text = std::fs::read_to_string(&checkpoint).unwrap();
