@@ -555,3 +555,206 @@ fn report_refuses_a_results_file_cut_short() {
     );
     assert!(!dir.path().join("page.html").exists());
 }
+
+#[test]
+fn whole_number_keys_take_distributions_with_their_draws_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // Refused as "invalid type: floating point `300.0`", against the docs.
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "run",
+            "base.toml",
+            "--set",
+            r#"initial.ly={dist="uniform",min=5,max=10}"#,
+            "--replications",
+            "6",
+            "--per-replication",
+            "--quiet",
+            "--out",
+            "r",
+        ],
+    ));
+    let drawn = std::fs::read_to_string(dir.path().join("r/parameters.csv")).unwrap();
+    let values: Vec<f64> = drawn
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(values.len(), 6, "{drawn}");
+    assert!(
+        values
+            .iter()
+            .all(|v| v.fract() == 0.0 && (5.0..=10.0).contains(v)),
+        "{drawn}"
+    );
+    refused_validate(
+        dir.path(),
+        &[r#"replications={dist="uniform",min=5,max=10}"#],
+        &["key `replications`", "cannot be uncertain"],
+    );
+}
+
+#[test]
+fn a_key_has_one_spelling_in_calibrations_posteriors_and_sweeps() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // A stray space ran the whole calibration, then failed with exit 1;
+    // `[00]` fitted one key twice.
+    for (key, needle) in [
+        (" ly.find_job[0].p", "is not a dotted key path"),
+        ("ly.find_job[00].p", "write the key as `ly.find_job[0].p`"),
+    ] {
+        write_file(
+            dir.path(),
+            "c.toml",
+            &calibration(&format!("\"{key}\" = [0.02, 0.15]"), 1),
+        );
+        refused(calibrate(dir.path()), &["c.toml", needle]);
+        assert!(!dir.path().join("o").exists());
+    }
+    write_file(
+        dir.path(),
+        "post.csv",
+        "weight,ly.find_job[00].p\n1,0.05\n1,0.09\n",
+    );
+    write_file(
+        dir.path(),
+        "p.toml",
+        &format!("{BASE}\n[uncertainty.posterior]\nfile = \"post.csv\"\n"),
+    );
+    refused(
+        cmd(dir.path(), &["validate", "p.toml"]),
+        &["column 2: write the key as `ly.find_job[0].p`"],
+    );
+    let dir = with_sweep(r#"["ly_share"]"#, r#""ly.find_job[00].p" = [0.05, 0.07]"#);
+    refused(
+        cmd(dir.path(), &["sweep", "s.toml", "--quiet", "--out", "o"]),
+        &["axes.ly.find_job[00].p", "write the key as"],
+    );
+}
+
+#[test]
+fn inputs_that_silently_did_nothing_or_misled_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "base.toml", BASE);
+    // A step from spell month 300: the tables end at 255, so it never applied.
+    refused_validate(
+        dir.path(),
+        &["ly.exit=[{from=0,p=0.01},{from=300,p=0.5}]"],
+        &["ly.exit[1].from", "allowed 0 to 255 months"],
+    );
+    // `gone` as a programme sent people back into the scheme.
+    write_file(
+        dir.path(),
+        "g.toml",
+        &format!(
+            "{BASE}\n[states.gone]\nkind = \"programme\"\nmonthly_cost = 5.0\n\
+             course = [{{ from = 1, to = 1, share = 1.0 }}]\nend_to = {{ ly = 1.0 }}\n"
+        ),
+    );
+    refused(
+        cmd(dir.path(), &["validate", "g.toml"]),
+        &["states.gone.kind", "must be `exit`"],
+    );
+    // A budget year of four months was printed as a budget year.
+    let compare = |year: &str| {
+        cmd(
+            dir.path(),
+            &[
+                "compare",
+                "base.toml",
+                "base.toml",
+                "--set",
+                "horizon_months=52",
+                "--replications",
+                "2",
+                "--budget-year",
+                year,
+                "--quiet",
+                "--out",
+                &format!("c{year}"),
+            ],
+        )
+    };
+    refused(
+        compare("2016"),
+        &[
+            "--budget-year 2016",
+            "simulated whole",
+            "whole years 2017 to 2020",
+        ],
+    );
+    succeeds(compare("2017"));
+    // An observed figure of 1e308 flattened the chart; a spreadsheet's
+    // byte-order mark hid a correct header.
+    succeeds(cmd(
+        dir.path(),
+        &[
+            "run",
+            "base.toml",
+            "--replications",
+            "3",
+            "--quiet",
+            "--out",
+            "r",
+        ],
+    ));
+    write_file(
+        dir.path(),
+        "obs.csv",
+        "month,metric,value\n2017-01,ly_stock,1e308\n",
+    );
+    refused(
+        cmd(
+            dir.path(),
+            &["report", "r", "--observed", "obs.csv", "--out", "p.html"],
+        ),
+        &["obs.csv` line 2", "at most 1e15 in size"],
+    );
+    write_file(
+        dir.path(),
+        "obs.csv",
+        "\u{feff}month,metric,value\n2017-01,ly_stock,330\n",
+    );
+    succeeds(cmd(
+        dir.path(),
+        &["report", "r", "--observed", "obs.csv", "--out", "p.html"],
+    ));
+}
+
+#[test]
+fn compare_refuses_a_kpi_cohort_defined_differently_in_an_alternative() {
+    let dir = tempfile::tempdir().unwrap();
+    let cohort = |state: &str| {
+        format!(
+            "{BASE}\n[[cohorts]]\nname = \"c\"\nstate = \"{state}\"\nfrom = \"2016-10\"\n\
+             to = \"2016-12\"\nmonths = 3\n"
+        )
+    };
+    write_file(
+        dir.path(),
+        "b.toml",
+        &format!(
+            "{}[[kpis]]\nname = \"k\"\nlabel = \"in a job\"\nvalue = \"cohort:c:flex\"\n\
+             at = \"3\"\ntarget = 0.1\ngoal = \"at_least\"\n",
+            cohort("ly")
+        ),
+    );
+    write_file(dir.path(), "a.toml", &cohort("flex"));
+    refused(
+        cmd(
+            dir.path(),
+            &[
+                "compare",
+                "b.toml",
+                "a.toml",
+                "--replications",
+                "2",
+                "--quiet",
+            ],
+        ),
+        &["declares the cohort `c` differently", "KPI `k`"],
+    );
+}

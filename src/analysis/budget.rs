@@ -281,11 +281,18 @@ pub fn role(budget_year: i32, year: i32) -> Option<&'static str> {
 /// The four years a municipal budget decides.
 pub const BUDGET_YEARS: i32 = 4;
 
-/// Refuses a budget year whose four years are not all simulated.
+/// Refuses a budget year whose four years are not all simulated, each
+/// whole (twelve months: a part of a year is not a budget year).
 pub fn check_budget_year(year: i32, plan: &Plan) -> Result<(), InputError> {
-    let years: Vec<i32> = stats::years(plan).iter().map(|y| y.0).collect();
+    let years: Vec<i32> = stats::years(plan)
+        .iter()
+        .filter(|(_, a, b)| b - a == 12)
+        .map(|y| y.0)
+        .collect();
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
-        return Err(InputError("the horizon holds no month".into()));
+        return Err(InputError(format!(
+            "--budget-year {year}: the horizon holds no whole calendar year"
+        )));
     };
     if year < first || year + BUDGET_YEARS - 1 > last {
         let hint = if last - first + 1 < BUDGET_YEARS {
@@ -295,7 +302,7 @@ pub fn check_budget_year(year: i32, plan: &Plan) -> Result<(), InputError> {
         };
         return Err(InputError(format!(
             "--budget-year {year}: the budget year and its three overslagsår ({year}–{}) must all be \
-             simulated, but the horizon covers {first} to {last} ({hint})",
+             simulated whole, but the horizon covers whole years {first} to {last} ({hint})",
             year + BUDGET_YEARS - 1
         )));
     }

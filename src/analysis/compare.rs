@@ -643,6 +643,29 @@ pub fn check_aligned(models: &[Model]) -> Result<(), InputError> {
                 m.file, models[0].file
             )));
         }
+        // A KPI on a cohort measures the cohort of that name in every
+        // scenario: it must be the same cohort.
+        for kpi in &b.kpis {
+            let Some(name) = kpi
+                .value
+                .strip_prefix("cohort:")
+                .and_then(|r| r.split(':').next())
+            else {
+                continue;
+            };
+            let ours = b.cohorts.iter().find(|c| c.name == name);
+            let theirs = s.cohorts.iter().find(|c| c.name == name);
+            if let (Some(ours), Some(theirs)) = (ours, theirs) {
+                if ours != theirs {
+                    return Err(InputError(format!(
+                        "`{}` declares the cohort `{name}` differently from the baseline `{}`, \
+                         whose KPI `{}` measures it: give the alternatives the baseline's \
+                         [[cohorts]] entry `{name}` unchanged",
+                        m.file, models[0].file, kpi.name
+                    )));
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -138,6 +138,41 @@ fn parse_path(path: &str) -> Option<Vec<Seg>> {
     Some(out)
 }
 
+/// A dotted key path in its one spelling (`ly.find_job[0].p`: names without
+/// spaces, indices without leading zeros), or `None` if `path` is not a
+/// path. Two spellings of one key compare equal only through this.
+pub fn canonical_path(path: &str) -> Option<String> {
+    let mut out = String::new();
+    for seg in parse_path(path)? {
+        match seg {
+            Seg::Key(k) => {
+                if k.is_empty() || k.chars().any(char::is_whitespace) {
+                    return None;
+                }
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&k);
+            }
+            Seg::Index(n) => out.push_str(&format!("[{n}]")),
+        }
+    }
+    Some(out)
+}
+
+/// A message for a key path not written in its one spelling.
+pub fn path_problem(path: &str) -> Option<String> {
+    match canonical_path(path) {
+        Some(c) if c == path => None,
+        Some(c) => Some(format!(
+            "write the key as `{c}` (no spaces, no leading zeros)"
+        )),
+        None => Some(format!(
+            "`{path}` is not a dotted key path like `ly.find_job[0].p`"
+        )),
+    }
+}
+
 /// Applies one `KEY=VALUE` override to a resolved table. `KEY` is a dotted
 /// path and may index lists: `ly.find_job[0].p=0.08`.
 pub fn apply_set(root: &mut Value, arg: &str, file: &str) -> Result<(), ScenarioError> {

@@ -64,6 +64,8 @@ impl Observed {
     /// Parses observed figures from `text`; `file` names it in messages.
     pub fn parse(text: &str, file: &str) -> Result<Observed, InputError> {
         let at = |line: usize, what: String| InputError(format!("`{file}` line {line}: {what}"));
+        // A spreadsheet's byte-order mark is not part of the header.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text
             .lines()
             .enumerate()
@@ -127,11 +129,14 @@ impl Observed {
             let number = |name: &str, s: &str| -> Result<f64, InputError> {
                 s.parse::<f64>()
                     .ok()
-                    .filter(|v| v.is_finite())
+                    .filter(|v| v.is_finite() && v.abs() <= crate::model::limits::MAX_ABS_VALUE)
                     .ok_or_else(|| {
                         at(
                             n,
-                            format!("field `{name}` is `{s}`: allowed is a finite number"),
+                            format!(
+                                "field `{name}` is `{s}`: allowed is a finite number of at most \
+                                 1e15 in size"
+                            ),
                         )
                     })
             };

@@ -67,6 +67,12 @@ impl Joint {
         }
         let paths: Vec<String> = cols[1..].iter().map(|s| s.to_string()).collect();
         for (i, p) in paths.iter().enumerate() {
+            if let Some(m) = (!p.is_empty())
+                .then(|| super::load::path_problem(p))
+                .flatten()
+            {
+                return Err(format!("line 1: column {}: {m}", i + 2));
+            }
             if p.is_empty() || paths[..i].contains(p) {
                 return Err(format!(
                     "line 1: column {} is empty or repeats a key; give each key once",

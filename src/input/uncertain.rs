@@ -357,6 +357,57 @@ fn extract(v: &mut Value, path: &str, out: &mut Vec<(String, Dist)>) -> Result<(
     Ok(())
 }
 
+/// Deserializes `root`, whose uncertain keys hold their medians
+/// (`medians`): a key that takes whole numbers only and refuses its median
+/// as a fraction takes it rounded, as its draws are ([`Param::integer`]).
+/// Returns the scenario and the tree it came from.
+fn from_medians(
+    mut root: Value,
+    medians: &[(String, f64)],
+    file: &str,
+) -> Result<(Scenario, Table), ScenarioError> {
+    let mut rounded: Vec<&str> = Vec::new();
+    loop {
+        let Value::Table(t) = &root else {
+            unreachable!("the root of a TOML document is a table")
+        };
+        let problem = match load::from_table(t.clone(), file) {
+            Ok(s) => {
+                let Value::Table(t) = root else {
+                    unreachable!("the root of a TOML document is a table")
+                };
+                return Ok((s, t));
+            }
+            Err(ScenarioError::Key { problem, .. })
+                if problem.message.contains("floating point") =>
+            {
+                problem
+            }
+            Err(e) => return Err(e),
+        };
+        // Each key once: a whole number that still fails is the error.
+        let found = medians
+            .iter()
+            .find(|(p, _)| *p == problem.key && !rounded.contains(&p.as_str()));
+        let Some((path, m)) = found else {
+            return Err(ScenarioError::Key {
+                file: file.to_string(),
+                problem,
+            });
+        };
+        load::set_path(&mut root, path, Value::Integer(m.round() as i64)).map_err(|message| {
+            ScenarioError::Key {
+                file: file.to_string(),
+                problem: Problem {
+                    key: path.clone(),
+                    message,
+                },
+            }
+        })?;
+        rounded.push(path);
+    }
+}
+
 fn number(x: f64, integer: bool) -> Value {
     if integer {
         Value::Integer(x.round().clamp(i64::MIN as f64, i64::MAX as f64) as i64)
@@ -441,10 +492,19 @@ impl Model {
         }
         // 2. Resolve defaults, then put the distributions back so that
         //    `--set` may replace one by a number or add another.
-        let Value::Table(t) = root else {
-            unreachable!("the root of a TOML document is a table")
-        };
-        let scenario = load::from_table(t, file)?;
+        let mut medians: Vec<(String, f64)> = found
+            .iter()
+            .map(|(p, d)| (p.clone(), d.quantile(0.5).unwrap_or(f64::NAN)))
+            .collect();
+        if let Some(j) = &joint {
+            medians.extend(
+                j.paths
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| (p.clone(), j.quantile(k, 0.5))),
+            );
+        }
+        let (scenario, _) = from_medians(root, &medians, file)?;
         let mut resolved = Value::Table(load::to_table(&scenario)?);
         for (path, d) in &found {
             let v = Value::try_from(d).map_err(|e| {
@@ -476,10 +536,11 @@ impl Model {
         // 3. The final set of parameters.
         let mut found = Vec::new();
         extract(&mut resolved, "", &mut found).map_err(key_err)?;
-        let Value::Table(template) = resolved else {
-            unreachable!("the resolved scenario is a table")
-        };
-        let base = load::from_table(template.clone(), file)?;
+        let medians: Vec<(String, f64)> = found
+            .iter()
+            .map(|(p, d)| (p.clone(), d.quantile(0.5).unwrap_or(f64::NAN)))
+            .collect();
+        let (base, template) = from_medians(resolved, &medians, file)?;
         let mut params = Vec::new();
         if let Some(j) = joint.as_ref().filter(|j| !j.paths.is_empty()) {
             // Whole rows: set each column's median where it is integer.

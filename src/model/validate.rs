@@ -4,6 +4,14 @@
 
 use crate::model::error::{code_list, Problem};
 use crate::model::limits as L;
+
+/// The last spell month a step may start at: the engine's tables by spell
+/// month end there, and longer spells take its value (docs/model.md,
+/// "Hazards and step tables"), so a later step would never apply.
+const MAX_STEP_FROM: u32 = 255;
+const STEP_FROM_ALLOWED: &str =
+    "allowed 0 to 255 months (longer spells take the step in force at 255; a step from later \
+     would never apply)";
 use crate::model::month::Month;
 use crate::model::scenario::{Band, Scenario, Step, Window};
 use crate::model::states::{IvEntry, StateDef};
@@ -104,8 +112,8 @@ impl Checker {
             }
         }
         for (i, s) in steps.iter().enumerate() {
-            if s.from > 1200 {
-                self.fail(format!("{key}[{i}].from"), "allowed 0 to 1200 months");
+            if s.from > MAX_STEP_FROM {
+                self.fail(format!("{key}[{i}].from"), STEP_FROM_ALLOWED);
             }
             match (s.p, s.p_year) {
                 (Some(p), None) => self.probability(&format!("{key}[{i}].p"), p),
@@ -1285,6 +1293,12 @@ fn check_states(c: &mut Checker, s: &Scenario) {
         }
         c.probability(&format!("{key}.refusion"), d.refusion);
         c.probability(&format!("{key}.leave"), d.leave);
+        if name == GONE && d.kind != crate::model::states::Kind::Exit {
+            c.fail(
+                format!("{key}.kind"),
+                "must be `exit`: `gone` is where people leave to, and nobody comes back from it",
+            );
+        }
         if name == GONE && d.leave > 0.0 {
             c.fail(
                 format!("{key}.leave"),
@@ -1327,6 +1341,9 @@ fn check_states(c: &mut Checker, s: &Scenario) {
                     format!("{at}.from"),
                     "steps must be in increasing order of `from`",
                 );
+            }
+            if step.from > MAX_STEP_FROM {
+                c.fail(format!("{at}.from"), STEP_FROM_ALLOWED);
             }
             c.months(&format!("{at}.from"), step.from);
             let mut sum = 0.0;

@@ -460,6 +460,9 @@ fn parameters(
     };
     let mut out = Vec::new();
     for (key, v) in entries {
+        if let Some(m) = crate::input::load::path_problem(&key) {
+            return Err(input(file, format!("key `parameters.\"{key}\"`: {m}")));
+        }
         if ["seed", "replications"].contains(&key.as_str()) {
             return Err(input(
                 file,
@@ -640,6 +643,8 @@ fn resolve_target(t: &RawTarget, plan: &Plan) -> Result<Target, String> {
 
 /// Targets from a CSV file `month,metric,value,lower,upper`.
 pub fn targets_csv(text: &str, file: &str, plan: &Plan) -> Result<Vec<Target>, InputError> {
+    // A spreadsheet's byte-order mark is not part of the header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
         .enumerate()

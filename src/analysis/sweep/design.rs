@@ -318,6 +318,9 @@ impl Sweep {
 
     /// Refuses keys that every point must share and keys given twice.
     fn check_key(&self, table: &str, key: &str, seen: &mut Vec<String>) -> Result<(), InputError> {
+        if let Some(m) = crate::input::load::path_problem(key) {
+            return Err(input(&self.file, format!("key `{table}.{key}`: {m}")));
+        }
         if table != "set" && self.cli_keys.iter().any(|k| k == key) {
             return Err(input(
                 &self.file,
