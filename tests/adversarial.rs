@@ -645,6 +645,19 @@ fn inputs_that_silently_did_nothing_or_misled_are_refused() {
         &["ly.exit=[{from=0,p=0.01},{from=300,p=0.5}]"],
         &["ly.exit[1].from", "allowed 0 to 255 months"],
     );
+    // An exit to the scheme's own state was told to declare it as an exit.
+    let to_ly = BASE.replace(
+        "frailty_shape = 0.0",
+        "frailty_shape = 0.0\nexit_to = [{ from = 0, shares = { ly = 1.0 } }]",
+    );
+    write_file(dir.path(), "e.toml", &to_ly);
+    refused(
+        cmd(dir.path(), &["validate", "e.toml"]),
+        &[
+            "ly.exit_to[0].shares.ly",
+            "is a state of the scheme, not an exit",
+        ],
+    );
     // `gone` as a programme sent people back into the scheme.
     write_file(
         dir.path(),

@@ -265,8 +265,9 @@ fn compare_writes_the_budget_files_and_refuses_a_budget_year_outside_the_horizon
         cmd,
         &[
             "--budget-year 2024",
-            "2016 to 2026",
-            "use a year from 2016 to 2023",
+            // September 2016 to August 2026: the whole calendar years.
+            "whole years 2017 to 2025",
+            "use a year from 2017 to 2022",
         ],
     );
     assert!(!out2.exists(), "nothing written");

@@ -673,16 +673,15 @@ fn check_interventions(c: &mut Checker, s: &Scenario) {
             c.non_negative(&key, value);
             c.at_most(&key, value, L::MAX_AMOUNT_DKK);
         }
-        if v.contact_every_months == 0 {
+        if !(1..=1200).contains(&v.contact_every_months) {
             c.fail(
                 format!("{at}.contact_every_months"),
-                "0 is not allowed: a contact every 1 or more months",
+                format!(
+                    "{} is not allowed: a contact every 1 to 1200 months",
+                    v.contact_every_months
+                ),
             );
         }
-        c.months(
-            &format!("{at}.contact_every_months"),
-            v.contact_every_months,
-        );
     }
 }
 
@@ -1177,7 +1176,12 @@ fn check_scheme_state(c: &mut Checker, name: &str, d: &StateDef) -> bool {
             format!("{key}.kind"),
             format!(
                 "`{kind}` is the kind of the scheme's own state only, declared as `[states.{own}]`: \
-                 allowed here `exit` or `programme`"
+                 allowed here {}",
+                match name {
+                    "ly" => "`benefit`",
+                    "flex" => "`job`",
+                    _ => "`exit` or `programme`",
+                }
             ),
         );
         return true;
@@ -1345,11 +1349,19 @@ fn check_states(c: &mut Checker, s: &Scenario) {
             if step.from > MAX_STEP_FROM {
                 c.fail(format!("{at}.from"), STEP_FROM_ALLOWED);
             }
-            c.months(&format!("{at}.from"), step.from);
             let mut sum = 0.0;
             for (name, &v) in &step.shares {
                 let field = format!("{at}.shares.{name}");
-                if !known.contains(&name.as_str()) && name != GONE {
+                if ["ly", "flex", "old_rules"].contains(&name.as_str()) {
+                    c.fail(
+                        &field,
+                        format!(
+                            "`{name}` is a state of the scheme, not an exit: `exit_to` shares \
+                             out those who leave it, among {}",
+                            code_list(&known)
+                        ),
+                    );
+                } else if !known.contains(&name.as_str()) && name != GONE {
                     c.fail(
                         &field,
                         format!(
