@@ -165,7 +165,7 @@ fn a_sweep_has_at_most_one_shard_a_point() {
                 "sh",
             ],
         ),
-        &["more shards than the sweep has points (6): allowed 1 to 6"],
+        &["--shard-count 18446744073709551615 is more shards than the sweep has points (6): allowed 1 to 6"],
     );
     refused(
         cmd(
@@ -769,5 +769,52 @@ fn compare_refuses_a_kpi_cohort_defined_differently_in_an_alternative() {
             ],
         ),
         &["declares the cohort `c` differently", "KPI `k`"],
+    );
+}
+
+#[test]
+fn overlapping_sweep_keys_duplicate_targets_and_a_slurm_count_are_named() {
+    // An axis inside another was accepted and silently overrode part of it.
+    let dir = with_sweep(
+        r#"["ly_share"]"#,
+        "\"ly.find_job\" = [[{ from = 0, p = 0.06 }], [{ from = 0, p = 0.08 }]]\n\
+         \"ly.find_job[0].p\" = [0.05, 0.07]",
+    );
+    refused(
+        cmd(dir.path(), &["sweep", "s.toml", "--quiet", "--out", "o"]),
+        &["`ly.find_job` and `ly.find_job[0].p` overlap"],
+    );
+    // The shard count from a Slurm array's environment is named as such.
+    let mut c = cmd(
+        dir.path(),
+        &[
+            "sweep",
+            "s.toml",
+            "--shard-index",
+            "0",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    );
+    c.env("SLURM_ARRAY_TASK_COUNT", "9");
+    write_file(
+        dir.path(),
+        "s.toml",
+        "name = \"sw\"\nscenario = \"base.toml\"\nreplications = 2\nseed = 1\n\
+         metrics = [\"ly_share\"]\n[axes]\n\"ly.find_job[0].p\" = [0.05, 0.07]\n",
+    );
+    refused(
+        c,
+        &["the shard count (SLURM_ARRAY_TASK_COUNT) 9 is more shards"],
+    );
+    // The same target twice gave two rows of one name in fit.csv.
+    let twice = calibration(r#""ly.find_job[0].p" = [0.02, 0.15]"#, 1)
+        + "[[targets]]\nmetric = \"ly_stock\"\nmonth = \"2017-01/2017-06\"\nvalue = 334\n\
+           lower = 300\nupper = 370\n";
+    write_file(dir.path(), "c.toml", &twice);
+    refused(
+        calibrate(dir.path()),
+        &["the target `ly_stock@2017-01/2017-06` is given twice"],
     );
 }

@@ -129,7 +129,17 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     }
     let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
     if let Some(s) = shard {
-        at_most_one_shard_a_point(s.count, sweep.points, "the shard count")?;
+        // Name what gave the count: the flag, or the job's environment.
+        let what = match a.shard_count {
+            Some(_) => "--shard-count".to_string(),
+            None => shard::COUNT_VARS
+                .iter()
+                .find(|v| std::env::var(v).is_ok_and(|t| !t.trim().is_empty()))
+                .map_or("the shard count".to_string(), |v| {
+                    format!("the shard count ({v})")
+                }),
+        };
+        at_most_one_shard_a_point(s.count, sweep.points, &what)?;
     }
     // Every point of this shard is tried before any is run: a bad value
     // fails in a second, not after hours. The memory check takes the

@@ -294,6 +294,20 @@ impl Calibration {
             })?;
             targets.extend(targets_csv(&text, &csv_file, &plan)?);
         }
+        // Each target once: fit.csv and the report name them.
+        for (i, t) in targets.iter().enumerate() {
+            if targets[..i].iter().any(|o| o.name == t.name) {
+                return Err(input(
+                    &file,
+                    format!(
+                        "the target `{}` is given twice (in `[[targets]]` or `targets_csv`): give \
+                         each once, or name them apart with `name`",
+                        t.name
+                    ),
+                )
+                .into());
+            }
+        }
         if targets.is_empty() {
             return Err(input(
                 &file,

@@ -339,6 +339,22 @@ impl Sweep {
                 ),
             ));
         }
+        // One key inside another (`ly.find_job` and `ly.find_job[0].p`):
+        // the later would silently override part of the earlier.
+        let inside = |outer: &str, inner: &str| {
+            inner.len() > outer.len()
+                && inner.starts_with(outer)
+                && matches!(inner.as_bytes()[outer.len()], b'.' | b'[')
+        };
+        if let Some(k) = seen.iter().find(|k| inside(k, key) || inside(key, k)) {
+            return Err(input(
+                &self.file,
+                format!(
+                    "scenario keys `{k}` and `{key}` overlap (one is inside the other, in `set`, \
+                     `axes` or `lhs.ranges`): give the part within the whole, or the whole alone"
+                ),
+            ));
+        }
         if seen.iter().any(|k| k == key) {
             return Err(input(
                 &self.file,
