@@ -247,6 +247,13 @@ fn calibrate(dir: &Path) -> assert_cmd::Command {
     )
 }
 
+/// `run base.toml` with these flags.
+fn run_base(dir: &Path, flags: &[&str]) -> assert_cmd::Command {
+    let mut args = vec!["run", "base.toml"];
+    args.extend(flags);
+    cmd(dir, &args)
+}
+
 /// `validate base.toml` with these `--set`s, refused with every needle.
 fn refused_validate(dir: &Path, sets: &[&str], needles: &[&str]) -> String {
     let mut args = vec!["validate", "base.toml"];
@@ -346,11 +353,9 @@ fn money_and_months_that_gave_nan_or_a_wrong_answer_are_refused() {
     write_file(dir.path(), "base.toml", BASE);
     // A law year with no maximum benefit: NaN in the results, exit 1.
     refused(
-        cmd(
+        run_base(
             dir.path(),
             &[
-                "run",
-                "base.toml",
                 "--set",
                 "money.law=[{year=2016,dp_max=0,subsidy_max=0,threshold=0}]",
                 "--quiet",
@@ -476,7 +481,7 @@ fn an_out_path_that_is_not_utf8_is_refused_not_renamed() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
-    let mut c = cmd(dir.path(), &["run", "base.toml", "--quiet", "--out"]);
+    let mut c = run_base(dir.path(), &["--quiet", "--out"]);
     c.arg(OsStr::from_bytes(b"out\xffdir"));
     refused(c, &["UTF-8"]);
     assert_eq!(
@@ -522,17 +527,9 @@ fn an_edited_checkpoint_is_not_resumed() {
 fn report_refuses_a_results_file_cut_short() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
-    succeeds(cmd(
+    succeeds(run_base(
         dir.path(),
-        &[
-            "run",
-            "base.toml",
-            "--quiet",
-            "--threads",
-            "1",
-            "--out",
-            "r",
-        ],
+        &["--quiet", "--threads", "1", "--out", "r"],
     ));
     let monthly = dir.path().join("r/monthly.csv");
     let bytes = std::fs::read(&monthly).unwrap();
@@ -561,11 +558,9 @@ fn whole_number_keys_take_distributions_with_their_draws_rounded() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "base.toml", BASE);
     // Refused as "invalid type: floating point `300.0`", against the docs.
-    succeeds(cmd(
+    succeeds(run_base(
         dir.path(),
         &[
-            "run",
-            "base.toml",
             "--set",
             r#"initial.ly={dist="uniform",min=5,max=10}"#,
             "--replications",
@@ -702,17 +697,9 @@ fn inputs_that_silently_did_nothing_or_misled_are_refused() {
     succeeds(compare("2017"));
     // An observed figure of 1e308 flattened the chart; a spreadsheet's
     // byte-order mark hid a correct header.
-    succeeds(cmd(
+    succeeds(run_base(
         dir.path(),
-        &[
-            "run",
-            "base.toml",
-            "--replications",
-            "3",
-            "--quiet",
-            "--out",
-            "r",
-        ],
+        &["--replications", "3", "--quiet", "--out", "r"],
     ));
     write_file(
         dir.path(),

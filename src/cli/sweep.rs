@@ -107,7 +107,6 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
     let out = out_dir(&sweep, &a.out);
     output::claim(&out)?;
     if let Some(n) = a.emit_slurm {
-        at_most_one_shard_a_point(n, sweep.points, "--emit-slurm")?;
         let d = slurm::Resources::default();
         let res = slurm::Resources {
             cpus: a.cpus_per_task.unwrap_or(d.cpus),
@@ -127,20 +126,12 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let shard = shard::resolve(a.shard_index, a.shard_count, &|v| std::env::var(v).ok())?;
-    if let Some(s) = shard {
-        // Name what gave the count: the flag, or the job's environment.
-        let what = match a.shard_count {
-            Some(_) => "--shard-count".to_string(),
-            None => shard::COUNT_VARS
-                .iter()
-                .find(|v| std::env::var(v).is_ok_and(|t| !t.trim().is_empty()))
-                .map_or("the shard count".to_string(), |v| {
-                    format!("the shard count ({v})")
-                }),
-        };
-        at_most_one_shard_a_point(s.count, sweep.points, &what)?;
-    }
+    let shard = shard::resolve(
+        a.shard_index,
+        a.shard_count,
+        &|v| std::env::var(v).ok(),
+        sweep.points,
+    )?;
     // Every point of this shard is tried before any is run: a bad value
     // fails in a second, not after hours. The memory check takes the
     // heaviest point, with two points per thread in flight.
@@ -198,19 +189,6 @@ pub fn sweep_command(a: SweepArgs) -> anyhow::Result<()> {
                 }
             }
         }
-    }
-    Ok(())
-}
-
-/// Refuses more shards than points: every shard runs at least one point
-/// (a shard without one would be an empty part that `merge` must wait for).
-fn at_most_one_shard_a_point(shards: u64, points: u64, what: &str) -> anyhow::Result<()> {
-    if shards > points {
-        return Err(InputError(format!(
-            "{what} {shards} is more shards than the sweep has points ({points}): allowed 1 to \
-             {points}"
-        ))
-        .into());
     }
     Ok(())
 }

@@ -129,7 +129,7 @@ impl Observed {
             let number = |name: &str, s: &str| -> Result<f64, InputError> {
                 s.parse::<f64>()
                     .ok()
-                    .filter(|v| v.is_finite() && v.abs() <= crate::model::limits::MAX_ABS_VALUE)
+                    .filter(|&v| crate::model::limits::is_written_value(v))
                     .ok_or_else(|| {
                         at(
                             n,

@@ -104,6 +104,12 @@ pub const BYTES_PER_PERSON: u64 = 256;
 /// and would overflow a chart's range (`report` refuses it, `merge` too).
 pub const MAX_ABS_VALUE: f64 = 1e15;
 
+/// Whether `x` is a number a results file may hold: finite, and at most
+/// [`MAX_ABS_VALUE`] in size.
+pub fn is_written_value(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_ABS_VALUE
+}
+
 /// A number for a message: plain when short, `1e308` when huge and
 /// `1e-300` when tiny.
 pub fn show(v: f64) -> String {

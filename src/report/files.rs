@@ -229,7 +229,7 @@ const NUMERIC: &[&str] = &[
 /// Refuses a value in a numeric column that is not finite or too large.
 fn check_number(path: &Path, line: u64, column: &str, text: &str) -> Result<(), InputError> {
     match text.trim().parse::<f64>() {
-        Ok(v) if !v.is_finite() || v.abs() > MAX_ABS_VALUE => Err(err(format!(
+        Ok(v) if !crate::model::limits::is_written_value(v) => Err(err(format!(
             "`{}` line {line}, column `{column}`: `{text}` is not a value fleksim writes: results hold finite numbers of at most {MAX_ABS_VALUE:e} in size; the file is damaged or not from fleksim, so write it again with the command that made it",
             path.display()
         ))),

@@ -105,8 +105,9 @@ pub fn read_checkpoint(out: &Path, id: &Identity, parameters: usize) -> Option<(
         .history
         .iter()
         .all(|g| !g.tolerance.is_nan() && g.ess.is_finite());
+    // A positive total weight: a population, and weights to draw from.
     let total: f64 = state.population.iter().map(|p| p.weight).sum();
-    if state.history.is_empty() || state.population.is_empty() || !sane || total <= 0.0 {
+    if state.history.is_empty() || !sane || total <= 0.0 {
         return None;
     }
     let elapsed = manifest.get("elapsed_seconds")?.as_f64().unwrap_or(0.0);

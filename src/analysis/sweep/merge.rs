@@ -13,7 +13,7 @@ use super::manifest::{read_part, FinalTiming, PartManifest, ShardInfo, SweepInfo
 use super::output::{final_manifest_bytes, Hashing, Staging, DATA_FILES};
 use super::shard;
 use crate::model::error::InputError;
-use crate::model::limits::MAX_ABS_VALUE;
+use crate::model::limits::{is_written_value, MAX_ABS_VALUE};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -224,7 +224,7 @@ impl Rows {
         }
         for (text, column) in fields.iter().zip(&self.columns) {
             if let Ok(x) = text.parse::<f64>() {
-                if !x.is_finite() || x.abs() > MAX_ABS_VALUE {
+                if !is_written_value(x) {
                     return Err(bad(format!(
                         "column `{column}`: `{text}` is not a value fleksim writes (finite \
                          numbers of at most {MAX_ABS_VALUE:e} in size)"

@@ -20,12 +20,27 @@ pub const INDEX_VARS: &[&str] = &["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
 /// Environment variables that give the shard count, in order of precedence.
 pub const COUNT_VARS: &[&str] = &["SLURM_ARRAY_TASK_COUNT", "FLEKSIM_SHARD_COUNT"];
 
-/// The shard to compute: `None` for an unsharded sweep. `env` reads an
-/// environment variable (a parameter so tests need not touch the process).
+/// Refuses more shards than points: every shard runs at least one point
+/// (a shard without one would be an empty part that `merge` must wait
+/// for). `what` names what gave the count.
+pub fn at_most_one_a_point(shards: u64, points: u64, what: &str) -> Result<(), InputError> {
+    if shards > points {
+        return Err(InputError(format!(
+            "{what} {shards} is more shards than the sweep has points ({points}): allowed 1 to \
+             {points}"
+        )));
+    }
+    Ok(())
+}
+
+/// The shard to compute of a sweep of `points` points: `None` for an
+/// unsharded sweep. `env` reads an environment variable (a parameter so
+/// tests need not touch the process).
 pub fn resolve(
     index: Option<u64>,
     count: Option<u64>,
     env: &dyn Fn(&str) -> Option<String>,
+    points: u64,
 ) -> Result<Option<ShardInfo>, InputError> {
     let from_env = |vars: &[&str]| -> Result<Option<(u64, String)>, InputError> {
         for v in vars {
@@ -70,6 +85,12 @@ pub fn resolve(
                     c - 1
                 )))
             } else {
+                // Named by what gave it: the flag, or the job's environment.
+                let what = match wc.split_once('=') {
+                    Some((var, _)) => format!("the shard count ({var})"),
+                    None => "--shard-count".to_string(),
+                };
+                at_most_one_a_point(c, points, &what)?;
                 Ok(Some(ShardInfo { index: i, count: c }))
             }
         }
@@ -118,34 +139,36 @@ mod tests {
             ("SLURM_ARRAY_TASK_COUNT", "4"),
         ]);
         assert_eq!(
-            resolve(None, None, &e).unwrap(),
+            resolve(None, None, &e, 100).unwrap(),
             Some(ShardInfo { index: 2, count: 4 })
         );
         assert_eq!(
-            resolve(Some(1), None, &e).unwrap(),
+            resolve(Some(1), None, &e, 100).unwrap(),
             Some(ShardInfo { index: 1, count: 4 })
         );
         let k = env(&[("JOB_COMPLETION_INDEX", "0"), ("FLEKSIM_SHARD_COUNT", "3")]);
         assert_eq!(
-            resolve(None, None, &k).unwrap(),
+            resolve(None, None, &k, 100).unwrap(),
             Some(ShardInfo { index: 0, count: 3 })
         );
         assert_eq!(
-            resolve(None, Some(5), &k).unwrap(),
+            resolve(None, Some(5), &k, 100).unwrap(),
             Some(ShardInfo { index: 0, count: 5 })
         );
-        assert_eq!(resolve(None, None, &env(&[])).unwrap(), None);
+        assert_eq!(resolve(None, None, &env(&[]), 100).unwrap(), None);
     }
 
     #[test]
     fn bad_shards_are_refused() {
         let none = env(&[]);
-        assert!(resolve(Some(3), Some(3), &none).is_err());
-        assert!(resolve(Some(0), None, &none).is_err());
-        assert!(resolve(None, Some(2), &none).is_err());
-        assert!(resolve(Some(0), Some(0), &none).is_err());
+        assert!(resolve(Some(3), Some(3), &none, 100).is_err());
+        assert!(resolve(Some(0), None, &none, 100).is_err());
+        assert!(resolve(None, Some(2), &none, 100).is_err());
+        assert!(resolve(Some(0), Some(0), &none, 100).is_err());
+        let more = resolve(Some(0), Some(7), &none, 6).unwrap_err().0;
+        assert!(more.starts_with("--shard-count 7 is more shards"), "{more}");
         let bad = env(&[("JOB_COMPLETION_INDEX", "x"), ("FLEKSIM_SHARD_COUNT", "3")]);
-        assert!(resolve(None, None, &bad)
+        assert!(resolve(None, None, &bad, 100)
             .unwrap_err()
             .0
             .contains("JOB_COMPLETION_INDEX"));

@@ -270,6 +270,7 @@ pub fn emit(
     n: u64,
     res: &Resources,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    super::shard::at_most_one_a_point(n, sweep.points, "--emit-slurm")?;
     let mut claim = Claim::new(out, FolderKind::Sweep)?;
     let program = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("fleksim"));
     let dir = out.join("slurm");
